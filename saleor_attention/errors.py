@@ -1,0 +1,37 @@
+"""Errors the service layer raises; GraphQL turns them into typed `errors` entries."""
+from __future__ import annotations
+
+from enum import Enum
+from typing import Iterable, List, NamedTuple, Optional
+
+
+class AttentionErrorCode(Enum):
+    ALREADY_RELEASED = "already_released"
+    GRAPHQL_ERROR = "graphql_error"
+    INVALID = "invalid"
+    NOT_FOUND = "not_found"
+    NOT_IN_SUBSCRIPTION = "not_in_subscription"
+    NOTHING_TO_RELEASE = "nothing_to_release"
+    REQUIRED = "required"
+    TOO_LONG = "too_long"
+
+
+class Problem(NamedTuple):
+    field: Optional[str]  # the camelCase input name, or None
+    code: AttentionErrorCode
+    message: str
+
+
+class AttentionError(Exception):
+    """One or more problems with a request; nothing was changed."""
+
+    def __init__(self, field: Optional[str], code: AttentionErrorCode, message: str):
+        super().__init__(message)
+        self.problems: List[Problem] = [Problem(field, code, message)]
+
+    @classmethod
+    def of(cls, problems: Iterable[Problem]) -> "AttentionError":
+        problems = list(problems)
+        error = cls(*problems[0])
+        error.problems = problems
+        return error

@@ -1,0 +1,1 @@
+"""The plugin's GraphQL: plain graphene 2, reaching Saleor only through the adapter."""

@@ -1,0 +1,137 @@
+"""Staff mutations: set and release flags. Each calls one service and nothing else."""
+import graphene
+
+from .. import services
+from ..adapter import shop
+from ..errors import AttentionError, AttentionErrorCode
+from ..models import Flag
+from ..reasons import MANUAL
+from .enums import AttentionScope
+from .ids import flag_pk
+from .permissions import staff_only
+from .types import AttentionError as AttentionErrorType
+from .types import AttentionFlag, AttentionWarning
+
+
+class AttentionMutation(graphene.Mutation):
+    errors = graphene.List(graphene.NonNull(AttentionErrorType), required=True)
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def mutate(cls, root, info, **data):
+        return _guarded_perform(cls, info, data)
+
+
+@staff_only
+def _guarded_perform(mutation, info, data):
+    try:
+        return mutation.perform(info, **data)
+    except AttentionError as exc:
+        errors = [
+            AttentionErrorType(field=p.field, code=p.code.value, message=p.message)
+            for p in exc.problems
+        ]
+        return mutation(errors=errors)
+
+
+class AttentionFlagSetInput(graphene.InputObjectType):
+    order = graphene.ID(required=True, description="The order to flag.")
+    scope = AttentionScope(default_value="ORDER")
+    reason = graphene.String(
+        default_value=MANUAL, description="A reason code (AttentionReason); MANUAL by default."
+    )
+    note = graphene.String(description="Staff note; required for MANUAL.")
+    handled_on = graphene.Date(description="When staff plan to handle it.")
+    handle = graphene.String(
+        description="Idempotency key: setting the same reason with the same handle "
+        "while the flag is active returns the existing flag."
+    )
+
+
+class AttentionFlagSet(AttentionMutation):
+    flag = graphene.Field(AttentionFlag)
+    created = graphene.Boolean(description="False when an active flag with the same handle existed.")
+
+    class Arguments:
+        input = AttentionFlagSetInput(required=True)
+
+    class Meta:
+        description = "Put an order (or its whole subscription) on attention. Requires MANAGE_ORDERS."
+
+    @classmethod
+    def perform(cls, info, input):
+        order = shop.order_from_global_id(input["order"], "order")
+        result = services.set_flag(
+            order,
+            input.get("reason") or MANUAL,
+            scope=input.get("scope") or "ORDER",
+            note=input.get("note") or "",
+            handled_on=input.get("handled_on"),
+            handle=input.get("handle") or "",
+            actor=shop.actor_of(info.context),
+        )
+        return cls(flag=result.flag, created=result.created, errors=[])
+
+
+class AttentionFlagReleaseInput(graphene.InputObjectType):
+    flags = graphene.List(graphene.NonNull(graphene.ID), description="Flags to release.")
+    order = graphene.ID(description="With scope: release every active flag of that scope.")
+    scope = AttentionScope()
+    handled_on = graphene.Date(description="Required: the date the flags were handled on.")
+    comment = graphene.String(description="Optional release comment.")
+
+
+class AttentionFlagRelease(AttentionMutation):
+    released = graphene.List(graphene.NonNull(AttentionFlag), required=True)
+    remaining = graphene.List(
+        graphene.NonNull(AttentionFlag),
+        required=True,
+        description="Flags still active on the order, e.g. on its whole subscription.",
+    )
+    warnings = graphene.List(graphene.NonNull(AttentionWarning), required=True)
+
+    class Arguments:
+        input = AttentionFlagReleaseInput(required=True)
+
+    class Meta:
+        description = "Release flags with a handling date and comment. Requires MANAGE_ORDERS."
+
+    @classmethod
+    def perform(cls, info, input):
+        flag_ids = [flag_pk(gid, "flags") for gid in input.get("flags") or []]
+        if input.get("order"):
+            order = shop.order_from_global_id(input["order"], "order")
+        elif flag_ids:
+            order = _order_of_flag(flag_ids[0])
+        else:
+            raise AttentionError(
+                "order", AttentionErrorCode.REQUIRED, "Name the flags, or an order and a scope."
+            )
+        result = services.release_flags(
+            order,
+            flag_ids=flag_ids,
+            scope=input.get("scope"),
+            handled_on=input.get("handled_on"),
+            comment=input.get("comment") or "",
+            actor=shop.actor_of(info.context),
+        )
+        return cls(
+            released=result.released,
+            remaining=result.remaining,
+            warnings=[AttentionWarning(code=w.code, message=w.message) for w in result.warnings],
+            errors=[],
+        )
+
+
+def _order_of_flag(pk):
+    flag = Flag.objects.select_related("order").filter(pk=pk).first()
+    if flag is None:
+        raise AttentionError("flags", AttentionErrorCode.NOT_FOUND, "No such flag.")
+    return flag.order
+
+
+class AttentionMutations(graphene.ObjectType):
+    attention_flag_set = AttentionFlagSet.Field()
+    attention_flag_release = AttentionFlagRelease.Field()

@@ -1,0 +1,156 @@
+"""attentionFlags: the staff work queue, keyset-paginated so deep pages stay fast."""
+import base64
+import datetime
+import json
+
+import graphene
+from django.db.models import Q
+from django.utils import timezone
+from graphql import GraphQLError
+
+from ..adapter import shop
+from ..errors import AttentionError
+from ..models import Flag
+from .enums import (
+    AttentionFlagSortField,
+    AttentionFlagStatus,
+    AttentionReason,
+    AttentionScope,
+    AttentionSortDirection,
+    AttentionSource,
+)
+from .permissions import staff_only
+from .types import AttentionFlagConnection, OrderAttention
+
+MAX_PAGE = 100
+
+
+class AttentionDateTimeRange(graphene.InputObjectType):
+    gte = graphene.DateTime()
+    lte = graphene.DateTime()
+
+
+class AttentionFlagFilterInput(graphene.InputObjectType):
+    status = AttentionFlagStatus()
+    reasons = graphene.List(graphene.NonNull(AttentionReason))
+    scope = AttentionScope()
+    source = AttentionSource()
+    order = graphene.ID()
+    subscription = graphene.String()
+    created = AttentionDateTimeRange()
+    overdue = graphene.Boolean(
+        description="Active flags older than the overdue_after_days setting."
+    )
+
+
+class AttentionFlagSortingInput(graphene.InputObjectType):
+    field = AttentionFlagSortField(required=True)
+    direction = AttentionSortDirection(required=True)
+
+
+def resolve_attention_flags(info, filter=None, first=None, after=None, sort_by=None, **backwards):
+    if backwards.get("last") or backwards.get("before"):
+        raise GraphQLError("attentionFlags pages forward only: use `first` and `after`.")
+    if not first or first < 1 or first > MAX_PAGE:
+        raise GraphQLError(f"Pass `first` between 1 and {MAX_PAGE}.")
+    field = sort_by.field if sort_by else AttentionFlagSortField.CREATED_AT.value
+    descending = (sort_by.direction if sort_by else "DESC") == "DESC"
+    queryset = _filtered(Flag.objects.all(), filter or {})
+    page = queryset.order_by(*[("-" if descending else "") + key for key in (field, "pk")])
+    if after:
+        page = page.filter(_after(field, descending, _decode(after)))
+    rows = list(page.select_related("order")[: first + 1])
+    edges = [
+        AttentionFlagConnection.Edge(node=flag, cursor=_encode(field, flag))
+        for flag in rows[:first]
+    ]
+    connection = AttentionFlagConnection(
+        edges=edges,
+        page_info=graphene.relay.PageInfo(
+            has_next_page=len(rows) > first,
+            has_previous_page=bool(after),
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+    )
+    connection.queryset = queryset
+    return connection
+
+
+def _filtered(queryset, filter):
+    if filter.get("status"):
+        queryset = queryset.filter(status=filter["status"])
+    if filter.get("reasons"):
+        queryset = queryset.filter(reason__in=filter["reasons"])
+    if filter.get("scope"):
+        queryset = queryset.filter(scope=filter["scope"])
+    if filter.get("source"):
+        queryset = queryset.filter(source=filter["source"])
+    if filter.get("order"):
+        try:
+            order = shop.order_from_global_id(filter["order"], "order")
+        except AttentionError as exc:
+            raise GraphQLError(str(exc)) from None
+        queryset = queryset.affecting(order.pk, shop.subscription_of(order))
+    if filter.get("subscription"):
+        queryset = queryset.filter(subscription=filter["subscription"])
+    created = filter.get("created") or {}
+    if created.get("gte"):
+        queryset = queryset.filter(created_at__gte=created["gte"])
+    if created.get("lte"):
+        queryset = queryset.filter(created_at__lte=created["lte"])
+    if filter.get("overdue") is not None:
+        days = shop.load_settings().overdue_after_days
+        cutoff = timezone.now() - datetime.timedelta(days=days)
+        overdue = Q(status="ACTIVE", created_at__lt=cutoff)
+        queryset = queryset.filter(overdue if filter["overdue"] else ~overdue)
+    return queryset
+
+
+def _encode(field, flag):
+    value = getattr(flag, field)
+    if isinstance(value, datetime.datetime):
+        value = value.isoformat()
+    return base64.b64encode(json.dumps([value, flag.pk]).encode()).decode()
+
+
+def _decode(cursor):
+    try:
+        value, pk = json.loads(base64.b64decode(cursor))
+        return value, int(pk)
+    except (ValueError, TypeError):
+        raise GraphQLError("Invalid cursor.") from None
+
+
+def _after(field, descending, position):
+    value, pk = position
+    beyond = "lt" if descending else "gt"
+    return Q(**{f"{field}__{beyond}": value}) | Q(**{field: value, f"pk__{beyond}": pk})
+
+
+class AttentionQueries(graphene.ObjectType):
+    attention_flags = graphene.relay.ConnectionField(
+        AttentionFlagConnection,
+        filter=AttentionFlagFilterInput(),
+        sort_by=AttentionFlagSortingInput(),
+        description="Attention flags across the shop. Requires MANAGE_ORDERS.",
+    )
+
+    @staticmethod
+    @staff_only
+    def resolve_attention_flags(_root, info, **kwargs):
+        return resolve_attention_flags(info, **kwargs)
+
+
+@staff_only
+def resolve_order_attention(order, _info):
+    return OrderAttention(order)
+
+
+def order_attention_field():
+    """The `attention` field the adapter adds to Saleor's Order type."""
+    return graphene.Field(
+        OrderAttention,
+        resolver=resolve_order_attention,
+        description="Whether the order needs attention (要対応) and why. Requires MANAGE_ORDERS.",
+    )

@@ -1,0 +1,51 @@
+"""What is written down about a change: the audit trail, the order's history note
+(for Saleor's dashboard timeline) and the summary mirrored into order metadata."""
+from __future__ import annotations
+
+from typing import List
+
+from .actors import Actor
+from .adapter import shop
+from .models import Event, EventType, Flag
+from .reasons import JA
+
+
+def flag_set(order, flag: Flag, actor: Actor) -> None:
+    message = f"要対応 設定: {flag.message(JA)} [{flag.reason}, {flag.scope}]"
+    _record(order, flag, EventType.FLAG_SET, actor, message, {"handle": flag.handle})
+
+
+def flag_released(order, flag: Flag, actor: Actor) -> None:
+    message = f"要対応 解除: {flag.message(JA)} [{flag.reason}, {flag.scope}]"
+    if flag.release_comment:
+        message += f" — {flag.release_comment}"
+    parameters = {"handled_on": flag.handled_on.isoformat()}
+    _record(order, flag, EventType.FLAG_RELEASED, actor, message, parameters)
+
+
+def warning(order, code: str, message: str, actor: Actor) -> None:
+    if code == "SHIPPING_DATE_PASSED":
+        _record(order, None, EventType.SHIPPING_DATE_PASSED, actor, message, {})
+
+
+def summary(active: List[Flag]) -> dict:
+    return {
+        "required": bool(active),
+        "flags": [
+            {"id": flag.pk, "reason": flag.reason, "scope": flag.scope}
+            for flag in active
+        ],
+    }
+
+
+def _record(order, flag, type_, actor: Actor, message: str, parameters: dict) -> None:
+    Event.objects.create(
+        order=order,
+        flag=flag,
+        type=type_,
+        user=actor.user,
+        app=actor.app,
+        message=message,
+        parameters=parameters,
+    )
+    shop.add_history_note(order, actor, message)

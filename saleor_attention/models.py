@@ -1,0 +1,173 @@
+"""Flags and their append-only audit trail. These tables are the source of truth;
+the order's private metadata only mirrors a summary of them."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from .compat import JSONField
+from .reasons import JA, get_reason
+
+
+class Scope(models.TextChoices):
+    ORDER = "ORDER", "This order (今回注文分)"
+    SUBSCRIPTION = "SUBSCRIPTION", "The whole subscription (定期注文全体)"
+
+
+class Source(models.TextChoices):
+    RULE = "RULE", "Rule"
+    STAFF = "STAFF", "Staff"
+    APP = "APP", "App"
+
+
+class Status(models.TextChoices):
+    ACTIVE = "ACTIVE", "Active"
+    RELEASED = "RELEASED", "Released"
+
+
+
+
+class FlagQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=Status.ACTIVE)
+
+    def affecting(self, order_id, subscription: str = ""):
+        """Flags that apply to one order: its own, and its subscription's."""
+        condition = Q(order_id=order_id, scope=Scope.ORDER)
+        if subscription:
+            condition |= Q(subscription=subscription, scope=Scope.SUBSCRIPTION)
+        return self.filter(condition)
+
+
+class Flag(models.Model):
+    """One reason why one order, or one whole subscription, needs attention."""
+
+    # The order the flag was raised on; for SUBSCRIPTION scope, any order of it.
+    order = models.ForeignKey(
+        "order.Order", on_delete=models.CASCADE, related_name="attention_flags"
+    )
+    scope = models.CharField(max_length=16, choices=Scope.choices, default=Scope.ORDER)
+    subscription = models.CharField(max_length=128, blank=True, default="")
+    reason = models.CharField(max_length=64)  # a code of reasons.CATALOGUE
+    source = models.CharField(max_length=8, choices=Source.choices)
+    params = JSONField(default=dict, blank=True)
+    note = models.TextField(blank=True, default="")
+    # Same handle + reason + target while active = the same cause: no second flag.
+    handle = models.CharField(max_length=255)
+    status = models.CharField(
+        max_length=8, choices=Status.choices, default=Status.ACTIVE
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_by_app = models.ForeignKey(
+        "app.App", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    handled_on = models.DateField(null=True, blank=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    released_by_app = models.ForeignKey(
+        "app.App", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    release_comment = models.TextField(blank=True, default="")
+
+    objects = FlagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        indexes = [
+            models.Index(fields=["order", "status"], name="attention_flag_order"),
+            models.Index(
+                fields=["subscription", "status"], name="attention_flag_subscription"
+            ),
+            models.Index(fields=["created_at", "id"], name="attention_flag_created"),
+            models.Index(
+                fields=["status", "created_at", "id"], name="attention_flag_queue"
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "reason", "handle"],
+                condition=Q(status="ACTIVE", scope="ORDER"),
+                name="attention_one_active_flag_per_order_cause",
+            ),
+            models.UniqueConstraint(
+                fields=["subscription", "reason", "handle"],
+                condition=Q(status="ACTIVE", scope="SUBSCRIPTION"),
+                name="attention_one_active_flag_per_subscription_cause",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reason} on order {self.order_id} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == Status.ACTIVE
+
+    def message(self, language: str = JA) -> str:
+        return get_reason(self.reason).staff_message(self._message_params(), language)
+
+    def customer_message(self, language: str = JA) -> str:
+        return get_reason(self.reason).customer_message(language)
+
+    def guidance(self, language: str = JA) -> str:
+        return get_reason(self.reason).guidance_text(language)
+
+    def _message_params(self):
+        return {**self.params, "note": self.note}
+
+
+class EventType(models.TextChoices):
+    FLAG_SET = "FLAG_SET", "Flag set"
+    FLAG_RELEASED = "FLAG_RELEASED", "Flag released"
+    COMMENT = "COMMENT", "Comment"
+    ACTION_BLOCKED = "ACTION_BLOCKED", "Action blocked"
+    SHIPPING_DATE_PASSED = "SHIPPING_DATE_PASSED", "Planned shipping date passed"
+    EMAIL_SENT = "EMAIL_SENT", "Email sent"
+    EMAIL_FAILED = "EMAIL_FAILED", "Email failed"
+
+
+class AppendOnly(Exception):
+    pass
+
+
+class Event(models.Model):
+    """The audit trail. Rows are only ever added."""
+
+    order = models.ForeignKey(
+        "order.Order", on_delete=models.CASCADE, related_name="attention_events"
+    )
+    flag = models.ForeignKey(
+        Flag, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
+    type = models.CharField(max_length=32, choices=EventType.choices)
+    date = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    app = models.ForeignKey(
+        "app.App", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    message = models.TextField(blank=True, default="")
+    parameters = JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ("date", "pk")
+        indexes = [models.Index(fields=["order", "date"], name="attention_event_order")]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnly("Attention events are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly("Attention events are never deleted.")

@@ -1,0 +1,244 @@
+"""The reason catalogue: every reason an order can need attention, declared once.
+
+Rules, services, GraphQL and emails read their texts from here; no other module
+spells a message. Staff texts are the shop manual's Japanese wording (SPEC §4) with an
+English twin; customer texts never reveal blacklists or fraud suspicion.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, Mapping, Optional, Tuple
+
+JA = "ja"
+EN = "en"
+LANGUAGES = (JA, EN)
+
+DEFAULT_VARIANT = "default"
+
+# A text in both languages: (ja, en).
+Text = Tuple[str, str]
+
+
+class MissingParameter(KeyError):
+    """A reason's text names a parameter the flag was not given."""
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    # Staff-facing texts by variant; most reasons have only DEFAULT_VARIANT.
+    staff: Mapping[str, Text]
+    customer: Text
+    guidance: Text
+    emails_customer: bool = False
+    # Set only by staff or apps, never by a rule.
+    manual: bool = False
+    parameters: Tuple[str, ...] = field(default=())
+
+    def variants(self):
+        return tuple(self.staff)
+
+    def staff_message(self, params: Optional[Mapping] = None, language: str = JA) -> str:
+        params = dict(params or {})
+        texts = self.staff.get(params.get("variant", DEFAULT_VARIANT))
+        if texts is None:
+            raise MissingParameter(f"{self.code} has no variant {params['variant']!r}")
+        try:
+            return _pick(texts, language).format(**params)
+        except KeyError as exc:
+            raise MissingParameter(f"{self.code} needs parameter {exc}") from None
+
+    def customer_message(self, language: str = JA) -> str:
+        return _pick(self.customer, language)
+
+    def guidance_text(self, language: str = JA) -> str:
+        return _pick(self.guidance, language)
+
+
+def _pick(texts: Text, language: str) -> str:
+    return texts[1] if language == EN else texts[0]
+
+
+_CUSTOMER_CONTACT: Text = (
+    "ご注文内容の確認が必要なため、現在この操作はご利用いただけません。ショップまでお問い合わせください。",
+    "We need to check your order before it can be changed. Please contact the shop.",
+)
+_CUSTOMER_PAYMENT: Text = (
+    "お支払いの確認ができなかったため、ご注文を保留しています。ショップからのご連絡をお待ちください。",
+    "We could not confirm your payment, so your order is on hold. The shop will contact you.",
+)
+_CUSTOMER_DELIVERY: Text = (
+    "お届けについて確認が必要なため、ご注文を保留しています。ショップまでお問い合わせください。",
+    "Your delivery needs to be checked, so your order is on hold. Please contact the shop.",
+)
+_GUIDE_PROVIDER: Text = (
+    "決済代行会社に与信結果を問い合わせてください。",
+    "Contact the payment provider about the credit check result.",
+)
+_GUIDE_CARD: Text = (
+    "お客様にカード情報の確認またはお支払い方法の変更を依頼し、決済し直してから解除してください。",
+    "Ask the customer to check the card or change the payment method, charge again, "
+    "then release.",
+)
+_GUIDE_BLACKLIST: Text = (
+    "注文者情報とブラックリストを照合し、出荷するか判断してから解除してください。",
+    "Compare the purchaser with the blacklist, decide whether to ship, then release.",
+)
+
+_REJECTED = "注文ステータスを「与信NG」、「要対応」に変更"
+
+CATALOGUE: Dict[str, Reason] = {
+    reason.code: reason
+    for reason in (
+        Reason(
+            code="DEFERRED_PAYMENT_REJECTED",
+            staff={
+                "first_order_no_cod": (
+                    "初回注文だったが、選択中の配送方法が「代引き」を指定できないため、" + _REJECTED,
+                    "First order, but the chosen shipping method cannot take cash on "
+                    "delivery: credit check rejected, attention required.",
+                ),
+                "repeat_order": (
+                    "注文二回目以降のため、" + _REJECTED,
+                    "Second or later order: credit check rejected, attention required.",
+                ),
+                "no_cod": (
+                    "選択中の配送方法が「代引き」を指定できないため、" + _REJECTED,
+                    "The chosen shipping method cannot take cash on delivery: credit "
+                    "check rejected, attention required.",
+                ),
+                DEFAULT_VARIANT: (
+                    _REJECTED,
+                    "Credit check rejected, attention required.",
+                ),
+            },
+            customer=_CUSTOMER_PAYMENT,
+            guidance=(
+                "お客様に確認のうえ、お支払い方法を変更してから解除してください。",
+                "Confirm with the customer and change the payment method, then release.",
+            ),
+            emails_customer=True,
+        ),
+        Reason(
+            code="DEFERRED_PAYMENT_UNRECOGNIZED",
+            staff={
+                DEFAULT_VARIANT: (
+                    "与信結果「{code}」は、識別できないステータスです。",
+                    "Credit check result “{code}” is not a recognised status.",
+                )
+            },
+            customer=_CUSTOMER_PAYMENT,
+            guidance=_GUIDE_PROVIDER,
+            parameters=("code",),
+        ),
+        Reason(
+            code="DEFERRED_PAYMENT_AMOUNT_MISMATCH",
+            staff={
+                DEFAULT_VARIANT: (
+                    "入金額【{paid}】が注文金額【{total}】と一致しません。",
+                    "The credit-checked amount [{paid}] does not match the order total "
+                    "[{total}].",
+                )
+            },
+            customer=_CUSTOMER_PAYMENT,
+            guidance=(
+                "与信をやり直してから出荷報告をしてください。",
+                "Run the credit check again, then report the shipment.",
+            ),
+            parameters=("paid", "total"),
+        ),
+        Reason(
+            code="BLACKLIST_CANDIDATE",
+            staff={DEFAULT_VARIANT: ("ブラックリスト客候補", "Possible blacklisted customer")},
+            customer=_CUSTOMER_CONTACT,
+            guidance=_GUIDE_BLACKLIST,
+        ),
+        Reason(
+            code="BLACKLISTED_CUSTOMER",
+            staff={DEFAULT_VARIANT: ("ブラックリスト客", "Blacklisted customer")},
+            customer=_CUSTOMER_CONTACT,
+            guidance=_GUIDE_BLACKLIST,
+        ),
+        Reason(
+            code="RENEWAL_PAYMENT_FAILED",
+            staff={DEFAULT_VARIANT: ("定期決済失敗", "Subscription renewal payment failed")},
+            customer=_CUSTOMER_PAYMENT,
+            guidance=(
+                "お客様にカードの確認を依頼してください。この注文を取り消すと、"
+                "次回の定期注文が取り消されます(今回の注文ではありません)。",
+                "Ask the customer to check the card. Cancelling this order cancels the "
+                "upcoming renewal, not the current order.",
+            ),
+        ),
+        Reason(
+            code="REMOTE_ISLAND",
+            staff={DEFAULT_VARIANT: ("離島からのご注文", "Order from a remote island")},
+            customer=_CUSTOMER_DELIVERY,
+            guidance=(
+                "送料と配送間隔を確認して注文を修正し、必要に応じてお客様に連絡してください。",
+                "Check the shipping fee and delivery interval, fix the order, and "
+                "contact the customer if needed.",
+            ),
+        ),
+        Reason(
+            code="SUBSCRIPTION_DISCOUNT_CANDIDATE",
+            staff={
+                DEFAULT_VARIANT: ("定期割引候補", "Subscription-member discount candidate")
+            },
+            customer=_CUSTOMER_CONTACT,
+            guidance=(
+                "既存の定期会員と同一人物か確認し、定期会員割引を適用するか判断してください。",
+                "Check whether the purchaser is an existing subscriber and decide on "
+                "the subscription-member discount.",
+            ),
+        ),
+        Reason(
+            code="COD_NOT_ALLOWED",
+            staff={
+                DEFAULT_VARIANT: (
+                    "代引きを利用できない設定のため、注文ステータスを「要対応」に変更",
+                    "Cash on delivery is not allowed for this order: attention required.",
+                )
+            },
+            customer=_CUSTOMER_PAYMENT,
+            guidance=(
+                "お客様に連絡し、代引き以外のお支払い方法に変更してから解除してください。",
+                "Contact the customer, change to a payment method other than cash on "
+                "delivery, then release.",
+            ),
+            emails_customer=True,
+        ),
+        Reason(
+            code="PAYMENT_FAILED",
+            staff={DEFAULT_VARIANT: ("クレジット決済失敗", "Card payment failed")},
+            customer=_CUSTOMER_PAYMENT,
+            guidance=_GUIDE_CARD,
+        ),
+        Reason(
+            code="DELIVERY_RETURNED",
+            staff={DEFAULT_VARIANT: ("配送戻り", "Delivery returned to the shop")},
+            customer=_CUSTOMER_DELIVERY,
+            guidance=(
+                "お客様に連絡してお届け先を確認し、再送または取り消しを判断してください。",
+                "Contact the customer to confirm the address, then resend or cancel.",
+            ),
+        ),
+        Reason(
+            code="MANUAL",
+            staff={DEFAULT_VARIANT: ("{note}", "{note}")},
+            customer=_CUSTOMER_CONTACT,
+            guidance=(
+                "設定したスタッフのメモに従って対応してください。",
+                "Follow the note of the staff member who set the flag.",
+            ),
+            manual=True,
+            parameters=("note",),
+        ),
+    )
+}
+
+MANUAL = "MANUAL"
+
+
+def get_reason(code: str) -> Reason:
+    return CATALOGUE[code]

@@ -1,0 +1,23 @@
+"""Saleor's own GraphQL schema, extended with the plugin's queries and mutations."""
+from graphene_federation import build_schema
+from saleor.graphql.api import Mutation as SaleorMutation
+from saleor.graphql.api import Query as SaleorQuery
+from saleor.graphql.order.types import Order
+
+from ..graphql.mutations import AttentionMutations
+from ..graphql.queries import AttentionQueries, order_attention_field
+
+# graphene 2 reads an ObjectType's fields when a schema is built, so this adds
+# Order.attention to the schema built below without touching Saleor's code.
+Order._meta.fields["attention"] = order_attention_field()
+
+
+class Query(AttentionQueries, SaleorQuery):
+    pass
+
+
+class Mutation(AttentionMutations, SaleorMutation):
+    pass
+
+
+schema = build_schema(Query, mutation=Mutation)

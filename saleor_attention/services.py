@@ -1,0 +1,299 @@
+"""The plugin's operations. Hooks, signals and GraphQL translate into calls here.
+
+Every change runs in one transaction that holds the order's row lock, so a concurrent
+set, release or fulfillment of the same order waits its turn, and writes the audit
+trail, the order history note and the metadata summary together.
+"""
+from __future__ import annotations
+
+import datetime
+import uuid
+from dataclasses import dataclass, field
+from typing import Iterable, List, Optional, Sequence
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from . import journal
+from .actors import RULES, Actor
+from .adapter import shop
+from .errors import AttentionError, AttentionErrorCode, Problem
+from .models import Flag, Scope, Status
+from .reasons import CATALOGUE, MANUAL, MissingParameter, get_reason
+
+MAX_NOTE_LENGTH = 2000
+MAX_COMMENT_LENGTH = 2000
+MAX_HANDLE_LENGTH = 255
+
+
+@dataclass
+class SetResult:
+    flag: Flag
+    created: bool
+
+
+@dataclass
+class ReleaseWarning:
+    code: str
+    message: str
+
+
+@dataclass
+class ReleaseResult:
+    released: List[Flag]
+    remaining: List[Flag]
+    warnings: List[ReleaseWarning] = field(default_factory=list)
+
+
+def active_flags(order) -> List[Flag]:
+    """Active flags that make this order need attention (its own and its subscription's)."""
+    return list(
+        Flag.objects.active().affecting(order.pk, shop.subscription_of(order))
+    )
+
+
+def needs_attention(order) -> bool:
+    return Flag.objects.active().affecting(order.pk, shop.subscription_of(order)).exists()
+
+
+def set_flag(
+    order,
+    reason: str = MANUAL,
+    *,
+    scope: str = Scope.ORDER,
+    note: str = "",
+    params: Optional[dict] = None,
+    handled_on: Optional[datetime.date] = None,
+    handle: str = "",
+    actor: Actor = RULES,
+) -> SetResult:
+    """Raise a flag; the same reason with the same handle while active is the same flag."""
+    params = dict(params or {})
+    _check_set(reason, scope, note, params, handle)
+    handle = handle or uuid.uuid4().hex
+    with transaction.atomic():
+        order = shop.lock_order(order.pk)
+        subscription = ""
+        if scope == Scope.SUBSCRIPTION:
+            subscription = shop.subscription_of(order)
+            if not subscription:
+                raise AttentionError(
+                    "scope",
+                    AttentionErrorCode.NOT_IN_SUBSCRIPTION,
+                    "This order is not part of a subscription; use scope ORDER.",
+                )
+        existing = _active_with_handle(order, scope, subscription, reason, handle)
+        if existing is not None:
+            return SetResult(existing, created=False)
+        try:
+            with transaction.atomic():
+                flag = Flag.objects.create(
+                    order=order,
+                    scope=scope,
+                    subscription=subscription,
+                    reason=reason,
+                    source=actor.source,
+                    params=params,
+                    note=note,
+                    handle=handle,
+                    handled_on=handled_on,
+                    created_by=actor.user,
+                    created_by_app=actor.app,
+                )
+        except IntegrityError:
+            # Another order of the same subscription raised it first.
+            existing = _active_with_handle(order, scope, subscription, reason, handle)
+            return SetResult(existing, created=False)
+        journal.flag_set(order, flag, actor)
+        _after_change(order)
+    return SetResult(flag, created=True)
+
+
+def release_flags(
+    order,
+    *,
+    flag_ids: Optional[Sequence[int]] = None,
+    scope: Optional[str] = None,
+    handled_on: Optional[datetime.date] = None,
+    comment: str = "",
+    actor: Actor = RULES,
+) -> ReleaseResult:
+    """Release chosen flags of one order (by id, or every active flag of one scope)."""
+    _check_release(flag_ids, scope, handled_on, comment)
+    with transaction.atomic():
+        order = shop.lock_order(order.pk)
+        subscription = shop.subscription_of(order)
+        if flag_ids:
+            flags = _flags_to_release_by_id(order, subscription, flag_ids)
+        else:
+            flags = _flags_to_release_by_scope(order, subscription, scope)
+        now = timezone.now()
+        for flag in flags:
+            flag.status = Status.RELEASED
+            flag.released_at = now
+            flag.released_by = actor.user
+            flag.released_by_app = actor.app
+            flag.handled_on = handled_on
+            flag.release_comment = comment
+            flag.save(
+                update_fields=[
+                    "status", "released_at", "released_by", "released_by_app",
+                    "handled_on", "release_comment",
+                ]
+            )
+            journal.flag_released(order, flag, actor)
+        remaining = list(Flag.objects.active().affecting(order.pk, subscription))
+        warnings = _release_warnings(order, remaining, handled_on)
+        for warning in warnings:
+            journal.warning(order, warning.code, warning.message, actor)
+        _after_change(order, remaining)
+    return ReleaseResult(released=flags, remaining=remaining, warnings=warnings)
+
+
+def _check_set(reason, scope, note, params, handle):
+    problems = []
+    if reason not in CATALOGUE:
+        problems.append(
+            Problem("reason", AttentionErrorCode.INVALID, f"Unknown reason {reason!r}.")
+        )
+    if scope not in Scope.values:
+        problems.append(
+            Problem("scope", AttentionErrorCode.INVALID, f"Unknown scope {scope!r}.")
+        )
+    if reason == MANUAL and not note.strip():
+        problems.append(
+            Problem("note", AttentionErrorCode.REQUIRED, "A manual flag needs a note.")
+        )
+    if len(note) > MAX_NOTE_LENGTH:
+        problems.append(_too_long("note", MAX_NOTE_LENGTH))
+    if len(handle) > MAX_HANDLE_LENGTH:
+        problems.append(_too_long("handle", MAX_HANDLE_LENGTH))
+    if not problems:
+        try:
+            get_reason(reason).staff_message({**params, "note": note})
+        except MissingParameter as exc:
+            problems.append(Problem("reason", AttentionErrorCode.INVALID, str(exc)))
+    if problems:
+        raise AttentionError.of(problems)
+
+
+def _check_release(flag_ids, scope, handled_on, comment):
+    problems = []
+    if not flag_ids and not scope:
+        problems.append(
+            Problem(
+                "flags",
+                AttentionErrorCode.REQUIRED,
+                "Name the flags to release, or an order and a scope.",
+            )
+        )
+    if scope and scope not in Scope.values:
+        problems.append(
+            Problem("scope", AttentionErrorCode.INVALID, f"Unknown scope {scope!r}.")
+        )
+    if handled_on is None:
+        problems.append(
+            Problem(
+                "handledOn",
+                AttentionErrorCode.REQUIRED,
+                "Releasing a flag needs the date it was handled on.",
+            )
+        )
+    if len(comment) > MAX_COMMENT_LENGTH:
+        problems.append(_too_long("comment", MAX_COMMENT_LENGTH))
+    if problems:
+        raise AttentionError.of(problems)
+
+
+def _too_long(field_name, limit):
+    return Problem(
+        field_name, AttentionErrorCode.TOO_LONG, f"{field_name} is longer than {limit}."
+    )
+
+
+def _active_with_handle(order, scope, subscription, reason, handle) -> Optional[Flag]:
+    target = {"subscription": subscription} if subscription else {"order": order}
+    return (
+        Flag.objects.active()
+        .filter(scope=scope, reason=reason, handle=handle, **target)
+        .first()
+    )
+
+
+def _flags_to_release_by_id(order, subscription, flag_ids: Iterable[int]) -> List[Flag]:
+    wanted = set(flag_ids)
+    flags = list(
+        Flag.objects.select_for_update()
+        .filter(pk__in=wanted)
+        .affecting(order.pk, subscription)
+        .order_by("pk")
+    )
+    missing = wanted - {flag.pk for flag in flags}
+    if missing:
+        raise AttentionError(
+            "flags",
+            AttentionErrorCode.NOT_FOUND,
+            f"{len(missing)} of the flags do not belong to this order.",
+        )
+    released = [flag for flag in flags if not flag.is_active]
+    if released:
+        raise AttentionError(
+            "flags",
+            AttentionErrorCode.ALREADY_RELEASED,
+            f"{len(released)} of the flags are already released; nothing was changed.",
+        )
+    return flags
+
+
+def _flags_to_release_by_scope(order, subscription, scope) -> List[Flag]:
+    flags = list(
+        Flag.objects.select_for_update()
+        .active()
+        .affecting(order.pk, subscription)
+        .filter(scope=scope)
+        .order_by("pk")
+    )
+    if not flags:
+        raise AttentionError(
+            "scope",
+            AttentionErrorCode.NOTHING_TO_RELEASE,
+            f"This order has no active {scope} flags.",
+        )
+    return flags
+
+
+def _release_warnings(order, remaining, handled_on) -> List[ReleaseWarning]:
+    if remaining:
+        by_scope = {
+            scope: sum(1 for flag in remaining if flag.scope == scope)
+            for scope in Scope.values
+        }
+        return [
+            ReleaseWarning(
+                "STILL_NEEDS_ATTENTION",
+                "The order still needs attention: "
+                f"{by_scope[Scope.ORDER]} flag(s) on this order (今回注文分) and "
+                f"{by_scope[Scope.SUBSCRIPTION]} on its whole subscription "
+                "(定期注文全体). Release those too.",
+            )
+        ]
+    planned = shop.planned_shipping_date(order)
+    if planned is not None and planned < timezone.localdate():
+        return [
+            ReleaseWarning(
+                "SHIPPING_DATE_PASSED",
+                f"The order is ready to ship again, but its planned shipping date "
+                f"{planned.isoformat()} has passed: change the date before shipping.",
+            )
+        ]
+    return []
+
+
+def _after_change(order, remaining: Optional[List[Flag]] = None) -> None:
+    if remaining is None:
+        remaining = list(
+            Flag.objects.active().affecting(order.pk, shop.subscription_of(order))
+        )
+    shop.write_summary(order, journal.summary(remaining))
+    shop.announce_order_updated(order)
+

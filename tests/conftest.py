@@ -1,0 +1,49 @@
+import json
+
+import pytest
+from django.test import Client
+
+from saleor_attention.adapter import LINE
+
+if LINE == "saleor_v2":
+    from tests.saleor_v2 import shop as saleor_shop
+else:  # pragma: no cover - run by hand against a Saleor 3 environment
+    from tests.saleor_v3 import shop as saleor_shop
+
+
+@pytest.fixture
+def shop(db):
+    """Builders for real Saleor objects on the Saleor line under test."""
+    return saleor_shop
+
+
+class GraphQL:
+    """Posts to the served /graphql/ endpoint, as the dashboard and apps do."""
+
+    def __init__(self, path="/graphql/"):
+        self.client = Client()
+        self.path = path
+
+    def __call__(self, query, variables=None, as_=None):
+        response = self.client.post(
+            self.path,
+            json.dumps({"query": query, "variables": variables or {}}),
+            content_type="application/json",
+            **saleor_shop.auth_header(as_),
+        )
+        return response.json()
+
+
+@pytest.fixture
+def gql(db):
+    return GraphQL()
+
+
+@pytest.fixture
+def manager(shop):
+    return shop.staff(with_permission=True)
+
+
+@pytest.fixture
+def order(shop):
+    return shop.order()

@@ -1,0 +1,63 @@
+"""GraphQL documents the tests send, as a dashboard or app would."""
+
+FLAG_FIELDS = """
+    id reason scope source status message guidance customerMessage note handle
+    handledOn releaseComment createdAt releasedAt
+    createdBy { email } releasedBy { email }
+"""
+
+SET_FLAG = """
+mutation Set($input: AttentionFlagSetInput!) {
+  attentionFlagSet(input: $input) {
+    flag { %s }
+    created
+    errors { field code message }
+  }
+}
+""" % FLAG_FIELDS
+
+RELEASE_FLAGS = """
+mutation Release($input: AttentionFlagReleaseInput!) {
+  attentionFlagRelease(input: $input) {
+    released { id status handledOn releaseComment }
+    remaining { id reason scope message }
+    warnings { code message }
+    errors { field code message }
+  }
+}
+"""
+
+ORDER_ATTENTION = """
+query Attention($id: ID!) {
+  order(id: $id) {
+    id
+    attention {
+      required
+      blockedActions
+      flags { %s }
+      events { type message user { email } flag { id } }
+    }
+  }
+}
+""" % FLAG_FIELDS
+
+ATTENTION_FLAGS = """
+query Flags($filter: AttentionFlagFilterInput, $first: Int, $after: String,
+            $sortBy: AttentionFlagSortingInput) {
+  attentionFlags(filter: $filter, first: $first, after: $after, sortBy: $sortBy) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { node { id reason scope status message order { id } } }
+  }
+}
+"""
+
+ORDER_FULFILL = """
+mutation Fulfill($order: ID!, $input: OrderFulfillInput!) {
+  orderFulfill(order: $order, input: $input) {
+    fulfillments { id }
+    order { status }
+    orderErrors { field code message }
+  }
+}
+"""

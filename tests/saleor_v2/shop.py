@@ -1,0 +1,151 @@
+"""Real Saleor 2.10 objects for tests: staff, customers, apps, orders ready to ship."""
+import itertools
+from decimal import Decimal
+
+import graphene
+from django.contrib.auth.models import Permission
+from graphql_jwt.shortcuts import get_token
+from prices import Money, TaxedMoney
+from saleor.account.models import Address, User
+from saleor.app.models import App
+from saleor.order import OrderStatus
+from saleor.order.models import Fulfillment, Order, OrderEvent, OrderLine
+from saleor.product.models import Category, Product, ProductType, ProductVariant
+from saleor.warehouse.models import Stock, Warehouse
+
+_serial = itertools.count(1)
+
+
+def manage_orders_permission():
+    return Permission.objects.get(codename="manage_orders", content_type__app_label="order")
+
+
+def staff(with_permission=True, email=None):
+    user = User.objects.create_user(
+        email or f"staff{next(_serial)}@example.com", "password", is_staff=True
+    )
+    if with_permission:
+        user.user_permissions.add(manage_orders_permission())
+    return user
+
+
+def customer():
+    return User.objects.create_user(f"customer{next(_serial)}@example.com", "password")
+
+
+def app(with_permission=True):
+    app = App.objects.create(name=f"App {next(_serial)}", is_active=True)
+    if with_permission:
+        app.permissions.add(manage_orders_permission())
+    return app.tokens.create(name="test").auth_token
+
+
+def auth_header(who):
+    """HTTP headers that authenticate a user (JWT) or an app token (Bearer)."""
+    if who is None:
+        return {}
+    if isinstance(who, str):
+        return {"HTTP_AUTHORIZATION": f"Bearer {who}"}
+    return {"HTTP_AUTHORIZATION": f"JWT {get_token(who)}"}
+
+
+def _address():
+    return Address.objects.create(
+        first_name="太郎", last_name="山田", street_address_1="千代田1-1",
+        city="千代田区", postal_code="100-0001", country="JP", phone="",
+    )
+
+
+def order(user=None, quantity=2, metadata=None):
+    """An unfulfilled order with one line and stock to ship it from one warehouse."""
+    n = next(_serial)
+    product_type, _ = ProductType.objects.get_or_create(
+        slug="tea", defaults={"name": "Tea", "has_variants": False}
+    )
+    category, _ = Category.objects.get_or_create(slug="tea", defaults={"name": "Tea"})
+    price = Money(Decimal("10.00"), "USD")
+    product = Product.objects.create(
+        product_type=product_type, category=category, name=f"Green tea {n}",
+        slug=f"green-tea-{n}", price=price, minimal_variant_price=price,
+    )
+    variant = ProductVariant.objects.create(product=product, sku=f"TEA-{n}")
+    warehouse = Warehouse.objects.create(
+        name=f"Warehouse {n}", slug=f"warehouse-{n}", address=_address()
+    )
+    Stock.objects.create(warehouse=warehouse, product_variant=variant, quantity=100)
+    gross = TaxedMoney(price, price)
+    placed = Order.objects.create(
+        status=OrderStatus.UNFULFILLED, user=user,
+        user_email=user.email if user else f"guest{n}@example.com",
+        billing_address=_address(), shipping_address=_address(),
+        total=TaxedMoney(price * quantity, price * quantity),
+        private_metadata=dict(metadata or {}),
+    )
+    OrderLine.objects.create(
+        order=placed, variant=variant, product_name=product.name,
+        variant_name="", product_sku=variant.sku, is_shipping_required=True,
+        quantity=quantity, unit_price=gross,
+    )
+    placed.attention_warehouse = warehouse
+    return placed
+
+
+def order_id(order):
+    return graphene.Node.to_global_id("Order", order.pk)
+
+
+def fulfill_variables(order):
+    line = order.lines.get()
+    warehouse = Stock.objects.get(product_variant=line.variant).warehouse
+    return {
+        "order": order_id(order),
+        "input": {
+            "notifyCustomer": False,
+            "lines": [
+                {
+                    "orderLineId": graphene.Node.to_global_id("OrderLine", line.pk),
+                    "stocks": [
+                        {
+                            "quantity": line.quantity,
+                            "warehouse": graphene.Node.to_global_id("Warehouse", warehouse.pk),
+                        }
+                    ],
+                }
+            ],
+        },
+    }
+
+
+def fulfillment_count(order):
+    return Fulfillment.objects.filter(order=order).count()
+
+
+def status_of(order):
+    return Order.objects.get(pk=order.pk).status
+
+
+def history_notes(order):
+    return list(
+        OrderEvent.objects.filter(order=order, type="note_added").values_list(
+            "parameters__message", flat=True
+        )
+    )
+
+
+def reload(order):
+    return Order.objects.get(pk=order.pk)
+
+
+def fulfill_in_python(order, user):
+    """Saleor's own Python path for shipping, as the dashboard's mutation uses it."""
+    from saleor.order.actions import create_fulfillments
+
+    line = order.lines.get()
+    warehouse = Stock.objects.get(product_variant=line.variant).warehouse
+    return create_fulfillments(
+        user, order, {warehouse.pk: [{"order_line": line, "quantity": line.quantity}]}, False
+    )
+
+
+SHIPPED = OrderStatus.FULFILLED
+NOT_SHIPPED = OrderStatus.UNFULFILLED

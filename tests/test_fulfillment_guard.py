@@ -1,0 +1,120 @@
+"""While an order needs attention it cannot be shipped, by any path."""
+import pytest
+from django.core.exceptions import ValidationError
+
+from saleor_attention import services
+from saleor_attention.actors import Actor
+
+from .documents import ORDER_FULFILL, RELEASE_FLAGS, SET_FLAG
+
+
+def set_manual(gql, order, manager, shop, note="Do not ship yet", **extra):
+    response = gql(
+        SET_FLAG,
+        {"input": {"order": shop.order_id(order), "note": note, **extra}},
+        as_=manager,
+    )
+    payload = response["data"]["attentionFlagSet"]
+    assert payload["errors"] == []
+    return payload["flag"]
+
+
+def fulfill(gql, order, manager, shop):
+    return gql(ORDER_FULFILL, shop.fulfill_variables(order), as_=manager)["data"]["orderFulfill"]
+
+
+def test_set_blocks_fulfill_and_release_unblocks_it(gql, shop, manager, order):
+    flag = set_manual(gql, order, manager, shop)
+
+    refused = fulfill(gql, order, manager, shop)
+
+    assert refused["fulfillments"] is None
+    [error] = refused["orderErrors"]
+    assert error["field"] == "order"
+    assert error["code"] == "INVALID"
+    assert "MANUAL" in error["message"] and "Do not ship yet" in error["message"]
+    assert shop.fulfillment_count(order) == 0
+    assert shop.status_of(order) == shop.NOT_SHIPPED
+
+    released = gql(
+        RELEASE_FLAGS,
+        {"input": {"flags": [flag["id"]], "handledOn": "2026-11-26", "comment": "確認済み"}},
+        as_=manager,
+    )["data"]["attentionFlagRelease"]
+    assert released["errors"] == []
+    assert released["remaining"] == []
+
+    shipped = fulfill(gql, order, manager, shop)
+
+    assert shipped["orderErrors"] == []
+    assert len(shipped["fulfillments"]) == 1
+    assert shop.fulfillment_count(order) == 1
+    assert shop.status_of(order) == shop.SHIPPED
+
+
+def test_refused_fulfill_writes_nothing(gql, shop, manager, order):
+    set_manual(gql, order, manager, shop)
+    notes_before = shop.history_notes(order)
+    stock_before = [line.variant.stocks.get().quantity for line in order.lines.all()]
+
+    fulfill(gql, order, manager, shop)
+
+    assert shop.history_notes(order) == notes_before
+    assert [line.variant.stocks.get().quantity for line in order.lines.all()] == stock_before
+    assert shop.reload(order).lines.get().quantity_fulfilled == 0
+
+
+def test_releasing_one_of_two_flags_keeps_the_order_blocked(gql, shop, manager, order):
+    first = set_manual(gql, order, manager, shop, note="Check the address")
+    second = set_manual(gql, order, manager, shop, note="Customer called, hold")
+
+    released = gql(
+        RELEASE_FLAGS,
+        {"input": {"flags": [first["id"]], "handledOn": "2026-11-26"}},
+        as_=manager,
+    )["data"]["attentionFlagRelease"]
+
+    assert [flag["id"] for flag in released["remaining"]] == [second["id"]]
+    assert released["warnings"][0]["code"] == "STILL_NEEDS_ATTENTION"
+    refused = fulfill(gql, order, manager, shop)
+    assert "Customer called, hold" in refused["orderErrors"][0]["message"]
+    assert "Check the address" not in refused["orderErrors"][0]["message"]
+    assert shop.fulfillment_count(order) == 0
+
+
+def test_python_path_raises_and_writes_nothing(shop, manager, order):
+    services.set_flag(order, note="hold", actor=Actor(user=manager))
+
+    with pytest.raises(ValidationError) as raised:
+        shop.fulfill_in_python(order, manager)
+
+    assert "MANUAL" in str(raised.value)
+    assert shop.fulfillment_count(order) == 0
+
+
+def test_subscription_flag_blocks_every_order_of_the_subscription(gql, shop, manager):
+    first = shop.order(metadata={"saleor_attention.subscription": "SUB-1"})
+    fifth = shop.order(metadata={"saleor_attention.subscription": "SUB-1"})
+    other = shop.order(metadata={"saleor_attention.subscription": "SUB-2"})
+
+    set_manual(gql, first, manager, shop, scope="SUBSCRIPTION")
+
+    assert fulfill(gql, fifth, manager, shop)["orderErrors"][0]["code"] == "INVALID"
+    assert shop.fulfillment_count(fifth) == 0
+    assert fulfill(gql, other, manager, shop)["orderErrors"] == []
+
+
+def test_inactive_plugin_does_not_block_and_keeps_flags(gql, shop, manager, order):
+    set_manual(gql, order, manager, shop)
+    superuser = shop.staff(with_permission=True)
+    superuser.is_superuser = True
+    superuser.save()
+    toggled = gql(
+        'mutation { pluginUpdate(id: "saleor_attention", input: {active: false}) '
+        "{ plugin { active } pluginsErrors { field code } } }",
+        as_=superuser,
+    )
+    assert toggled["data"]["pluginUpdate"]["plugin"]["active"] is False
+
+    assert fulfill(gql, order, manager, shop)["orderErrors"] == []
+    assert services.needs_attention(order)
