@@ -84,13 +84,12 @@ class AttentionFlagReleaseInput(graphene.InputObjectType):
 
 
 class AttentionFlagRelease(AttentionMutation):
-    released = graphene.List(graphene.NonNull(AttentionFlag), required=True)
+    released = graphene.List(graphene.NonNull(AttentionFlag))
     remaining = graphene.List(
         graphene.NonNull(AttentionFlag),
-        required=True,
         description="Flags still active on the order, e.g. on its whole subscription.",
     )
-    warnings = graphene.List(graphene.NonNull(AttentionWarning), required=True)
+    warnings = graphene.List(graphene.NonNull(AttentionWarning))
 
     class Arguments:
         input = AttentionFlagReleaseInput(required=True)

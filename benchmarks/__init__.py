@@ -1,0 +1,1 @@
+"""`make benchmark`: what the attention plugin costs Saleor's real GraphQL API."""

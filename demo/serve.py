@@ -1,0 +1,190 @@
+"""`make demo`: Saleor 2.10 + saleor-attention with demo data, served on 127.0.0.1.
+
+Idempotent: the first run creates the database, migrates and loads Saleor's demo shop;
+later runs reuse all of it and go straight to serving.
+"""
+import json
+import os
+import shlex
+from contextlib import contextmanager
+
+# Running the script directly (not via make) must still hit the demo database, not the
+# test database that the plugin's settings default to.
+os.environ.setdefault(
+    "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/saleor_attention_demo"
+)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saleor_attention.saleor_v2.settings")
+os.environ.setdefault("ALLOWED_CLIENT_HOSTS", "localhost,127.0.0.1")
+
+import dj_database_url  # noqa: E402
+import django  # noqa: E402
+import psycopg2  # noqa: E402
+from psycopg2 import sql  # noqa: E402
+
+HOST = "127.0.0.1"
+PORT = os.environ.get("DEMO_PORT", "8000")
+URL = f"http://{HOST}:{PORT}/graphql/"
+# populatedb --createsuperuser always creates this account.
+POPULATEDB_ADMIN = ("admin@example.com", "admin")
+
+
+def create_database() -> None:
+    """CREATE DATABASE needs a connection to another database, outside a transaction."""
+    db = dj_database_url.parse(os.environ["DATABASE_URL"])
+    conn = psycopg2.connect(
+        dbname="postgres", user=db["USER"], password=db["PASSWORD"] or None,
+        host=db["HOST"], port=db["PORT"],
+    )
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]])
+        if cursor.fetchone() is None:
+            print(f"Creating database {db['NAME']}")
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db["NAME"])))
+    conn.close()
+
+
+@contextmanager
+def working_directory(path):
+    previous = os.getcwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(previous)
+
+
+def populate_shop() -> None:
+    """Saleor's demo shop (products, customers, 20 orders), once per database."""
+    import saleor
+    from django.core.management import call_command
+    from django.db import transaction
+    from saleor.product.models import Product
+
+    if Product.objects.exists():
+        return
+    print("Loading Saleor's demo data (populatedb); this takes a minute or two...")
+    # populatedb opens saleor/static/... relative to the working directory.
+    # One transaction: a failed load leaves no half-filled shop that reruns would skip.
+    site_packages = os.path.dirname(os.path.dirname(saleor.__file__))
+    with working_directory(site_packages), transaction.atomic():
+        call_command("populatedb", createsuperuser=True, withoutimages=True)
+
+
+def ensure_admin():
+    """The staff login the banner shows; DEMO_ADMIN_EMAIL/DEMO_ADMIN_PASSWORD override it."""
+    from saleor.account.models import User
+
+    email = os.environ.get("DEMO_ADMIN_EMAIL") or POPULATEDB_ADMIN[0]
+    password = os.environ.get("DEMO_ADMIN_PASSWORD") or POPULATEDB_ADMIN[1]
+    overridden = "DEMO_ADMIN_EMAIL" in os.environ or "DEMO_ADMIN_PASSWORD" in os.environ
+    user, created = User.objects.get_or_create(email=email)
+    user.is_active = user.is_staff = user.is_superuser = True
+    # Without an override, keep whatever password the account has now.
+    if created or overridden:
+        user.set_password(password)
+    user.save()
+    return user, password
+
+
+def pick_orders(count):
+    """Orders that can still be shipped first, so the fulfillment guard has work to do."""
+    from saleor.order import OrderStatus
+    from saleor.order.models import Order
+
+    picked = []
+    for status in (
+        OrderStatus.UNFULFILLED, OrderStatus.PARTIALLY_FULFILLED, OrderStatus.FULFILLED
+    ):
+        picked += Order.objects.filter(status=status).order_by("pk")[: count - len(picked)]
+    return picked
+
+
+def flag_demo_orders(admin) -> None:
+    """A few flags to look at. Skipped once any flag exists, so staff changes stick;
+    fixed handles keep even a forced rerun from raising duplicates."""
+    from saleor_attention.actors import RULES, Actor
+    from saleor_attention.models import Flag
+    from saleor_attention.services import set_flag
+
+    if Flag.objects.exists():
+        return
+    orders = pick_orders(3)
+    if len(orders) < 3:
+        print("Not enough orders for the demo flags; skipping them.")
+        return
+    staff = Actor(user=admin)
+    first, second, third = orders
+    set_flag(first, "MANUAL", note="出荷保留: お客様から連絡待ち", handle="demo-1", actor=staff)
+    set_flag(second, "MANUAL", note="住所の番地が不明: 確認中", handle="demo-2", actor=staff)
+    set_flag(second, "REMOTE_ISLAND", handle="demo-3", actor=RULES)
+    set_flag(third, "PAYMENT_FAILED", handle="demo-4", actor=staff)
+
+
+def flagged_orders():
+    """{order pk: [reason, ...]} for every active flag."""
+    from saleor_attention.models import Flag
+
+    flagged = {}
+    for order_id, reason in Flag.objects.active().order_by("order_id", "pk").values_list(
+        "order_id", "reason"
+    ):
+        flagged.setdefault(order_id, []).append(reason)
+    return flagged
+
+
+def graphql_curl(query, token_var=False):
+    headers = "-H 'Content-Type: application/json'"
+    if token_var:
+        headers += ' -H "Authorization: JWT $TOKEN"'
+    return f"curl -s {URL} {headers} \\\n      -d {shlex.quote(json.dumps({'query': query}))}"
+
+
+def print_banner(email, password) -> None:
+    import graphene
+
+    login = json.dumps(email), json.dumps(password)
+    token_query = f"mutation {{ tokenCreate(email: {login[0]}, password: {login[1]}) {{ token }} }}"
+    flags_query = (
+        "{ attentionFlags(first: 10) { totalCount edges { node { reason message "
+        "order { id } } } } }"
+    )
+    lines = [
+        "",
+        "=" * 72,
+        f" saleor-attention demo: {URL}",
+        f" Staff login: {email} / {password}",
+        " Orders on attention:",
+    ]
+    for pk, reasons in flagged_orders().items():
+        global_id = graphene.Node.to_global_id("Order", pk)
+        lines.append(f"   {global_id}  (Order:{pk})  {', '.join(reasons)}")
+    lines += [
+        "",
+        " Try it:",
+        "   TOKEN=$(" + graphql_curl(token_query)
+        + " \\\n      | python3 -c 'import json,sys; "
+        'print(json.load(sys.stdin)["data"]["tokenCreate"]["token"])\')',
+        "   " + graphql_curl(flags_query, token_var=True),
+        "=" * 72,
+        "",
+    ]
+    print("\n".join(lines), flush=True)
+
+
+def main() -> None:
+    create_database()
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=1)
+    populate_shop()
+    admin, password = ensure_admin()
+    flag_demo_orders(admin)
+    print_banner(admin.email, password)
+    # Without the reloader: one process, so Ctrl+C (or a kill) stops everything.
+    call_command("runserver", f"{HOST}:{PORT}", use_reloader=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""Who may read and change flags: only staff and apps holding MANAGE_ORDERS."""
+import graphene
+import pytest
+
+from saleor_attention import services
+from saleor_attention.actors import Actor
+from saleor_attention.models import Event, Flag
+
+from .documents import ATTENTION_FLAGS, ORDER_ATTENTION, RELEASE_FLAGS, SET_FLAG
+
+CALLERS = ["anonymous", "customer", "other_customer", "staff_without", "app_without", "staff", "app"]
+ALLOWED = {"staff", "app"}
+
+
+@pytest.fixture
+def flagged(shop):
+    owner = shop.customer()
+    order = shop.order(user=owner)
+    flag = services.set_flag(order, note="hold", actor=Actor(user=shop.staff())).flag
+    return owner, order, flag
+
+
+def caller(name, shop, owner):
+    return {
+        "anonymous": lambda: None,
+        "customer": lambda: owner,
+        "other_customer": shop.customer,
+        "staff_without": lambda: shop.staff(with_permission=False),
+        "app_without": lambda: shop.app(with_permission=False),
+        "staff": shop.staff,
+        "app": shop.app,
+    }[name]()
+
+
+def is_permission_error(response):
+    return any("permission" in error["message"].lower() for error in response.get("errors", []))
+
+
+@pytest.mark.parametrize("who", CALLERS)
+def test_attention_flags_query(gql, shop, flagged, who):
+    owner, _order, _flag = flagged
+    response = gql(ATTENTION_FLAGS, {"first": 10}, as_=caller(who, shop, owner))
+    if who in ALLOWED:
+        assert response["data"]["attentionFlags"]["totalCount"] == 1
+    else:
+        assert is_permission_error(response)
+        assert response["data"]["attentionFlags"] is None
+
+
+@pytest.mark.parametrize("who", CALLERS)
+def test_order_attention_field(gql, shop, flagged, who):
+    owner, order, _flag = flagged
+    response = gql(ORDER_ATTENTION, {"id": shop.order_id(order)}, as_=caller(who, shop, owner))
+    order_data = (response.get("data") or {}).get("order")
+    if who in ALLOWED:
+        assert order_data["attention"]["required"] is True
+    else:
+        # The customer may see their own order, never its attention flags.
+        assert order_data is None or order_data["attention"] is None
+        assert is_permission_error(response)
+
+
+@pytest.mark.parametrize("who", CALLERS)
+def test_set_flag(gql, shop, flagged, who):
+    owner, order, _flag = flagged
+    response = gql(
+        SET_FLAG,
+        {"input": {"order": shop.order_id(order), "note": "second"}},
+        as_=caller(who, shop, owner),
+    )
+    if who in ALLOWED:
+        assert response["data"]["attentionFlagSet"]["errors"] == []
+        assert Flag.objects.filter(order=order).count() == 2
+    else:
+        assert is_permission_error(response)
+        assert response["data"]["attentionFlagSet"] is None
+        assert Flag.objects.filter(order=order).count() == 1
+
+
+@pytest.mark.parametrize("who", CALLERS)
+def test_release_flag(gql, shop, flagged, who):
+    owner, _order, flag = flagged
+    events_before = Event.objects.count()
+    response = gql(
+        RELEASE_FLAGS,
+        {"input": {"flags": [graphene.Node.to_global_id("AttentionFlag", flag.pk)], "handledOn": "2026-11-26"}},
+        as_=caller(who, shop, owner),
+    )
+    flag.refresh_from_db()
+    if who in ALLOWED:
+        assert response["data"]["attentionFlagRelease"]["errors"] == []
+        assert flag.status == "RELEASED"
+    else:
+        assert is_permission_error(response)
+        assert flag.status == "ACTIVE"
+        assert Event.objects.count() == events_before
+
+
+def test_app_is_recorded_as_the_source(gql, shop, order):
+    token = shop.app()
+    response = gql(
+        SET_FLAG, {"input": {"order": shop.order_id(order), "note": "from the WMS"}}, as_=token
+    )
+    assert response["data"]["attentionFlagSet"]["flag"]["source"] == "APP"
+    assert Flag.objects.get(order=order).created_by_app.tokens.get().auth_token == token
+
