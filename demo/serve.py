@@ -54,21 +54,38 @@ def working_directory(path):
         os.chdir(previous)
 
 
+def migrate() -> None:
+    from django.contrib.sites.models import Site
+    from django.core.management import call_command
+
+    call_command("migrate")
+    # Saleor's migration site.0013 caches the current Site with a historical
+    # SiteSettings attached; populatedb in this process would then fail with
+    # 'Cannot assign "<Menu: navbar>": "SiteSettings.top_menu" must be a "Menu" instance'.
+    Site.objects.clear_cache()
+
+
 def populate_shop() -> None:
     """Saleor's demo shop (products, customers, 20 orders), once per database."""
     import saleor
     from django.core.management import call_command
-    from django.db import transaction
+    from django.db import connection
     from saleor.product.models import Product
 
     if Product.objects.exists():
         return
-    print("Loading Saleor's demo data (populatedb); this takes a minute or two...")
+    print("Loading Saleor's demo data (populatedb); this takes under a minute...")
     # populatedb opens saleor/static/... relative to the working directory.
-    # One transaction: a failed load leaves no half-filled shop that reruns would skip.
     site_packages = os.path.dirname(os.path.dirname(saleor.__file__))
-    with working_directory(site_packages), transaction.atomic():
-        call_command("populatedb", createsuperuser=True, withoutimages=True)
+    try:
+        with working_directory(site_packages):
+            call_command("populatedb", createsuperuser=True, withoutimages=True)
+    except Exception:
+        # It cannot run in one transaction (its sequence reset commits), so a failure
+        # leaves a half-filled shop that the next run would take as loaded.
+        name = connection.settings_dict["NAME"]
+        print(f"populatedb failed; start over with: dropdb -h {HOST} -U postgres {name}")
+        raise
 
 
 def ensure_admin():
@@ -152,13 +169,18 @@ def print_banner(email, password) -> None:
     lines = [
         "",
         "=" * 72,
-        f" saleor-attention demo: {URL}",
+        f" saleor-attention demo: {URL}  (POST only: Saleor's wheel ships no",
+        " playground page, so GET /graphql/ - and the startup warm-up - log",
+        " TemplateDoesNotExist; harmless)",
         f" Staff login: {email} / {password}",
         " Orders on attention:",
     ]
-    for pk, reasons in flagged_orders().items():
+    flagged = flagged_orders()
+    for pk, reasons in flagged.items():
         global_id = graphene.Node.to_global_id("Order", pk)
         lines.append(f"   {global_id}  (Order:{pk})  {', '.join(reasons)}")
+    if not flagged:
+        lines.append("   (none)")
     lines += [
         "",
         " Try it:",
@@ -177,7 +199,7 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    call_command("migrate", verbosity=1)
+    migrate()
     populate_shop()
     admin, password = ensure_admin()
     flag_demo_orders(admin)

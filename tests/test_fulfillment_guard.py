@@ -104,17 +104,17 @@ def test_subscription_flag_blocks_every_order_of_the_subscription(gql, shop, man
     assert fulfill(gql, other, manager, shop)["orderErrors"] == []
 
 
-def test_inactive_plugin_does_not_block_and_keeps_flags(gql, shop, manager, order):
+def test_inactive_plugin_does_not_block_and_keeps_flags(gql, shop, manager, order, configure):
     set_manual(gql, order, manager, shop)
-    superuser = shop.staff(with_permission=True)
-    superuser.is_superuser = True
-    superuser.save()
-    toggled = gql(
-        'mutation { pluginUpdate(id: "saleor_attention", input: {active: false}) '
-        "{ plugin { active } pluginsErrors { field code } } }",
-        as_=superuser,
-    )
-    assert toggled["data"]["pluginUpdate"]["plugin"]["active"] is False
+    assert configure(active=False)["plugin"]["active"] is False
 
     assert fulfill(gql, order, manager, shop)["orderErrors"] == []
     assert services.needs_attention(order)
+
+
+def test_reactivated_plugin_blocks_again(gql, shop, manager, order, configure):
+    set_manual(gql, order, manager, shop)
+    configure(active=False)
+    configure(active=True)
+
+    assert fulfill(gql, order, manager, shop)["orderErrors"][0]["code"] == "INVALID"

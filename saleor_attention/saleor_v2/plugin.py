@@ -1,3 +1,5 @@
+import copy
+
 from django.core.exceptions import ValidationError
 from saleor.plugins.base_plugin import BasePlugin, ConfigurationTypeField
 from saleor.plugins.error_codes import PluginErrorCode
@@ -33,6 +35,11 @@ class AttentionPlugin(BasePlugin):
     DEFAULT_CONFIGURATION = [
         {"name": setting.name, "value": setting.default} for setting in config.SETTINGS
     ]
+
+    def __init__(self, *, configuration, active):
+        # Saleor 2.10 hands every instance the class's DEFAULT_CONFIGURATION list and
+        # pluginUpdate edits it in place: copy it, or one save changes the defaults.
+        super().__init__(configuration=copy.deepcopy(configuration), active=active)
 
     @classmethod
     def validate_plugin_configuration(cls, plugin_configuration):

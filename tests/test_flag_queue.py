@@ -1,0 +1,100 @@
+"""attentionFlags: the staff work queue across all orders."""
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from saleor_attention import services
+from saleor_attention.actors import RULES
+from saleor_attention.models import Flag
+
+from .documents import ATTENTION_FLAGS
+
+
+def query(gql, manager, **variables):
+    response = gql(ATTENTION_FLAGS, {"first": 50, **variables}, as_=manager)
+    assert "errors" not in response, response
+    return response["data"]["attentionFlags"]
+
+
+def reasons(page):
+    return [edge["node"]["reason"] for edge in page["edges"]]
+
+
+@pytest.fixture
+def queue(shop):
+    island = shop.order(metadata={"saleor_attention.subscription": "SUB-7"})
+    card = shop.order()
+    services.set_flag(island, "REMOTE_ISLAND", handle="i", actor=RULES)
+    services.set_flag(island, "RENEWAL_PAYMENT_FAILED", scope="SUBSCRIPTION", handle="r")
+    paid = services.set_flag(card, "PAYMENT_FAILED", handle="p").flag
+    services.release_flags(card, flag_ids=[paid.pk], handled_on=timezone.localdate())
+    old = services.set_flag(card, note="old hold", handle="old").flag
+    Flag.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=10))
+    return {"island": island, "card": card}
+
+
+def test_newest_first_by_default(gql, manager, queue):
+    page = query(gql, manager)
+    assert page["totalCount"] == 4
+    assert reasons(page) == ["PAYMENT_FAILED", "RENEWAL_PAYMENT_FAILED", "REMOTE_ISLAND", "MANUAL"]
+
+
+@pytest.mark.parametrize(
+    "filter, expected",
+    [
+        ({"status": "ACTIVE"}, {"RENEWAL_PAYMENT_FAILED", "REMOTE_ISLAND", "MANUAL"}),
+        ({"status": "RELEASED"}, {"PAYMENT_FAILED"}),
+        ({"reasons": ["REMOTE_ISLAND", "MANUAL"]}, {"REMOTE_ISLAND", "MANUAL"}),
+        ({"scope": "SUBSCRIPTION"}, {"RENEWAL_PAYMENT_FAILED"}),
+        ({"source": "RULE"}, {"REMOTE_ISLAND", "RENEWAL_PAYMENT_FAILED", "PAYMENT_FAILED", "MANUAL"}),
+        ({"subscription": "SUB-7"}, {"RENEWAL_PAYMENT_FAILED"}),
+        ({"overdue": True}, {"MANUAL"}),
+        ({"overdue": False}, {"RENEWAL_PAYMENT_FAILED", "REMOTE_ISLAND", "PAYMENT_FAILED"}),
+    ],
+)
+def test_filters(gql, manager, queue, filter, expected):
+    assert set(reasons(query(gql, manager, filter=filter))) == expected
+
+
+def test_filter_by_order_includes_its_subscription_flags(gql, shop, manager, queue):
+    page = query(gql, manager, filter={"order": shop.order_id(queue["island"])})
+    assert set(reasons(page)) == {"REMOTE_ISLAND", "RENEWAL_PAYMENT_FAILED"}
+
+
+def test_filter_by_creation_range(gql, manager, queue):
+    since = (timezone.now() - datetime.timedelta(days=1)).isoformat()
+    page = query(gql, manager, filter={"created": {"gte": since}})
+    assert "MANUAL" not in reasons(page) and page["totalCount"] == 3
+
+
+def test_overdue_follows_the_setting(gql, manager, queue, configure):
+    assert configure(overdue_after_days="30")["pluginsErrors"] == []
+    assert reasons(query(gql, manager, filter={"overdue": True})) == []
+
+
+def test_pages_do_not_skip_or_repeat(gql, shop, manager):
+    order = shop.order()
+    for n in range(7):
+        services.set_flag(order, note=f"hold {n}")
+    seen, after = [], None
+    while True:
+        page = query(gql, manager, first=3, after=after)
+        seen += [edge["node"]["id"] for edge in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert len(seen) == len(set(seen)) == 7
+
+
+@pytest.mark.parametrize("direction", ["ASC", "DESC"])
+def test_sort_by_reason(gql, manager, queue, direction):
+    page = query(gql, manager, sortBy={"field": "REASON", "direction": direction})
+    assert reasons(page) == sorted(reasons(page), reverse=direction == "DESC")
+
+
+def test_first_is_required_and_capped(gql, manager, queue):
+    for first in (None, 0, 101):
+        response = gql(ATTENTION_FLAGS, {"first": first}, as_=manager)
+        assert response["data"]["attentionFlags"] is None
+        assert "first" in response["errors"][0]["message"]

@@ -1,0 +1,96 @@
+"""Set, release and fulfil racing on one order stay consistent (row locks).
+
+Invariant: an order is never fulfilled while one of its flags is active. Each round
+starts three real transactions at once on one flagged order — release its flag, set a
+new one, ship it through orderFulfill — and checks that any fulfillment that got
+through happened after the release and before the new flag.
+"""
+import random
+import threading
+import time
+
+import pytest
+from django.db import connection, transaction
+
+from saleor_attention import services
+from saleor_attention.actors import Actor
+from saleor_attention.models import Flag
+
+from .conftest import GraphQL
+from .documents import ORDER_FULFILL
+
+ROUNDS = 8
+
+
+def run_together(*actions, jitter=0.0):
+    """Start the actions at one instant (each after its own random delay up to jitter)."""
+    barrier = threading.Barrier(len(actions))
+    failures = []
+
+    def run(action):
+        try:
+            barrier.wait()
+            time.sleep(random.uniform(0, jitter))
+            action()
+        except Exception as exc:  # surfaced below; a thread cannot fail the test
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not failures, failures
+
+
+@pytest.mark.django_db(transaction=True)
+def test_never_fulfilled_while_a_flag_is_active(shop):
+    manager = shop.staff()
+    for round_ in range(ROUNDS):
+        order = shop.order()
+        first = services.set_flag(order, note="hold", actor=Actor(user=manager)).flag
+
+        run_together(
+            lambda: services.release_flags(
+                order, flag_ids=[first.pk], handled_on=first.created_at.date(),
+                actor=Actor(user=manager),
+            ),
+            lambda: services.set_flag(
+                order, note=f"new hold {round_}", handle=f"second-{round_}",
+                actor=Actor(user=manager),
+            ),
+            lambda: GraphQL()(ORDER_FULFILL, shop.fulfill_variables(order), as_=manager),
+            jitter=0.05,
+        )
+
+        first.refresh_from_db()
+        second = Flag.objects.get(order=order, handle=f"second-{round_}")
+        fulfillments = list(order.fulfillments.all())
+        if fulfillments:
+            [shipped] = fulfillments
+            assert first.released_at < shipped.created < second.created_at
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fulfill_waits_for_a_flag_being_set(shop):
+    """A flag committed while orderFulfill waits on the order lock still stops it."""
+    manager = shop.staff()
+    order = shop.order()
+
+    def set_flag_slowly():
+        with transaction.atomic():
+            services.set_flag(order, note="hold", actor=Actor(user=manager))
+            time.sleep(2)  # holds the order's row lock, not yet committed
+
+    def fulfill_meanwhile():
+        time.sleep(0.1)
+        response = GraphQL()(ORDER_FULFILL, shop.fulfill_variables(order), as_=manager)
+        errors.extend(response["data"]["orderFulfill"]["orderErrors"])
+
+    errors = []
+    run_together(set_flag_slowly, fulfill_meanwhile)
+
+    assert [error["code"] for error in errors] == ["INVALID"]
+    assert shop.fulfillment_count(order) == 0
