@@ -1,4 +1,5 @@
 """The benchmark database: created once, migrated on every run (a no-op when current)."""
+import logging
 import os
 
 import dj_database_url
@@ -45,8 +46,10 @@ def prepare() -> None:
 
 def quiet_runtime() -> None:
     """Production-like request handling: DEBUG off (no query log, no debug payloads),
-    and the test client's host accepted."""
+    the test client's host accepted, and no log line per eager Celery task."""
     from django.conf import settings
+
+    logging.getLogger("celery").setLevel(logging.WARNING)
 
     settings.DEBUG = False
     if "testserver" not in settings.ALLOWED_HOSTS:
