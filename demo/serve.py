@@ -6,6 +6,7 @@ later runs reuse all of it and go straight to serving.
 import json
 import os
 import shlex
+import sys
 from contextlib import contextmanager
 
 # Running the script directly (not via make) must still hit the demo database, not the
@@ -16,32 +17,17 @@ os.environ.setdefault(
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saleor_attention.saleor_v2.settings")
 os.environ.setdefault("ALLOWED_CLIENT_HOSTS", "localhost,127.0.0.1")
 
-import dj_database_url  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # devtools
+
 import django  # noqa: E402
-import psycopg2  # noqa: E402
-from psycopg2 import sql  # noqa: E402
+
+from devtools.database import create_database  # noqa: E402
 
 HOST = "127.0.0.1"
 PORT = os.environ.get("DEMO_PORT", "8000")
 URL = f"http://{HOST}:{PORT}/graphql/"
 # populatedb --createsuperuser always creates this account.
 POPULATEDB_ADMIN = ("admin@example.com", "admin")
-
-
-def create_database() -> None:
-    """CREATE DATABASE needs a connection to another database, outside a transaction."""
-    db = dj_database_url.parse(os.environ["DATABASE_URL"])
-    conn = psycopg2.connect(
-        dbname="postgres", user=db["USER"], password=db["PASSWORD"] or None,
-        host=db["HOST"], port=db["PORT"],
-    )
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]])
-        if cursor.fetchone() is None:
-            print(f"Creating database {db['NAME']}")
-            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db["NAME"])))
-    conn.close()
 
 
 @contextmanager

@@ -42,7 +42,8 @@ def check_fulfillment(order_id) -> None:
     Locks the order row first, so a flag being set or released on the same order
     either committed before this check or waits until the fulfillment has committed.
     """
-    with transaction.atomic():
+    # No savepoint: a veto rolls back the caller's whole fulfillment anyway.
+    with transaction.atomic(savepoint=False):
         order = shop.lock_order(order_id)
         flags = services.active_flags(order)
         if flags and shop.plugin_is_active():

@@ -91,6 +91,10 @@ class Flag(models.Model):
             models.Index(
                 fields=["status", "created_at", "id"], name="attention_flag_queue"
             ),
+            models.Index(
+                fields=["status", "reason", "created_at", "id"], name="attention_flag_reason"
+            ),
+            models.Index(fields=["reason", "id"], name="attention_flag_by_reason"),
         ]
         constraints = [
             models.UniqueConstraint(

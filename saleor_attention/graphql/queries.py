@@ -124,8 +124,12 @@ def _decode(cursor):
 
 def _after(field, descending, position):
     value, pk = position
-    beyond = "lt" if descending else "gt"
-    return Q(**{f"{field}__{beyond}": value}) | Q(**{field: value, f"pk__{beyond}": pk})
+    beyond, bound = ("lt", "lte") if descending else ("gt", "gte")
+    # The plain bound on the sort field gives PostgreSQL an index range to start
+    # from; the OR alone would be a filter over every earlier row.
+    return Q(**{f"{field}__{bound}": value}) & (
+        Q(**{f"{field}__{beyond}": value}) | Q(**{field: value, f"pk__{beyond}": pk})
+    )
 
 
 class AttentionQueries(graphene.ObjectType):

@@ -1,0 +1,147 @@
+"""orderFulfill with and without the attention guard: latency and SQL statements."""
+from collections import Counter
+from dataclasses import dataclass
+from typing import Dict, List
+
+from django.db import connection
+from django.db.models.signals import pre_save
+from django.test.utils import CaptureQueriesContext
+from saleor.order.models import Fulfillment
+from saleor.plugins.manager import get_plugins_manager
+
+from saleor_attention.adapter import connect_guards
+from saleor_attention.saleor_v2.shop import PLUGIN_ID
+from tests.documents import ORDER_FULFILL
+from tests.saleor_v2 import shop as saleor_shop
+
+from .api import StaffAPI, data_of
+from .sqltext import shape
+from .stats import Timings, timed
+
+GUARD_UID = "saleor_attention.fulfillment"
+
+
+def set_plugin_active(active: bool) -> None:
+    """What the dashboard's plugin switch (pluginUpdate) stores."""
+    get_plugins_manager().save_plugin_configuration(PLUGIN_ID, {"active": active})
+
+
+def set_guard_connected(connected: bool) -> None:
+    if connected:
+        connect_guards()  # idempotent: the receiver has a dispatch_uid
+    else:
+        pre_save.disconnect(sender=Fulfillment, dispatch_uid=GUARD_UID)
+
+
+@dataclass(frozen=True)
+class Mode:
+    label: str
+    guard: bool
+    plugin_active: bool
+
+    def apply(self) -> None:
+        set_guard_connected(self.guard)
+        set_plugin_active(self.plugin_active)
+
+
+ACTIVE = Mode("plugin active", guard=True, plugin_active=True)
+INACTIVE = Mode("plugin inactive", guard=True, plugin_active=False)
+WITHOUT = Mode("guard disconnected (= no plugin)", guard=False, plugin_active=True)
+MODES = (ACTIVE, INACTIVE, WITHOUT)
+
+
+def restore() -> None:
+    ACTIVE.apply()
+
+
+def build_orders(count: int) -> List:
+    """Fresh, unflagged, shippable orders (built before any timing starts)."""
+    return [saleor_shop.order() for _ in range(count)]
+
+
+def check_shipped(response) -> None:
+    payload = data_of(response, "orderFulfill")
+    if payload["orderErrors"] or len(payload["fulfillments"] or []) != 1:
+        raise RuntimeError(f"orderFulfill did not ship the order: {payload}")
+
+
+def _rotated(modes, turn: int):
+    """Each mode takes each position in turn, so drift and caching hit all alike."""
+    shift = turn % len(modes)
+    return modes[shift:] + modes[:shift]
+
+
+def measure_latency(api: StaffAPI, iterations: int, warmup: int) -> Dict[Mode, Timings]:
+    rounds = warmup + iterations
+    orders = {mode: build_orders(rounds) for mode in MODES}
+    # Variables (line and warehouse ids) are read beforehand too: only the POST is timed.
+    variables = {mode: [saleor_shop.fulfill_variables(o) for o in orders[mode]] for mode in MODES}
+    timings = {mode: Timings(mode.label) for mode in MODES}
+    try:
+        for turn in range(rounds):
+            for mode in _rotated(MODES, turn):
+                mode.apply()
+                seconds, response = timed(
+                    lambda: api.post(ORDER_FULFILL, variables[mode][turn])
+                )
+                check_shipped(response)
+                if turn >= warmup:
+                    timings[mode].add(seconds)
+    finally:
+        restore()
+    return timings
+
+
+# ---------------------------------------------------------------- SQL statements
+
+_TRANSACTION_CONTROL = {"SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT"}
+
+
+@dataclass
+class Statements:
+    mode: Mode
+    sql: List[str]
+
+    @property
+    def data_queries(self) -> List[str]:
+        return [sql for sql in self.sql if not is_transaction_control(sql)]
+
+
+def is_transaction_control(sql: str) -> bool:
+    return sql.split(None, 1)[0].upper() in _TRANSACTION_CONTROL
+
+
+def capture(api: StaffAPI, mode: Mode, order) -> Statements:
+    mode.apply()
+    variables = saleor_shop.fulfill_variables(order)
+    with CaptureQueriesContext(connection) as captured:
+        response = api.post(ORDER_FULFILL, variables)
+    check_shipped(response)
+    return Statements(mode, [query["sql"] for query in captured.captured_queries])
+
+
+def capture_all(api: StaffAPI) -> Dict[Mode, Statements]:
+    """Each mode on a fresh order, after one untimed request to warm caches up."""
+    orders = build_orders(2 * len(MODES))
+    try:
+        for mode, order in zip(MODES, orders):
+            capture(api, mode, order)
+        measured = orders[len(MODES):]
+        return {mode: capture(api, mode, order) for mode, order in zip(MODES, measured)}
+    finally:
+        restore()
+
+
+def extra_statements(with_guard: Statements, without: Statements) -> List[str]:
+    """Statements the guarded request ran on top of the unguarded one, in run order."""
+    surplus = Counter(map(shape, with_guard.sql)) - Counter(map(shape, without.sql))
+    extra = []
+    for sql in with_guard.sql:
+        if surplus[shape(sql)] > 0:
+            surplus[shape(sql)] -= 1
+            extra.append(sql)
+    return extra
+
+
+def missing_statements(with_guard: Statements, without: Statements) -> List[str]:
+    return extra_statements(without, with_guard)

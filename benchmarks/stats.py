@@ -1,0 +1,95 @@
+"""Timing and the printed tables."""
+import gc
+import statistics
+import time
+from dataclasses import dataclass, field
+from typing import Callable, List, Sequence, Tuple, TypeVar
+
+T = TypeVar("T")
+
+
+def timed(call: Callable[[], T]) -> Tuple[float, T]:
+    """Seconds one call takes, and its result.
+
+    The garbage collector is emptied before and paused during the call, so a cycle
+    collection that the previous request left behind is not billed to this one.
+    """
+    gc.collect()
+    gc.disable()
+    try:
+        started = time.perf_counter()
+        result = call()
+        elapsed = time.perf_counter() - started
+    finally:
+        gc.enable()
+    return elapsed, result
+
+
+@dataclass
+class Timings:
+    label: str
+    seconds: List[float] = field(default_factory=list)
+
+    def add(self, seconds: float) -> None:
+        self.seconds.append(seconds)
+
+    def percentile_ms(self, percent: int) -> float:
+        cuts = statistics.quantiles(self.seconds, n=100, method="inclusive")
+        return cuts[percent - 1] * 1000
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.seconds) * 1000
+
+    @property
+    def p95(self) -> float:
+        return self.percentile_ms(95)
+
+    @property
+    def runs(self) -> int:
+        return len(self.seconds)
+
+
+def merged(label: str, timings: Sequence[Timings]) -> Timings:
+    return Timings(label, [s for t in timings for s in t.seconds])
+
+
+def verdict(ok: bool) -> str:
+    return "ok" if ok else "MISSED"
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """A plain text table; numbers right-aligned, text left-aligned."""
+    cells = [[_cell(value) for value in row] for row in rows]
+    widths = [
+        max(len(str(header)), *(len(row[i]) for row in cells)) if cells else len(header)
+        for i, header in enumerate(headers)
+    ]
+    numeric = [
+        bool(rows) and all(isinstance(row[i], (int, float)) for row in rows if row[i] != "")
+        for i in range(len(headers))
+    ]
+
+    def line(values):
+        return "  ".join(
+            value.rjust(width) if right else value.ljust(width)
+            for value, width, right in zip(values, widths, numeric)
+        ).rstrip()
+
+    rule = "  ".join("-" * width for width in widths)
+    return "\n".join([line(headers), rule, *(line(row) for row in cells)])
+
+
+def _cell(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def heading(title: str) -> str:
+    return f"\n{title}\n{'=' * len(title)}"
+
+
+def facts(pairs: Sequence[Tuple[str, object]]) -> str:
+    width = max(len(name) for name, _ in pairs)
+    return "\n".join(f"{name.ljust(width)}  {value}" for name, value in pairs)

@@ -1,0 +1,1 @@
+"""Helpers for the demo and the benchmarks (not part of the installed plugin)."""
