@@ -6,7 +6,8 @@ caller's transaction rolls back.
 """
 from __future__ import annotations
 
-from typing import Iterable, List
+from dataclasses import dataclass
+from typing import Iterable, List, Optional, Tuple
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,12 +15,21 @@ from django.db import transaction
 from . import services
 from .adapter import shop
 from .models import Flag, Scope
+from .reasons import JA
 
 FULFILL = "FULFILL"
 AUTOMATIC_CHARGE = "AUTOMATIC_CHARGE"
 SUBSCRIPTION_RENEWAL = "SUBSCRIPTION_RENEWAL"
 CUSTOMER_CHANGES = "CUSTOMER_CHANGES"
 BLOCKABLE_ACTIONS = (FULFILL, AUTOMATIC_CHARGE, SUBSCRIPTION_RENEWAL, CUSTOMER_CHANGES)
+
+# What a customer can do to an order or its subscription in the storefront. While the
+# order itself needs attention only the last two stay open (SPEC §6.4).
+CUSTOMER_ACTIONS = (
+    "CHANGE_SCHEDULE", "SKIP", "CHANGE_ADDRESS", "CHANGE_PAYMENT_METHOD",
+    "CHANGE_ITEMS", "CANCEL", "ORDER_AGAIN", "VIEW_HISTORY",
+)
+ALWAYS_ALLOWED = ("ORDER_AGAIN", "VIEW_HISTORY")
 
 
 class OrderNeedsAttention(ValidationError):
@@ -63,3 +73,45 @@ def blocked_actions(active: Iterable[Flag], shipped: bool) -> List[str]:
     if Scope.ORDER in scopes:
         blocked.append(CUSTOMER_CHANGES)
     return blocked
+
+
+@dataclass(frozen=True)
+class CustomerRestrictions:
+    allowed_actions: Tuple[str, ...]
+    # The flag whose customer-safe text explains the restriction, if any.
+    explained_by: Optional[Flag] = None
+
+    @property
+    def restricted(self) -> bool:
+        return self.explained_by is not None
+
+    def message(self, language: str = JA) -> Optional[str]:
+        return self.explained_by.customer_message(language) if self.restricted else None
+
+
+def customer_restrictions(active: Iterable[Flag]) -> CustomerRestrictions:
+    """Only a flag on the order itself restricts the customer; a subscription-wide
+    flag stops renewals, not the customer's changes to this order."""
+    own = [flag for flag in active if flag.scope == Scope.ORDER]
+    if not own:
+        return CustomerRestrictions(allowed_actions=CUSTOMER_ACTIONS)
+    oldest = min(own, key=lambda flag: (flag.created_at, flag.pk))
+    return CustomerRestrictions(allowed_actions=ALWAYS_ALLOWED, explained_by=oldest)
+
+
+class CustomerActionRefused(Exception):
+    """A storefront action refused while the order needs attention."""
+
+    def __init__(self, action: str, restrictions: CustomerRestrictions, language: str = JA):
+        super().__init__(restrictions.message(language))
+        self.action = action
+        self.restrictions = restrictions
+
+
+def check_customer_action(order, action: str, language: str = JA) -> None:
+    """For storefront and subscription apps: raise unless the customer may do `action`."""
+    if action not in CUSTOMER_ACTIONS:
+        raise ValueError(f"Unknown customer action {action!r}")
+    restrictions = customer_restrictions(services.active_flags(order))
+    if action not in restrictions.allowed_actions and shop.plugin_is_active():
+        raise CustomerActionRefused(action, restrictions, language)

@@ -24,6 +24,11 @@ AttentionBlockedAction = graphene.Enum(
     [(action, action) for action in guards.BLOCKABLE_ACTIONS],
     description="What active flags stop.",
 )
+AttentionCustomerAction = graphene.Enum(
+    "AttentionCustomerAction",
+    [(action, action) for action in guards.CUSTOMER_ACTIONS],
+    description="What a customer can do to an order or its subscription in the storefront.",
+)
 AttentionLanguage = graphene.Enum("AttentionLanguage", [("JA", JA), ("EN", EN)])
 AttentionErrorCode = graphene.Enum.from_enum(_AttentionErrorCode)
 

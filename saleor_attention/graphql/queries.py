@@ -20,7 +20,8 @@ from .enums import (
     AttentionSource,
 )
 from .permissions import staff_only
-from .types import AttentionFlagConnection, OrderAttention
+from .. import guards, services
+from .types import AttentionFlagConnection, CustomerRestrictions, OrderAttention
 
 MAX_PAGE = 100
 
@@ -157,4 +158,21 @@ def order_attention_field():
         OrderAttention,
         resolver=resolve_order_attention,
         description="Whether the order needs attention (要対応) and why. Requires MANAGE_ORDERS.",
+    )
+
+
+def resolve_customer_restrictions(order, _info):
+    # Whoever Saleor lets see the order (its customer, the holder of its token,
+    # staff) may see what the storefront allows; the texts are customer-safe.
+    active = services.active_flags(order) if shop.plugin_is_active() else []
+    return CustomerRestrictions(guards.customer_restrictions(active))
+
+
+def customer_restrictions_field():
+    """The `customerRestrictions` field the adapter adds to Saleor's Order type."""
+    return graphene.Field(
+        CustomerRestrictions,
+        required=True,
+        resolver=resolve_customer_restrictions,
+        description="Which storefront actions the customer may take on this order.",
     )

@@ -6,6 +6,7 @@ from ..models import Flag
 from ..reasons import JA
 from .enums import (
     AttentionBlockedAction,
+    AttentionCustomerAction,
     AttentionErrorCode,
     AttentionEventType,
     AttentionFlagStatus,
@@ -125,3 +126,26 @@ class AttentionFlagConnection(graphene.relay.Connection):
 
     def resolve_total_count(self, _info):
         return self.queryset.count()
+
+
+class CustomerRestrictions(graphene.ObjectType):
+    restricted = graphene.Boolean(
+        required=True, description="Whether storefront changes to this order are refused."
+    )
+    allowed_actions = graphene.List(graphene.NonNull(AttentionCustomerAction), required=True)
+    message = graphene.String(
+        language=_language(), description="Why, in words safe to show the customer."
+    )
+
+    def __init__(self, restrictions):
+        super().__init__()
+        self.restrictions = restrictions
+
+    def resolve_restricted(self, _info):
+        return self.restrictions.restricted
+
+    def resolve_allowed_actions(self, _info):
+        return self.restrictions.allowed_actions
+
+    def resolve_message(self, _info, language=JA):
+        return self.restrictions.message(language)

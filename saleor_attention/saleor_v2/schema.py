@@ -5,11 +5,16 @@ from saleor.graphql.api import Query as SaleorQuery
 from saleor.graphql.order.types import Order
 
 from ..graphql.mutations import AttentionMutations
-from ..graphql.queries import AttentionQueries, order_attention_field
+from ..graphql.queries import (
+    AttentionQueries,
+    customer_restrictions_field,
+    order_attention_field,
+)
 
 # graphene 2 reads an ObjectType's fields when a schema is built, so this adds
 # Order.attention to the schema built below without touching Saleor's code.
 Order._meta.fields["attention"] = order_attention_field()
+Order._meta.fields["customer_restrictions"] = customer_restrictions_field()
 
 
 class Query(AttentionQueries, SaleorQuery):
