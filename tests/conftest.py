@@ -49,35 +49,13 @@ def order(shop):
     return shop.order()
 
 
-PLUGIN_UPDATE = """
-mutation Configure($input: PluginUpdateInput!) {
-  pluginUpdate(id: "saleor_attention", input: $input) {
-    pluginsErrors { field code message }
-  }
-}
-"""
-
-# Read back separately: Saleor 2.10's pluginUpdate payload resolves the
-# configuration by database id and returns null for it.
-
-PLUGIN = """
-{ plugin(id: "saleor_attention") { active configuration { name value } } }
-"""
-
 
 @pytest.fixture
 def configure(gql, shop):
     """Change the plugin's settings through Saleor's own pluginUpdate mutation."""
-    superuser = shop.staff()
-    superuser.is_superuser = True
-    superuser.save()
+    superuser = shop.superuser()
 
     def update(active=None, **values):
-        payload = {"configuration": [{"name": k, "value": v} for k, v in values.items()]}
-        if active is not None:
-            payload["active"] = active
-        result = gql(PLUGIN_UPDATE, {"input": payload}, as_=superuser)["data"]["pluginUpdate"]
-        result["plugin"] = gql(PLUGIN, as_=superuser)["data"]["plugin"]
-        return result
+        return shop.configure_plugin(gql, superuser, active=active, values=values)
 
     return update

@@ -51,13 +51,3 @@ query Flags($filter: AttentionFlagFilterInput, $first: Int, $after: String,
   }
 }
 """
-
-ORDER_FULFILL = """
-mutation Fulfill($order: ID!, $input: OrderFulfillInput!) {
-  orderFulfill(order: $order, input: $input) {
-    fulfillments { id }
-    order { status }
-    orderErrors { field code message }
-  }
-}
-"""

@@ -10,13 +10,6 @@ MY_ORDERS = """
 } } } } }
 """
 
-BY_TOKEN = """
-query ByToken($token: UUID!) { orderByToken(token: $token) {
-    customerRestrictions { restricted allowedActions message }
-    attention { required }
-} }
-"""
-
 ALL_ACTIONS = [
     "CHANGE_SCHEDULE", "SKIP", "CHANGE_ADDRESS", "CHANGE_PAYMENT_METHOD",
     "CHANGE_ITEMS", "CANCEL", "ORDER_AGAIN", "VIEW_HISTORY",
@@ -58,7 +51,7 @@ def test_guest_sees_restrictions_by_token_but_not_the_flags(gql, shop):
     order = shop.order()
     services.set_flag(order, "PAYMENT_FAILED", handle="p", actor=RULES)
 
-    response = gql(BY_TOKEN, {"token": str(order.token)})
+    response = gql(shop.GUEST_ORDER, shop.guest_order_variables(order))
 
     data = response["data"]["orderByToken"]
     assert data["customerRestrictions"]["restricted"] is True

@@ -69,7 +69,7 @@ def test_filter_by_creation_range(gql, manager, queue):
 
 
 def test_overdue_follows_the_setting(gql, manager, queue, configure):
-    assert configure(overdue_after_days="30")["pluginsErrors"] == []
+    assert configure(overdue_after_days="30")["errors"] == []
     assert reasons(query(gql, manager, filter={"overdue": True})) == []
 
 

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from saleor_attention import services
 from saleor_attention.actors import Actor
 
-from .documents import ORDER_FULFILL, RELEASE_FLAGS, SET_FLAG
+from .documents import RELEASE_FLAGS, SET_FLAG
 
 
 def set_manual(gql, order, manager, shop, note="Do not ship yet", **extra):
@@ -20,7 +20,9 @@ def set_manual(gql, order, manager, shop, note="Do not ship yet", **extra):
 
 
 def fulfill(gql, order, manager, shop):
-    return gql(ORDER_FULFILL, shop.fulfill_variables(order), as_=manager)["data"]["orderFulfill"]
+    return gql(shop.ORDER_FULFILL, shop.fulfill_variables(order), as_=manager)["data"][
+        "orderFulfill"
+    ]
 
 
 def test_set_blocks_fulfill_and_release_unblocks_it(gql, shop, manager, order):

@@ -17,7 +17,6 @@ from saleor_attention.actors import Actor
 from saleor_attention.models import Flag
 
 from .conftest import GraphQL
-from .documents import ORDER_FULFILL
 
 ROUNDS = 8
 
@@ -61,7 +60,7 @@ def test_never_fulfilled_while_a_flag_is_active(shop):
                 order, note=f"new hold {round_}", handle=f"second-{round_}",
                 actor=Actor(user=manager),
             ),
-            lambda: GraphQL()(ORDER_FULFILL, shop.fulfill_variables(order), as_=manager),
+            lambda: GraphQL()(shop.ORDER_FULFILL, shop.fulfill_variables(order), as_=manager),
             jitter=0.05,
         )
 
@@ -86,7 +85,7 @@ def test_fulfill_waits_for_a_flag_being_set(shop):
 
     def fulfill_meanwhile():
         time.sleep(0.1)
-        response = GraphQL()(ORDER_FULFILL, shop.fulfill_variables(order), as_=manager)
+        response = GraphQL()(shop.ORDER_FULFILL, shop.fulfill_variables(order), as_=manager)
         errors.extend(response["data"]["orderFulfill"]["orderErrors"])
 
     errors = []

@@ -1,4 +1,6 @@
-"""Real Saleor 2.10 objects for tests: staff, customers, apps, orders ready to ship."""
+"""Saleor 2.10 for the tests: real objects (staff, customers, apps, orders ready to
+ship) and Saleor's own API in 2.10's shapes. tests/saleor_v3/shop.py offers the same
+names for Saleor 3, so every test runs unchanged on both lines."""
 import itertools
 from decimal import Decimal
 
@@ -149,3 +151,64 @@ def fulfill_in_python(order, user):
 
 SHIPPED = OrderStatus.FULFILLED
 NOT_SHIPPED = OrderStatus.UNFULFILLED
+
+
+# Saleor's own operations, as 2.10 spells them.
+ORDER_FULFILL = """
+mutation Fulfill($order: ID!, $input: OrderFulfillInput!) {
+  orderFulfill(order: $order, input: $input) {
+    fulfillments { id }
+    order { status }
+    orderErrors { field code message }
+  }
+}
+"""
+
+_PLUGIN_UPDATE = """
+mutation Configure($input: PluginUpdateInput!) {
+  pluginUpdate(id: "saleor_attention", input: $input) {
+    pluginsErrors { field code message }
+  }
+}
+"""
+
+_PLUGINS = """
+{ plugins(first: 100) { edges { node { id name active configuration { name value type } } } } }
+"""
+
+GUEST_ORDER = """
+query Guest($token: UUID!) { orderByToken(token: $token) {
+    customerRestrictions { restricted allowedActions message }
+    attention { required }
+} }
+"""
+
+
+def guest_order_variables(order):
+    return {"token": str(order.token)}
+
+
+def superuser():
+    user = staff()
+    user.is_superuser = True
+    user.save()
+    return user
+
+
+def plugin_state(gql, as_):
+    """{"id", "name", "active", "configuration"} as Saleor's `plugins` query lists it."""
+    edges = gql(_PLUGINS, as_=as_)["data"]["plugins"]["edges"]
+    [plugin] = [edge["node"] for edge in edges if edge["node"]["id"] == "saleor_attention"]
+    return plugin
+
+
+def configure_plugin(gql, as_, active=None, values=None):
+    """Saleor's pluginUpdate; returns its errors and the plugin's state read back
+    (2.10's pluginUpdate payload resolves the configuration by database id: null)."""
+    payload = {"configuration": [{"name": k, "value": v} for k, v in (values or {}).items()]}
+    if active is not None:
+        payload["active"] = active
+    errors = gql(_PLUGIN_UPDATE, {"input": payload}, as_=as_)["data"]["pluginUpdate"][
+        "pluginsErrors"
+    ]
+    return {"errors": errors, "plugin": plugin_state(gql, as_)}
