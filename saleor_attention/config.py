@@ -9,6 +9,11 @@ from dataclasses import dataclass
 from typing import Callable, Dict, Mapping, Tuple
 
 
+PLUGIN_ID = "saleor_attention"
+# Saleor treats a plugin without a stored configuration as its DEFAULT_ACTIVE.
+DEFAULT_ACTIVE = True
+
+
 class SettingError(ValueError):
     def __init__(self, name: str, message: str):
         super().__init__(message)

@@ -12,7 +12,7 @@ from typing import Iterable, List, Optional, Tuple
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from . import services
+from . import plugin_state, services
 from .adapter import shop
 from .models import Flag, Scope
 from .reasons import JA
@@ -56,7 +56,7 @@ def check_fulfillment(order_id) -> None:
     with transaction.atomic(savepoint=False):
         order = shop.lock_order(order_id)
         flags = services.active_flags(order)
-        if flags and shop.plugin_is_active():
+        if flags and plugin_state.is_active():
             raise OrderNeedsAttention(flags)
 
 
@@ -113,5 +113,5 @@ def check_customer_action(order, action: str, language: str = JA) -> None:
     if action not in CUSTOMER_ACTIONS:
         raise ValueError(f"Unknown customer action {action!r}")
     restrictions = customer_restrictions(services.active_flags(order))
-    if action not in restrictions.allowed_actions and shop.plugin_is_active():
+    if action not in restrictions.allowed_actions and plugin_state.is_active():
         raise CustomerActionRefused(action, restrictions, language)

@@ -14,7 +14,7 @@ from typing import Iterable, List, Optional, Sequence
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import journal
+from . import journal, order_metadata
 from .actors import RULES, Actor
 from .adapter import shop
 from .errors import AttentionError, AttentionErrorCode, Problem
@@ -48,12 +48,12 @@ class ReleaseResult:
 def active_flags(order) -> List[Flag]:
     """Active flags that make this order need attention (its own and its subscription's)."""
     return list(
-        Flag.objects.active().affecting(order.pk, shop.subscription_of(order))
+        Flag.objects.active().affecting(order.pk, order_metadata.subscription_of(order))
     )
 
 
 def needs_attention(order) -> bool:
-    return Flag.objects.active().affecting(order.pk, shop.subscription_of(order)).exists()
+    return Flag.objects.active().affecting(order.pk, order_metadata.subscription_of(order)).exists()
 
 
 def set_flag(
@@ -75,7 +75,7 @@ def set_flag(
         order = shop.lock_order(order.pk)
         subscription = ""
         if scope == Scope.SUBSCRIPTION:
-            subscription = shop.subscription_of(order)
+            subscription = order_metadata.subscription_of(order)
             if not subscription:
                 raise AttentionError(
                     "scope",
@@ -122,7 +122,7 @@ def release_flags(
     _check_release(flag_ids, scope, handled_on, comment)
     with transaction.atomic():
         order = shop.lock_order(order.pk)
-        subscription = shop.subscription_of(order)
+        subscription = order_metadata.subscription_of(order)
         if flag_ids:
             flags = _flags_to_release_by_id(order, subscription, flag_ids)
         else:
@@ -277,7 +277,7 @@ def _release_warnings(order, remaining, handled_on) -> List[ReleaseWarning]:
                 "(定期注文全体). Release those too.",
             )
         ]
-    planned = shop.planned_shipping_date(order)
+    planned = order_metadata.planned_shipping_date(order)
     if planned is not None and planned < timezone.localdate():
         return [
             ReleaseWarning(
@@ -292,8 +292,8 @@ def _release_warnings(order, remaining, handled_on) -> List[ReleaseWarning]:
 def _after_change(order, remaining: Optional[List[Flag]] = None) -> None:
     if remaining is None:
         remaining = list(
-            Flag.objects.active().affecting(order.pk, shop.subscription_of(order))
+            Flag.objects.active().affecting(order.pk, order_metadata.subscription_of(order))
         )
-    shop.write_summary(order, journal.summary(remaining))
+    order_metadata.write_summary(order, journal.summary(remaining))
     shop.announce_order_updated(order)
 

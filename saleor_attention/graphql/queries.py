@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from graphql import GraphQLError
 
+from .. import guards, order_metadata, plugin_state, services
 from ..adapter import shop
 from ..errors import AttentionError
 from ..models import Flag
@@ -20,7 +21,6 @@ from .enums import (
     AttentionSource,
 )
 from .permissions import staff_only
-from .. import guards, services
 from .types import AttentionFlagConnection, CustomerRestrictions, OrderAttention
 
 MAX_PAGE = 100
@@ -92,7 +92,7 @@ def _filtered(queryset, filter):
             order = shop.order_from_global_id(filter["order"], "order")
         except AttentionError as exc:
             raise GraphQLError(str(exc)) from None
-        queryset = queryset.affecting(order.pk, shop.subscription_of(order))
+        queryset = queryset.affecting(order.pk, order_metadata.subscription_of(order))
     if filter.get("subscription"):
         queryset = queryset.filter(subscription=filter["subscription"])
     created = filter.get("created") or {}
@@ -101,7 +101,7 @@ def _filtered(queryset, filter):
     if created.get("lte"):
         queryset = queryset.filter(created_at__lte=created["lte"])
     if filter.get("overdue") is not None:
-        days = shop.load_settings().overdue_after_days
+        days = plugin_state.settings().overdue_after_days
         cutoff = timezone.now() - datetime.timedelta(days=days)
         overdue = Q(status="ACTIVE", created_at__lt=cutoff)
         queryset = queryset.filter(overdue if filter["overdue"] else ~overdue)
@@ -148,8 +148,8 @@ class AttentionQueries(graphene.ObjectType):
 
 
 @staff_only
-def resolve_order_attention(order, _info):
-    return OrderAttention(order)
+def resolve_order_attention(root, _info):
+    return OrderAttention(shop.order_of_graphql_root(root))
 
 
 def order_attention_field():
@@ -161,10 +161,11 @@ def order_attention_field():
     )
 
 
-def resolve_customer_restrictions(order, _info):
+def resolve_customer_restrictions(root, _info):
+    order = shop.order_of_graphql_root(root)
     # Whoever Saleor lets see the order (its customer, the holder of its token,
     # staff) may see what the storefront allows; the texts are customer-safe.
-    active = services.active_flags(order) if shop.plugin_is_active() else []
+    active = services.active_flags(order) if plugin_state.is_active() else []
     return CustomerRestrictions(guards.customer_restrictions(active))
 
 

@@ -1,6 +1,7 @@
 import graphene
 
 from .. import guards, services
+from .. import order_metadata
 from ..adapter import shop
 from ..models import Flag
 from ..reasons import JA
@@ -61,6 +62,10 @@ class AttentionFlag(graphene.ObjectType):
         return graphene.Node.to_global_id("AttentionFlag", root.pk)
 
     @staticmethod
+    def resolve_order(root: Flag, _info):
+        return shop.graphql_order(root.order)
+
+    @staticmethod
     def resolve_message(root: Flag, _info, language=JA):
         return root.message(language)
 
@@ -107,7 +112,7 @@ class OrderAttention(graphene.ObjectType):
         return bool(self.active)
 
     def resolve_flags(self, _info, status=None):
-        subscription = shop.subscription_of(self.order)
+        subscription = order_metadata.subscription_of(self.order)
         flags = Flag.objects.affecting(self.order.pk, subscription)
         return flags.filter(status=status) if status else flags
 

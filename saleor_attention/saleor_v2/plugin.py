@@ -5,7 +5,6 @@ from saleor.plugins.base_plugin import BasePlugin, ConfigurationTypeField
 from saleor.plugins.error_codes import PluginErrorCode
 
 from .. import config
-from .shop import PLUGIN_ID
 
 _FIELD_TYPES = {"string": ConfigurationTypeField.STRING, "boolean": ConfigurationTypeField.BOOLEAN}
 
@@ -17,13 +16,13 @@ class AttentionPlugin(BasePlugin):
     `ready()`, so this class only describes the plugin and checks its settings.
     """
 
-    PLUGIN_ID = PLUGIN_ID
+    PLUGIN_ID = config.PLUGIN_ID
     PLUGIN_NAME = "Attention (要対応)"
     PLUGIN_DESCRIPTION = (
         "Puts orders on attention when staff must decide before anything else happens, "
         "and blocks their shipping until staff release the flags."
     )
-    DEFAULT_ACTIVE = True
+    DEFAULT_ACTIVE = config.DEFAULT_ACTIVE
     CONFIG_STRUCTURE = {
         setting.name: {
             "type": _FIELD_TYPES[setting.kind],

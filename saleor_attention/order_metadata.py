@@ -1,0 +1,33 @@
+"""What the plugin reads from and writes to an order's private metadata.
+
+Saleor has no subscriptions of its own: a subscription app stamps each order it
+generates with its subscription id and planned shipping date. Both Saleor lines keep
+`private_metadata` on the order, so this needs no adapter. Public metadata is never
+read or written: customers can write it.
+"""
+from __future__ import annotations
+
+import datetime
+from typing import Optional
+
+SUBSCRIPTION_KEY = "saleor_attention.subscription"
+PLANNED_SHIPPING_DATE_KEY = "saleor_attention.planned_shipping_date"
+SUMMARY_KEY = "saleor_attention"
+
+
+def subscription_of(order) -> str:
+    return str((order.private_metadata or {}).get(SUBSCRIPTION_KEY) or "")
+
+
+def planned_shipping_date(order) -> Optional[datetime.date]:
+    raw = (order.private_metadata or {}).get(PLANNED_SHIPPING_DATE_KEY)
+    try:
+        return datetime.date.fromisoformat(str(raw)[:10]) if raw else None
+    except ValueError:
+        return None
+
+
+def write_summary(order, summary: dict) -> None:
+    """Mirror the summary into the (locked, freshly read) order's private metadata."""
+    order.store_value_in_private_metadata({SUMMARY_KEY: summary})
+    order.save(update_fields=["private_metadata"])
