@@ -5,6 +5,7 @@ from __future__ import annotations
 from . import config
 from .adapter import shop
 
+
 def is_active() -> bool:
     stored = shop.stored_plugin_configuration()
     return config.DEFAULT_ACTIVE if stored is None else stored.active

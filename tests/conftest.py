@@ -3,7 +3,7 @@ import json
 import pytest
 from django.test import Client
 
-from saleor_attention.adapter import LINE
+from saleor_attention.line import LINE
 
 if LINE == "saleor_v2":
     from tests.saleor_v2 import shop as saleor_shop

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 import saleor_attention.compat
+from saleor_attention.line import ORDER_MIGRATION
 from django.db import migrations, models
 import django.db.models.deletion
 import django.utils.timezone
@@ -13,7 +14,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-        ('order', '0083_merge_20200421_0529'),
+        ORDER_MIGRATION,
         ('app', '0001_initial'),
     ]
 

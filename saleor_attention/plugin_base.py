@@ -1,0 +1,48 @@
+"""What the plugin class is on every Saleor line; each adapter's `AttentionPlugin`
+adds Saleor's `BasePlugin` (and what its line needs) to this."""
+from __future__ import annotations
+
+import copy
+
+from django.core.exceptions import ValidationError
+
+from . import config
+
+# Saleor's ConfigurationTypeField values (the same strings on 2.10 and 3.x).
+_FIELD_TYPES = {"string": "String", "boolean": "Boolean"}
+
+
+class AttentionPluginBase:
+    PLUGIN_ID = config.PLUGIN_ID
+    PLUGIN_NAME = "Attention (要対応)"
+    PLUGIN_DESCRIPTION = (
+        "Puts orders on attention when staff must decide before anything else happens, "
+        "and blocks their shipping until staff release the flags."
+    )
+    DEFAULT_ACTIVE = config.DEFAULT_ACTIVE
+    CONFIG_STRUCTURE = {
+        setting.name: {
+            "type": _FIELD_TYPES[setting.kind],
+            "help_text": setting.help_text,
+            "label": setting.label,
+        }
+        for setting in config.SETTINGS
+    }
+    DEFAULT_CONFIGURATION = [
+        {"name": setting.name, "value": setting.default} for setting in config.SETTINGS
+    ]
+
+    def __init__(self, *, configuration, **kwargs):
+        # Saleor hands every instance the class's DEFAULT_CONFIGURATION list itself;
+        # pluginUpdate edits it in place (2.10) and Saleor 3 clears it when the
+        # instance is collected: copy it, or one instance changes the defaults.
+        super().__init__(configuration=copy.deepcopy(configuration), **kwargs)
+
+    @classmethod
+    def validate_plugin_configuration(cls, plugin_configuration, **kwargs):
+        """Saleor's pluginUpdate answers a bad value with a field error; nothing is saved."""
+        values = {item["name"]: item.get("value") for item in plugin_configuration.configuration}
+        try:
+            config.parse(values)
+        except config.SettingError as exc:
+            raise ValidationError({exc.name: ValidationError(str(exc), code="invalid")}) from None

@@ -1,0 +1,6 @@
+"""Saleor's GraphQL types that the plugin's types point at."""
+from saleor.graphql.account.types import User
+from saleor.graphql.app.types import App
+from saleor.graphql.order.types import Order
+
+__all__ = ["App", "Order", "User"]

@@ -1,0 +1,104 @@
+"""Saleor 3 as the service layer sees it: orders, history notes, webhooks, the
+plugin's stored settings and who is calling."""
+from __future__ import annotations
+
+import uuid
+from typing import Optional
+
+import graphene
+from django.db import transaction
+from django.utils.functional import LazyObject
+from saleor.core.exceptions import PermissionDenied
+from saleor.core.utils.lazyobjects import unwrap_lazy
+from saleor.graphql.core.context import SyncWebhookControlContext
+from saleor.order import OrderStatus
+from saleor.order import events as order_events
+from saleor.order.models import Order
+from saleor.permission.enums import OrderPermissions
+from saleor.permission.utils import has_one_of_permissions
+from saleor.plugins.manager import get_plugins_manager
+from saleor.plugins.models import PluginConfiguration
+
+from ..actors import Actor
+from ..config import PLUGIN_ID
+from ..errors import AttentionError, AttentionErrorCode
+from . import graphql_types as types
+
+SHIPPED_STATUSES = (
+    OrderStatus.FULFILLED,
+    OrderStatus.PARTIALLY_FULFILLED,
+    OrderStatus.PARTIALLY_RETURNED,
+    OrderStatus.RETURNED,
+)
+
+
+def lock_order(order_id) -> Order:
+    """The order row, locked until the surrounding transaction ends."""
+    return Order.objects.select_for_update().get(pk=order_id)
+
+
+def is_shipped(order: Order) -> bool:
+    return order.status in SHIPPED_STATUSES
+
+
+def add_history_note(order: Order, actor: Actor, message: str) -> None:
+    order_events.order_note_added_event(
+        order=order, user=actor.user, app=actor.app, message=message
+    )
+
+
+def announce_order_updated(order: Order) -> None:
+    """Saleor's order-updated hooks (webhooks included), once the change is committed."""
+    transaction.on_commit(
+        lambda: get_plugins_manager(allow_replica=False).order_updated(order)
+    )
+
+
+def stored_plugin_configuration() -> Optional[PluginConfiguration]:
+    # The plugin is global (not per channel): its row has no channel.
+    return PluginConfiguration.objects.filter(identifier=PLUGIN_ID, channel=None).first()
+
+
+def actor_of(context) -> Actor:
+    """The app or staff user behind a GraphQL request (Saleor sets both lazily)."""
+    app = _unwrapped(getattr(context, "app", None))
+    if app is not None:
+        return Actor(app=app)
+    user = _unwrapped(getattr(context, "user", None))
+    return Actor(user=user if user is not None and user.is_authenticated else None)
+
+
+def _unwrapped(value):
+    return unwrap_lazy(value) if isinstance(value, LazyObject) else value
+
+
+def can_manage_orders(context) -> bool:
+    actor = actor_of(context)
+    return has_one_of_permissions(actor.app or actor.user, [OrderPermissions.MANAGE_ORDERS])
+
+
+def graphql_order(order: Order):
+    """The object Saleor 3's Order type resolves fields on."""
+    return SyncWebhookControlContext(node=order)
+
+
+def order_of_graphql_root(root) -> Order:
+    return root.node
+
+
+def order_from_global_id(global_id: str, field: str) -> Order:
+    try:
+        type_name, pk = graphene.Node.from_global_id(global_id)
+        order = (
+            Order.objects.filter(pk=uuid.UUID(pk)).first() if type_name == "Order" else None
+        )
+    except (ValueError, TypeError, UnicodeDecodeError, AttributeError):
+        order = None
+    if order is None:
+        raise AttentionError(
+            field, AttentionErrorCode.NOT_FOUND, f"Couldn't resolve to an order: {global_id}"
+        )
+    return order
+
+
+__all__ = ["PermissionDenied", "types"]

@@ -1,0 +1,25 @@
+"""Saleor 3.23's test settings with the plugin installed; point DJANGO_SETTINGS_MODULE
+here to run this repository's tests on Saleor 3.
+
+Local defaults (loopback PostgreSQL, a development secret) apply only where the
+environment does not set them.
+"""
+import os
+from importlib.util import find_spec
+
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/saleor_attention3")
+# Saleor's test settings set their own key, but only after the base settings warn
+# that none is configured.
+os.environ.setdefault("SECRET_KEY", "saleor-attention-tests-only")
+
+from saleor.tests.settings import *  # noqa: E402,F401,F403
+from saleor.tests.settings import INSTALLED_APPS, PLUGINS  # noqa: E402
+
+if "saleor_attention" not in INSTALLED_APPS:
+    INSTALLED_APPS = [*INSTALLED_APPS, "saleor_attention"]
+PLUGINS = [*PLUGINS, "saleor_attention.saleor_v3.plugin.AttentionPlugin"]
+
+# The plugin serves Saleor's schema extended with its own fields once its Saleor 3
+# URLs exist; until then Saleor's own /graphql/ is served.
+if find_spec("saleor_attention.saleor_v3.urls"):
+    ROOT_URLCONF = "saleor_attention.saleor_v3.urls"

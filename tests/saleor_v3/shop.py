@@ -1,0 +1,341 @@
+"""Saleor 3.23 for the tests: real objects (staff, customers, apps, orders ready to
+ship) and Saleor's own API in 3.23's shapes. tests/saleor_v2/shop.py offers the same
+names for Saleor 2.10, so every test runs unchanged on both lines."""
+import itertools
+from decimal import Decimal
+
+import django.test
+import graphene
+from django.conf import settings
+from django.contrib.sites.models import Site
+from django.db import connections
+from django.utils import timezone
+from prices import Money, TaxedMoney
+from saleor.account.models import Address, CustomerType, Group, User
+from saleor.app.models import App
+from saleor.channel.models import Channel
+from saleor.core.jwt import create_access_token
+from saleor.order import OrderAuthorizeStatus, OrderChargeStatus, OrderOrigin, OrderStatus
+from saleor.order.models import Fulfillment, Order, OrderEvent, OrderLine
+from saleor.permission.models import Permission
+from saleor.product import ProductTypeKind
+from saleor.product.models import (
+    Category, Product, ProductChannelListing, ProductType, ProductVariant,
+    ProductVariantChannelListing,
+)
+from saleor.shipping import ShippingMethodType
+from saleor.shipping.models import ShippingMethod, ShippingMethodChannelListing, ShippingZone
+from saleor.site.models import SiteSettings
+from saleor.tax.models import TaxConfiguration
+from saleor.tests.utils import FakeDbReplicaConnection, prepare_test_db_connections
+from saleor.warehouse.models import Allocation, Stock, Warehouse
+
+_serial = itertools.count(1)
+CURRENCY = "USD"
+
+
+# Saleor 3 reads through a "replica" alias. Saleor's own conftest makes that alias
+# share the writer's connection (so reads see the test's uncommitted rows) and lets
+# every test use both aliases; the tests import this module on Saleor 3, so it does
+# the same here.
+django.test.TransactionTestCase.databases = {
+    settings.DATABASE_CONNECTION_DEFAULT_NAME, settings.DATABASE_CONNECTION_REPLICA_NAME,
+}
+django.test.TestCase.databases = django.test.TransactionTestCase.databases
+if not isinstance(connections[settings.DATABASE_CONNECTION_REPLICA_NAME], FakeDbReplicaConnection):
+    prepare_test_db_connections()
+
+
+def manage_orders_permission():
+    return Permission.objects.get(codename="manage_orders", content_type__app_label="order")
+
+
+def _user(email, **fields):
+    # New accounts get the default customer type; a transactional test's flush
+    # deletes the row the migrations made, so it is created when missing.
+    customer_type, _ = CustomerType.objects.get_or_create(
+        is_default=True, defaults={"name": "Default", "slug": "default"}
+    )
+    user = User(email=email, customer_type=customer_type, **fields)
+    user.set_password("password")
+    user.save()
+    return user
+
+
+def staff(with_permission=True, email=None):
+    user = _user(email or f"staff{next(_serial)}@example.com", is_staff=True)
+    if with_permission:
+        # Saleor 3 grants channel access through permission groups only: a bare user
+        # permission passes the permission check but orderFulfill then refuses with
+        # "You don't have access to some objects' channel."
+        group, _ = Group.objects.get_or_create(
+            name="Order managers", defaults={"restricted_access_to_channels": False}
+        )
+        group.permissions.add(manage_orders_permission())
+        group.user_set.add(user)
+    return user
+
+
+def customer():
+    return _user(f"customer{next(_serial)}@example.com")
+
+
+def app(with_permission=True):
+    app = App.objects.create(name=f"App {next(_serial)}", is_active=True)
+    if with_permission:
+        app.permissions.add(manage_orders_permission())
+    # Saleor 3 stores only a hash of the token: the raw one is returned once, here.
+    _token, raw_token = app.tokens.create(name="test")
+    return raw_token
+
+
+def auth_header(who):
+    """HTTP headers that authenticate a user (JWT) or an app token, both as Bearer."""
+    if who is None:
+        return {}
+    if isinstance(who, str):
+        return {"HTTP_AUTHORIZATION": f"Bearer {who}"}
+    return {"HTTP_AUTHORIZATION": f"Bearer {create_access_token(who)}"}
+
+
+def _address():
+    return Address.objects.create(
+        first_name="太郎", last_name="山田", street_address_1="千代田1-1",
+        city="千代田区", postal_code="100-0001", country="JP", phone="",
+    )
+
+
+def _site_settings():
+    """Saleor's site settings (fulfillment rules live here); a transactional test's
+    flush deletes the row the migrations made, so it is created when missing."""
+    site, _ = Site.objects.get_or_create(
+        pk=settings.SITE_ID, defaults={"domain": "localhost:8000", "name": "Saleor"}
+    )
+    site_settings, _ = SiteSettings.objects.get_or_create(site=site)
+    return site_settings
+
+
+def _channel():
+    """The shop's one channel, shipping to Japan, as Saleor 3 requires of every order."""
+    channel, created = Channel.objects.get_or_create(
+        slug="attention-shop",
+        defaults={
+            "name": "Attention shop", "currency_code": CURRENCY, "default_country": "JP",
+            "is_active": True,
+        },
+    )
+    if created:
+        # channelCreate gives every channel a tax configuration.
+        TaxConfiguration.objects.create(channel=channel)
+        zone = ShippingZone.objects.create(name="Japan", countries=["JP"])
+        zone.channels.add(channel)
+        method = ShippingMethod.objects.create(
+            name="Yamato", type=ShippingMethodType.PRICE_BASED, shipping_zone=zone
+        )
+        ShippingMethodChannelListing.objects.create(
+            shipping_method=method, channel=channel, currency=CURRENCY,
+            price=Money(0, CURRENCY), minimum_order_price=Money(0, CURRENCY),
+        )
+    return channel
+
+
+def order(user=None, quantity=2, metadata=None):
+    """An unfulfilled, paid order with one line and stock to ship it from one warehouse."""
+    n = next(_serial)
+    _site_settings()
+    channel = _channel()
+    shipping_method = ShippingMethod.objects.get(shipping_zone__channels=channel)
+    product_type, _ = ProductType.objects.get_or_create(
+        slug="tea",
+        defaults={"name": "Tea", "kind": ProductTypeKind.NORMAL, "has_variants": False},
+    )
+    category, _ = Category.objects.get_or_create(slug="tea", defaults={"name": "Tea"})
+    price = Money(Decimal("10.00"), CURRENCY)
+    product = Product.objects.create(
+        product_type=product_type, category=category, name=f"Green tea {n}",
+        slug=f"green-tea-{n}",
+    )
+    ProductChannelListing.objects.create(
+        product=product, channel=channel, currency=CURRENCY, is_published=True,
+        visible_in_listings=True, available_for_purchase_at=timezone.now(),
+    )
+    variant = ProductVariant.objects.create(product=product, sku=f"TEA-{n}")
+    ProductVariantChannelListing.objects.create(
+        variant=variant, channel=channel, currency=CURRENCY, price=price,
+        discounted_price=price,
+    )
+    # orderFulfill ships only from a warehouse of the order's channel that serves
+    # the channel's shipping zone.
+    warehouse = Warehouse.objects.create(
+        name=f"Warehouse {n}", slug=f"warehouse-{n}", address=_address()
+    )
+    warehouse.channels.add(channel)
+    warehouse.shipping_zones.add(shipping_method.shipping_zone)
+    stock = Stock.objects.create(
+        warehouse=warehouse, product_variant=variant, quantity=100,
+        quantity_allocated=quantity,
+    )
+    unit = TaxedMoney(price, price)
+    total = unit * quantity
+    zero = Money(0, CURRENCY)
+    # Charged in full, as after checkout, so it may ship whatever the site's
+    # fulfillment_allow_unpaid says.
+    placed = Order.objects.create(
+        channel=channel, currency=CURRENCY, status=OrderStatus.UNFULFILLED,
+        origin=OrderOrigin.CHECKOUT, user=user,
+        user_email=user.email if user else f"guest{n}@example.com",
+        billing_address=_address(), shipping_address=_address(),
+        shipping_method=shipping_method, shipping_method_name=shipping_method.name,
+        shipping_price=TaxedMoney(zero, zero), base_shipping_price=zero,
+        undiscounted_base_shipping_price=zero,
+        subtotal=total, total=total, undiscounted_total=total,
+        total_charged=total.gross, charge_status=OrderChargeStatus.FULL,
+        authorize_status=OrderAuthorizeStatus.FULL,
+        should_refresh_prices=False, lines_count=1,
+        private_metadata=dict(metadata or {}),
+    )
+    line = OrderLine.objects.create(
+        order=placed, variant=variant, product_name=product.name, variant_name="",
+        product_sku=variant.sku, product_variant_id=variant.get_global_id(),
+        is_shipping_required=True, is_gift_card=False, quantity=quantity,
+        currency=CURRENCY, unit_price=unit, undiscounted_unit_price=unit,
+        total_price=total, undiscounted_total_price=total, base_unit_price=price,
+        undiscounted_base_unit_price=price, tax_rate=Decimal("0"),
+    )
+    # Checkout reserves the stock for the order's lines.
+    Allocation.objects.create(order_line=line, stock=stock, quantity_allocated=quantity)
+    placed.attention_warehouse = warehouse
+    return placed
+
+
+def order_id(order):
+    return graphene.Node.to_global_id("Order", order.pk)
+
+
+def fulfill_variables(order):
+    line = order.lines.get()
+    warehouse = Stock.objects.get(product_variant=line.variant).warehouse
+    return {
+        "order": order_id(order),
+        "input": {
+            "notifyCustomer": False,
+            "lines": [
+                {
+                    "orderLineId": graphene.Node.to_global_id("OrderLine", line.pk),
+                    "stocks": [
+                        {
+                            "quantity": line.quantity,
+                            "warehouse": graphene.Node.to_global_id("Warehouse", warehouse.pk),
+                        }
+                    ],
+                }
+            ],
+        },
+    }
+
+
+def fulfillment_count(order):
+    return Fulfillment.objects.filter(order=order).count()
+
+
+def status_of(order):
+    return Order.objects.get(pk=order.pk).status
+
+
+def history_notes(order):
+    return list(
+        OrderEvent.objects.filter(order=order, type="note_added").values_list(
+            "parameters__message", flat=True
+        )
+    )
+
+
+def reload(order):
+    return Order.objects.get(pk=order.pk)
+
+
+def fulfill_in_python(order, user):
+    """Saleor's own Python path for shipping, as the orderFulfill mutation uses it."""
+    from saleor.order.actions import create_fulfillments
+    from saleor.plugins.manager import get_plugins_manager
+
+    line = order.lines.get()
+    warehouse = Stock.objects.get(product_variant=line.variant).warehouse
+    site_settings = _site_settings()
+    return create_fulfillments(
+        user, None, order,
+        {warehouse.pk: [{"order_line": line, "quantity": line.quantity}]},
+        get_plugins_manager(allow_replica=False), site_settings,
+        notify_customer=False, auto_approved=site_settings.fulfillment_auto_approve,
+    )
+
+
+SHIPPED = OrderStatus.FULFILLED
+NOT_SHIPPED = OrderStatus.UNFULFILLED
+
+
+# Saleor's own operations, as 3.23 spells them; errors keep 2.10's response key.
+ORDER_FULFILL = """
+mutation Fulfill($order: ID!, $input: OrderFulfillInput!) {
+  orderFulfill(order: $order, input: $input) {
+    fulfillments { id }
+    order { status }
+    orderErrors: errors { field code message }
+  }
+}
+"""
+
+_PLUGIN_UPDATE = """
+mutation Configure($input: PluginUpdateInput!) {
+  pluginUpdate(id: "saleor_attention", input: $input) {
+    errors { field code message }
+  }
+}
+"""
+
+_PLUGINS = """
+{ plugins(first: 100) { edges { node {
+    id name globalConfiguration { active configuration { name value type } }
+} } } }
+"""
+
+# orderByToken is deprecated in 3.x but still served; the token is the order's id.
+GUEST_ORDER = """
+query Guest($token: UUID!) { orderByToken(token: $token) {
+    customerRestrictions { restricted allowedActions message }
+    attention { required }
+} }
+"""
+
+
+def guest_order_variables(order):
+    return {"token": str(order.pk)}
+
+
+def superuser():
+    user = staff()
+    user.is_superuser = True
+    user.save()
+    return user
+
+
+def plugin_state(gql, as_):
+    """{"id", "name", "active", "configuration"} as Saleor's `plugins` query lists it
+    (a global plugin: its settings are in globalConfiguration)."""
+    edges = gql(_PLUGINS, as_=as_)["data"]["plugins"]["edges"]
+    [node] = [edge["node"] for edge in edges if edge["node"]["id"] == "saleor_attention"]
+    settings_ = node["globalConfiguration"]
+    return {
+        "id": node["id"], "name": node["name"],
+        "active": settings_["active"], "configuration": settings_["configuration"],
+    }
+
+
+def configure_plugin(gql, as_, active=None, values=None):
+    """Saleor's pluginUpdate (global, no channel); returns its errors and the plugin's
+    state read back through the `plugins` query, as on 2.10."""
+    payload = {"configuration": [{"name": k, "value": v} for k, v in (values or {}).items()]}
+    if active is not None:
+        payload["active"] = active
+    errors = gql(_PLUGIN_UPDATE, {"input": payload}, as_=as_)["data"]["pluginUpdate"]["errors"]
+    return {"errors": errors, "plugin": plugin_state(gql, as_)}
