@@ -6,6 +6,7 @@ from ..adapter import shop
 from ..errors import AttentionError, AttentionErrorCode
 from ..models import Flag
 from ..reasons import MANUAL
+from .scalars import Date
 from .enums import AttentionScope
 from .ids import flag_pk
 from .permissions import staff_only
@@ -43,7 +44,7 @@ class AttentionFlagSetInput(graphene.InputObjectType):
         default_value=MANUAL, description="A reason code (AttentionReason); MANUAL by default."
     )
     note = graphene.String(description="Staff note; required for MANUAL.")
-    handled_on = graphene.Date(description="When staff plan to handle it.")
+    handled_on = Date(description="When staff plan to handle it.")
     handle = graphene.String(
         description="Idempotency key: setting the same reason with the same handle "
         "while the flag is active returns the existing flag."
@@ -79,7 +80,7 @@ class AttentionFlagReleaseInput(graphene.InputObjectType):
     flags = graphene.List(graphene.NonNull(graphene.ID), description="Flags to release.")
     order = graphene.ID(description="With scope: release every active flag of that scope.")
     scope = AttentionScope()
-    handled_on = graphene.Date(description="Required: the date the flags were handled on.")
+    handled_on = Date(description="Required: the date the flags were handled on.")
     comment = graphene.String(description="Optional release comment.")
 
 

@@ -12,6 +12,7 @@ from .. import guards, order_metadata, plugin_state, services
 from ..adapter import shop
 from ..errors import AttentionError
 from ..models import Flag
+from .scalars import DateTime
 from .enums import (
     AttentionFlagSortField,
     AttentionFlagStatus,
@@ -27,8 +28,8 @@ MAX_PAGE = 100
 
 
 class AttentionDateTimeRange(graphene.InputObjectType):
-    gte = graphene.DateTime()
-    lte = graphene.DateTime()
+    gte = DateTime()
+    lte = DateTime()
 
 
 class AttentionFlagFilterInput(graphene.InputObjectType):

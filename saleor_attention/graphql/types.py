@@ -5,6 +5,7 @@ from .. import order_metadata
 from ..adapter import shop
 from ..models import Flag
 from ..reasons import JA
+from .scalars import Date, DateTime
 from .enums import (
     AttentionBlockedAction,
     AttentionCustomerAction,
@@ -48,11 +49,11 @@ class AttentionFlag(graphene.ObjectType):
     )
     note = graphene.String(required=True)
     handle = graphene.String(required=True)
-    created_at = graphene.DateTime(required=True)
+    created_at = DateTime(required=True)
     created_by = graphene.Field(lambda: shop.types.User)
     created_by_app = graphene.Field(lambda: shop.types.App)
-    handled_on = graphene.Date()
-    released_at = graphene.DateTime()
+    handled_on = Date()
+    released_at = DateTime()
     released_by = graphene.Field(lambda: shop.types.User)
     released_by_app = graphene.Field(lambda: shop.types.App)
     release_comment = graphene.String(required=True)
@@ -81,7 +82,7 @@ class AttentionFlag(graphene.ObjectType):
 class AttentionEvent(graphene.ObjectType):
     id = graphene.ID(required=True)
     type = AttentionEventType(required=True)
-    date = graphene.DateTime(required=True)
+    date = DateTime(required=True)
     flag = graphene.Field(AttentionFlag)
     user = graphene.Field(lambda: shop.types.User)
     app = graphene.Field(lambda: shop.types.App)

@@ -13,7 +13,15 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/saleor
 os.environ.setdefault("SECRET_KEY", "saleor-attention-tests-only")
 
 from saleor.tests.settings import *  # noqa: E402,F401,F403
-from saleor.tests.settings import INSTALLED_APPS, PLUGINS  # noqa: E402
+from saleor.tests.settings import (  # noqa: E402
+    DATABASE_CONNECTION_DEFAULT_NAME, DATABASE_CONNECTION_REPLICA_NAME, DATABASES,
+    INSTALLED_APPS, PLUGINS,
+)
+
+# Saleor reads through a "replica" alias. Only "default" is switched to the test
+# database, and threads (tests/test_race.py) open their own replica connection: it
+# must reach the test database too, so both aliases share one settings dict.
+DATABASES[DATABASE_CONNECTION_REPLICA_NAME] = DATABASES[DATABASE_CONNECTION_DEFAULT_NAME]
 
 if "saleor_attention" not in INSTALLED_APPS:
     INSTALLED_APPS = [*INSTALLED_APPS, "saleor_attention"]

@@ -50,7 +50,19 @@ def manage_orders_permission():
     return Permission.objects.get(codename="manage_orders", content_type__app_label="order")
 
 
+def _site_settings():
+    """Saleor's site settings, which every API call and fulfillment reads. A
+    transactional test's flush deletes the row the migrations made (and a reused test
+    database keeps it deleted), so the builders of callers and orders recreate it."""
+    site, _ = Site.objects.get_or_create(
+        pk=settings.SITE_ID, defaults={"domain": "localhost:8000", "name": "Saleor"}
+    )
+    site_settings, _ = SiteSettings.objects.get_or_create(site=site)
+    return site_settings
+
+
 def _user(email, **fields):
+    _site_settings()
     # New accounts get the default customer type; a transactional test's flush
     # deletes the row the migrations made, so it is created when missing.
     customer_type, _ = CustomerType.objects.get_or_create(
@@ -81,6 +93,7 @@ def customer():
 
 
 def app(with_permission=True):
+    _site_settings()
     app = App.objects.create(name=f"App {next(_serial)}", is_active=True)
     if with_permission:
         app.permissions.add(manage_orders_permission())
@@ -103,16 +116,6 @@ def _address():
         first_name="太郎", last_name="山田", street_address_1="千代田1-1",
         city="千代田区", postal_code="100-0001", country="JP", phone="",
     )
-
-
-def _site_settings():
-    """Saleor's site settings (fulfillment rules live here); a transactional test's
-    flush deletes the row the migrations made, so it is created when missing."""
-    site, _ = Site.objects.get_or_create(
-        pk=settings.SITE_ID, defaults={"domain": "localhost:8000", "name": "Saleor"}
-    )
-    site_settings, _ = SiteSettings.objects.get_or_create(site=site)
-    return site_settings
 
 
 def _channel():

@@ -1,0 +1,6 @@
+"""Date scalars: each Saleor line names its own `Date`/`DateTime`, and a schema may
+hold only one type per name."""
+from ..adapter import shop
+
+Date = shop.types.Date
+DateTime = shop.types.DateTime
