@@ -9,7 +9,7 @@ DEMO_DB ?= saleor_attention_demo
 export DJANGO_SETTINGS_MODULE := saleor_attention.saleor_v2.settings
 export ALLOWED_CLIENT_HOSTS ?= localhost,127.0.0.1
 
-.PHONY: install test demo benchmark clean
+.PHONY: install test test-saleor3 demo benchmark clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON38) -m venv $(VENV)
@@ -34,3 +34,19 @@ benchmark: install
 
 clean:
 	rm -rf $(VENV) *.egg-info
+
+# The whole suite against a Saleor 3 environment you already have (this project never
+# fetches or builds Saleor 3). Installs the plugin into it and runs pytest there:
+#   SALEOR3_DIR=~/saleor SALEOR3_PYTHON=~/saleor/.venv/bin/python make test-saleor3
+# Its test database is built by migration once (minutes); PYTEST_ARGS=--create-db
+# rebuilds it after this project's migrations change.
+SALEOR3_DB ?= saleor_attention3
+UV ?= uv
+test-saleor3:
+	@test -n "$(SALEOR3_DIR)" -a -x "$(SALEOR3_PYTHON)" || \
+		{ echo "Set SALEOR3_DIR (Saleor 3 source) and SALEOR3_PYTHON (its Python)"; exit 2; }
+	$(SALEOR3_PYTHON) -m pip --version >/dev/null 2>&1 \
+		&& $(SALEOR3_PYTHON) -m pip install -q -e . \
+		|| $(UV) pip install -q --python $(SALEOR3_PYTHON) -e .
+	PYTHONPATH=$(SALEOR3_DIR) DATABASE_URL=postgres://$(PGUSER)@$(PGHOST):5432/$(SALEOR3_DB) \
+		$(SALEOR3_PYTHON) -m pytest -q --ds=tests.saleor_v3.settings --reuse-db $(PYTEST_ARGS)

@@ -1,4 +1,11 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _store_plugin_configuration(sender, **kwargs):
+    from .adapter import shop
+
+    shop.ensure_plugin_configuration()
 
 
 class AttentionConfig(AppConfig):
@@ -12,3 +19,4 @@ class AttentionConfig(AppConfig):
         from .adapter import connect_guards
 
         connect_guards()
+        post_migrate.connect(_store_plugin_configuration, sender=self)

@@ -12,25 +12,30 @@ from . import config
 _FIELD_TYPES = {"string": "String", "boolean": "Boolean"}
 
 
+PLUGIN_NAME = "Attention (要対応)"
+CONFIG_STRUCTURE = {
+    setting.name: {
+        "type": _FIELD_TYPES[setting.kind],
+        "help_text": setting.help_text,
+        "label": setting.label,
+    }
+    for setting in config.SETTINGS
+}
+DEFAULT_CONFIGURATION = [
+    {"name": setting.name, "value": setting.default} for setting in config.SETTINGS
+]
+
+
 class AttentionPluginBase:
     PLUGIN_ID = config.PLUGIN_ID
-    PLUGIN_NAME = "Attention (要対応)"
+    PLUGIN_NAME = PLUGIN_NAME
     PLUGIN_DESCRIPTION = (
         "Puts orders on attention when staff must decide before anything else happens, "
         "and blocks their shipping until staff release the flags."
     )
     DEFAULT_ACTIVE = config.DEFAULT_ACTIVE
-    CONFIG_STRUCTURE = {
-        setting.name: {
-            "type": _FIELD_TYPES[setting.kind],
-            "help_text": setting.help_text,
-            "label": setting.label,
-        }
-        for setting in config.SETTINGS
-    }
-    DEFAULT_CONFIGURATION = [
-        {"name": setting.name, "value": setting.default} for setting in config.SETTINGS
-    ]
+    CONFIG_STRUCTURE = CONFIG_STRUCTURE
+    DEFAULT_CONFIGURATION = DEFAULT_CONFIGURATION
 
     def __init__(self, *, configuration, **kwargs):
         # Saleor hands every instance the class's DEFAULT_CONFIGURATION list itself;

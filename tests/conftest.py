@@ -20,7 +20,7 @@ def shop(db):
 class GraphQL:
     """Posts to the served /graphql/ endpoint, as the dashboard and apps do."""
 
-    def __init__(self, path="/graphql/"):
+    def __init__(self, path=saleor_shop.PLUGIN_API_PATHS[0]):
         self.client = Client()
         self.path = path
 

@@ -21,6 +21,7 @@ from .enums import (
     AttentionSortDirection,
     AttentionSource,
 )
+from .database import with_database
 from .permissions import staff_only
 from .types import AttentionFlagConnection, CustomerRestrictions, OrderAttention
 
@@ -162,6 +163,7 @@ def order_attention_field():
     )
 
 
+@with_database
 def resolve_customer_restrictions(root, _info):
     order = shop.order_of_graphql_root(root)
     # Whoever Saleor lets see the order (its customer, the holder of its token,

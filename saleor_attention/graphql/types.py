@@ -6,6 +6,7 @@ from ..adapter import shop
 from ..models import Flag
 from ..reasons import JA
 from .scalars import Date, DateTime
+from .database import attribute_resolver, with_database
 from .enums import (
     AttentionBlockedAction,
     AttentionCustomerAction,
@@ -58,11 +59,15 @@ class AttentionFlag(graphene.ObjectType):
     released_by_app = graphene.Field(lambda: shop.types.App)
     release_comment = graphene.String(required=True)
 
+    class Meta:
+        default_resolver = attribute_resolver
+
     @staticmethod
     def resolve_id(root: Flag, _info):
         return graphene.Node.to_global_id("AttentionFlag", root.pk)
 
     @staticmethod
+    @with_database
     def resolve_order(root: Flag, _info):
         return shop.graphql_order(root.order)
 
@@ -88,6 +93,9 @@ class AttentionEvent(graphene.ObjectType):
     app = graphene.Field(lambda: shop.types.App)
     message = graphene.String(required=True)
 
+    class Meta:
+        default_resolver = attribute_resolver
+
     @staticmethod
     def resolve_id(root, _info):
         return graphene.Node.to_global_id("AttentionEvent", root.pk)
@@ -112,16 +120,18 @@ class OrderAttention(graphene.ObjectType):
     def resolve_required(self, _info):
         return bool(self.active)
 
+    @with_database
     def resolve_flags(self, _info, status=None):
         subscription = order_metadata.subscription_of(self.order)
         flags = Flag.objects.affecting(self.order.pk, subscription)
-        return flags.filter(status=status) if status else flags
+        return list(flags.filter(status=status) if status else flags)
 
     def resolve_blocked_actions(self, _info):
         return guards.blocked_actions(self.active, shipped=shop.is_shipped(self.order))
 
+    @with_database
     def resolve_events(self, _info):
-        return self.order.attention_events.select_related("flag").all()
+        return list(self.order.attention_events.select_related("flag"))
 
 
 class AttentionFlagConnection(graphene.relay.Connection):
@@ -130,6 +140,7 @@ class AttentionFlagConnection(graphene.relay.Connection):
     class Meta:
         node = AttentionFlag
 
+    @with_database
     def resolve_total_count(self, _info):
         return self.queryset.count()
 

@@ -2,6 +2,7 @@
 webhooks, the plugin's stored settings and who is calling."""
 from __future__ import annotations
 
+import contextlib
 from typing import Optional
 
 import graphene
@@ -14,7 +15,9 @@ from saleor.order.models import Order
 from saleor.plugins.manager import get_plugins_manager
 from saleor.plugins.models import PluginConfiguration
 
-from ..config import PLUGIN_ID
+from ..config import DEFAULT_ACTIVE, PLUGIN_ID
+from ..plugin_base import DEFAULT_CONFIGURATION as DEFAULTS
+from ..plugin_base import PLUGIN_NAME
 from ..actors import Actor
 from ..errors import AttentionError, AttentionErrorCode
 from . import graphql_types as types
@@ -42,6 +45,14 @@ def announce_order_updated(order: Order) -> None:
 
 def stored_plugin_configuration() -> Optional[PluginConfiguration]:
     return PluginConfiguration.objects.filter(identifier=PLUGIN_ID).first()
+
+
+def ensure_plugin_configuration() -> None:
+    """Store the plugin's configuration at install time, switched on."""
+    PluginConfiguration.objects.get_or_create(
+        identifier=PLUGIN_ID,
+        defaults={"name": PLUGIN_NAME, "active": DEFAULT_ACTIVE, "configuration": DEFAULTS},
+    )
 
 
 def can_manage_orders(context) -> bool:
@@ -75,6 +86,11 @@ def order_from_global_id(global_id: str, field: str) -> Order:
             field, AttentionErrorCode.NOT_FOUND, f"Couldn't resolve to an order: {global_id}"
         )
     return order
+
+
+def database_access():
+    """Saleor 2.10 has one database and no rules about using it."""
+    return contextlib.nullcontext()
 
 
 __all__ = ["PermissionDenied", "types"]

@@ -8,6 +8,7 @@ from typing import Optional
 import graphene
 from django.db import transaction
 from django.utils.functional import LazyObject
+from saleor.core.db.connection import allow_writer
 from saleor.core.exceptions import PermissionDenied
 from saleor.core.utils.lazyobjects import unwrap_lazy
 from saleor.graphql.core.context import SyncWebhookControlContext
@@ -20,7 +21,9 @@ from saleor.plugins.manager import get_plugins_manager
 from saleor.plugins.models import PluginConfiguration
 
 from ..actors import Actor
-from ..config import PLUGIN_ID
+from ..config import DEFAULT_ACTIVE, PLUGIN_ID
+from ..plugin_base import DEFAULT_CONFIGURATION as DEFAULTS
+from ..plugin_base import PLUGIN_NAME
 from ..errors import AttentionError, AttentionErrorCode
 from . import graphql_types as types
 
@@ -72,6 +75,16 @@ def _unwrapped(value):
     return unwrap_lazy(value) if isinstance(value, LazyObject) else value
 
 
+def ensure_plugin_configuration() -> None:
+    """Store the plugin's configuration at install time, switched on: Saleor 3 would
+    otherwise create it inactive (its model default) on the first settings change."""
+    PluginConfiguration.objects.get_or_create(
+        identifier=PLUGIN_ID,
+        channel=None,
+        defaults={"name": PLUGIN_NAME, "active": DEFAULT_ACTIVE, "configuration": DEFAULTS},
+    )
+
+
 def can_manage_orders(context) -> bool:
     actor = actor_of(context)
     return has_one_of_permissions(actor.app or actor.user, [OrderPermissions.MANAGE_ORDERS])
@@ -99,6 +112,12 @@ def order_from_global_id(global_id: str, field: str) -> Order:
             field, AttentionErrorCode.NOT_FOUND, f"Couldn't resolve to an order: {global_id}"
         )
     return order
+
+
+def database_access():
+    """Explicit use of the writer database, as Saleor 3 asks of code outside its
+    mutations (its tests refuse anything else)."""
+    return allow_writer()
 
 
 __all__ = ["PermissionDenied", "types"]

@@ -212,3 +212,7 @@ def configure_plugin(gql, as_, active=None, values=None):
         "pluginsErrors"
     ]
     return {"errors": errors, "plugin": plugin_state(gql, as_)}
+
+
+# Where the plugin's GraphQL API is served. Saleor 2.10 serves the plugin's API only in its extended /graphql/.
+PLUGIN_API_PATHS = ["/graphql/"]

@@ -5,7 +5,6 @@ Local defaults (loopback PostgreSQL, a development secret) apply only where the
 environment does not set them.
 """
 import os
-from importlib.util import find_spec
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/saleor_attention3")
 # Saleor's test settings set their own key, but only after the base settings warn
@@ -27,7 +26,6 @@ if "saleor_attention" not in INSTALLED_APPS:
     INSTALLED_APPS = [*INSTALLED_APPS, "saleor_attention"]
 PLUGINS = [*PLUGINS, "saleor_attention.saleor_v3.plugin.AttentionPlugin"]
 
-# The plugin serves Saleor's schema extended with its own fields once its Saleor 3
-# URLs exist; until then Saleor's own /graphql/ is served.
-if find_spec("saleor_attention.saleor_v3.urls"):
-    ROOT_URLCONF = "saleor_attention.saleor_v3.urls"
+# The opt-in: Saleor's /graphql/ serves the schema extended with the plugin's fields,
+# as on 2.10. tests/test_served_api.py also goes through the plugin's own endpoint.
+ROOT_URLCONF = "saleor_attention.saleor_v3.urls"

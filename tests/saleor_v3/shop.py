@@ -31,13 +31,14 @@ from saleor.tests.utils import FakeDbReplicaConnection, prepare_test_db_connecti
 from saleor.warehouse.models import Allocation, Stock, Warehouse
 
 _serial = itertools.count(1)
-CURRENCY = "USD"
+_CURRENCY = "USD"
 
 
 # Saleor 3 reads through a "replica" alias. Saleor's own conftest makes that alias
 # share the writer's connection (so reads see the test's uncommitted rows) and lets
 # every test use both aliases; the tests import this module on Saleor 3, so it does
-# the same here.
+# the same here. (That covers this thread; tests/saleor_v3/settings.py points other
+# threads' replica connections at the test database.)
 django.test.TransactionTestCase.databases = {
     settings.DATABASE_CONNECTION_DEFAULT_NAME, settings.DATABASE_CONNECTION_REPLICA_NAME,
 }
@@ -123,7 +124,7 @@ def _channel():
     channel, created = Channel.objects.get_or_create(
         slug="attention-shop",
         defaults={
-            "name": "Attention shop", "currency_code": CURRENCY, "default_country": "JP",
+            "name": "Attention shop", "currency_code": _CURRENCY, "default_country": "JP",
             "is_active": True,
         },
     )
@@ -136,8 +137,8 @@ def _channel():
             name="Yamato", type=ShippingMethodType.PRICE_BASED, shipping_zone=zone
         )
         ShippingMethodChannelListing.objects.create(
-            shipping_method=method, channel=channel, currency=CURRENCY,
-            price=Money(0, CURRENCY), minimum_order_price=Money(0, CURRENCY),
+            shipping_method=method, channel=channel, currency=_CURRENCY,
+            price=Money(0, _CURRENCY), minimum_order_price=Money(0, _CURRENCY),
         )
     return channel
 
@@ -153,18 +154,18 @@ def order(user=None, quantity=2, metadata=None):
         defaults={"name": "Tea", "kind": ProductTypeKind.NORMAL, "has_variants": False},
     )
     category, _ = Category.objects.get_or_create(slug="tea", defaults={"name": "Tea"})
-    price = Money(Decimal("10.00"), CURRENCY)
+    price = Money(Decimal("10.00"), _CURRENCY)
     product = Product.objects.create(
         product_type=product_type, category=category, name=f"Green tea {n}",
         slug=f"green-tea-{n}",
     )
     ProductChannelListing.objects.create(
-        product=product, channel=channel, currency=CURRENCY, is_published=True,
+        product=product, channel=channel, currency=_CURRENCY, is_published=True,
         visible_in_listings=True, available_for_purchase_at=timezone.now(),
     )
     variant = ProductVariant.objects.create(product=product, sku=f"TEA-{n}")
     ProductVariantChannelListing.objects.create(
-        variant=variant, channel=channel, currency=CURRENCY, price=price,
+        variant=variant, channel=channel, currency=_CURRENCY, price=price,
         discounted_price=price,
     )
     # orderFulfill ships only from a warehouse of the order's channel that serves
@@ -180,11 +181,11 @@ def order(user=None, quantity=2, metadata=None):
     )
     unit = TaxedMoney(price, price)
     total = unit * quantity
-    zero = Money(0, CURRENCY)
+    zero = Money(0, _CURRENCY)
     # Charged in full, as after checkout, so it may ship whatever the site's
     # fulfillment_allow_unpaid says.
     placed = Order.objects.create(
-        channel=channel, currency=CURRENCY, status=OrderStatus.UNFULFILLED,
+        channel=channel, currency=_CURRENCY, status=OrderStatus.UNFULFILLED,
         origin=OrderOrigin.CHECKOUT, user=user,
         user_email=user.email if user else f"guest{n}@example.com",
         billing_address=_address(), shipping_address=_address(),
@@ -201,7 +202,7 @@ def order(user=None, quantity=2, metadata=None):
         order=placed, variant=variant, product_name=product.name, variant_name="",
         product_sku=variant.sku, product_variant_id=variant.get_global_id(),
         is_shipping_required=True, is_gift_card=False, quantity=quantity,
-        currency=CURRENCY, unit_price=unit, undiscounted_unit_price=unit,
+        currency=_CURRENCY, unit_price=unit, undiscounted_unit_price=unit,
         total_price=total, undiscounted_total_price=total, base_unit_price=price,
         undiscounted_base_unit_price=price, tax_rate=Decimal("0"),
     )
@@ -342,3 +343,8 @@ def configure_plugin(gql, as_, active=None, values=None):
         payload["active"] = active
     errors = gql(_PLUGIN_UPDATE, {"input": payload}, as_=as_)["data"]["pluginUpdate"]["errors"]
     return {"errors": errors, "plugin": plugin_state(gql, as_)}
+
+
+# Where the plugin's GraphQL API is served. Saleor 3: the opt-in merged /graphql/, and the plugin's own endpoint that needs no
+# settings change.
+PLUGIN_API_PATHS = ["/graphql/", "/plugins/global/saleor_attention/graphql/"]
