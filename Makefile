@@ -9,7 +9,7 @@ DEMO_DB ?= saleor_attention_demo
 export DJANGO_SETTINGS_MODULE := saleor_attention.saleor_v2.settings
 export ALLOWED_CLIENT_HOSTS ?= localhost,127.0.0.1
 
-.PHONY: install test test-saleor3 demo benchmark clean
+.PHONY: install test test-saleor3 demo benchmark benchmark-saleor3 clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON38) -m venv $(VENV)
@@ -50,3 +50,12 @@ test-saleor3:
 		|| $(UV) pip install -q --python $(SALEOR3_PYTHON) -e .
 	PYTHONPATH=$(SALEOR3_DIR) DATABASE_URL=postgres://$(PGUSER)@$(PGHOST):5432/$(SALEOR3_DB) \
 		$(SALEOR3_PYTHON) -m pytest -q --ds=tests.saleor_v3.settings --reuse-db $(PYTEST_ARGS)
+
+# The orderFulfill on/off figures on a Saleor 3 environment you already have
+# (Saleor's own settings: the entry point installs the plugin).
+benchmark-saleor3:
+	@test -n "$(SALEOR3_DIR)" -a -x "$(SALEOR3_PYTHON)" || \
+		{ echo "Set SALEOR3_DIR (Saleor 3 source) and SALEOR3_PYTHON (its Python)"; exit 2; }
+	PYTHONPATH=$(SALEOR3_DIR) DJANGO_SETTINGS_MODULE=saleor.settings \
+		DATABASE_URL=postgres://$(PGUSER)@$(PGHOST):5432/saleor_attention3_bench \
+		$(SALEOR3_PYTHON) benchmarks/run.py --fulfill-only

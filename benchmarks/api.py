@@ -7,7 +7,7 @@ from typing import Optional
 
 from django.test import Client
 
-from tests.saleor_v2 import shop as saleor_shop
+from tests.line import saleor_shop
 
 
 def fresh_builder_serials() -> None:

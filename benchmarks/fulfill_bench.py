@@ -7,12 +7,9 @@ from django.db import connection
 from django.db.models.signals import pre_save
 from django.test.utils import CaptureQueriesContext
 from saleor.order.models import Fulfillment
-from saleor.plugins.manager import get_plugins_manager
 
-from saleor_attention.adapter import connect_guards
-from saleor_attention.saleor_v2.shop import PLUGIN_ID
-from tests.documents import ORDER_FULFILL
-from tests.saleor_v2 import shop as saleor_shop
+from saleor_attention.adapter import connect_guards, shop
+from tests.line import saleor_shop
 
 from .api import StaffAPI, data_of
 from .sqltext import shape
@@ -23,7 +20,9 @@ GUARD_UID = "saleor_attention.fulfillment"
 
 def set_plugin_active(active: bool) -> None:
     """What the dashboard's plugin switch (pluginUpdate) stores."""
-    get_plugins_manager().save_plugin_configuration(PLUGIN_ID, {"active": active})
+    stored = shop.stored_plugin_configuration()
+    stored.active = active
+    stored.save(update_fields=["active"])
 
 
 def set_guard_connected(connected: bool) -> None:
@@ -82,7 +81,7 @@ def measure_latency(api: StaffAPI, iterations: int, warmup: int) -> Dict[Mode, T
             for mode in _rotated(MODES, turn):
                 mode.apply()
                 seconds, response = timed(
-                    lambda: api.post(ORDER_FULFILL, variables[mode][turn])
+                    lambda: api.post(saleor_shop.ORDER_FULFILL, variables[mode][turn])
                 )
                 check_shipped(response)
                 if turn >= warmup:
@@ -115,7 +114,7 @@ def capture(api: StaffAPI, mode: Mode, order) -> Statements:
     mode.apply()
     variables = saleor_shop.fulfill_variables(order)
     with CaptureQueriesContext(connection) as captured:
-        response = api.post(ORDER_FULFILL, variables)
+        response = api.post(saleor_shop.ORDER_FULFILL, variables)
     check_shipped(response)
     return Statements(mode, [query["sql"] for query in captured.captured_queries])
 

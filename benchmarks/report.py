@@ -1,6 +1,6 @@
 """The printed report: one function per section, each measuring then printing."""
 import os
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 
 from django.db import connection
 
@@ -17,12 +17,23 @@ EXTRA_QUERIES_TARGET = 2
 
 def run(args) -> None:
     fresh_builder_serials()
-    dataset = seed.ensure()
+    dataset = None if args.fulfill_only else seed.ensure()
     api = StaffAPI(staff_manager())
     print_environment(dataset, args)
     fulfill_latency(api, args)
     fulfill_statements(api)
-    queue(api, args)
+    if dataset is not None:
+        queue(api, args)
+
+
+def saleor_version() -> str:
+    """Saleor 2.10 is installed from PyPI; Saleor 3 usually runs from its source tree."""
+    try:
+        return version("saleor")
+    except PackageNotFoundError:
+        import saleor
+
+        return saleor.__version__
 
 
 def print_environment(dataset, args) -> None:
@@ -31,18 +42,19 @@ def print_environment(dataset, args) -> None:
         postgres = cursor.fetchone()[0]
     print(heading("Environment"))
     print(facts([
-        ("Saleor / Django", f"{version('saleor')} / {version('django')}"),
+        ("Saleor / Django", f"{saleor_version()} / {version('django')}"),
         ("PostgreSQL", postgres),
         ("database", database.database_name()),
         ("CPUs", os.cpu_count()),
         ("load average (1/5/15 min)", load_average()),
+        ("orderFulfill runs per mode", f"{args.iterations} (+{args.warmup} warm-up)"),
+    ] + ([] if dataset is None else [
         ("orders (all)", f"{dataset.orders:,}"),
         ("flags: all / ACTIVE / SUBSCRIPTION scope",
          f"{dataset.flags:,} / {dataset.active:,} / {dataset.subscription_scope:,}"),
         ("data", "generated this run" if dataset.generated else "reused"),
-        ("orderFulfill runs per mode", f"{args.iterations} (+{args.warmup} warm-up)"),
         ("attentionFlags runs per variant", f"{args.query_runs} (+{args.query_warmup} warm-up)"),
-    ]))
+    ])))
 
 
 def fulfill_latency(api, args) -> None:

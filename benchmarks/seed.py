@@ -11,8 +11,8 @@ from typing import List, Tuple
 from django.db import connection, transaction
 
 from saleor_attention.reasons import CATALOGUE
-from saleor_attention.saleor_v2.shop import SUBSCRIPTION_KEY
-from tests.saleor_v2 import shop as saleor_shop
+from saleor_attention.order_metadata import SUBSCRIPTION_KEY
+from tests.line import saleor_shop
 
 ORDERS = 200_000
 FLAGS = 100_000

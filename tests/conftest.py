@@ -3,12 +3,7 @@ import json
 import pytest
 from django.test import Client
 
-from saleor_attention.line import LINE
-
-if LINE == "saleor_v2":
-    from tests.saleor_v2 import shop as saleor_shop
-else:  # pragma: no cover - run by hand against a Saleor 3 environment
-    from tests.saleor_v3 import shop as saleor_shop
+from tests.line import saleor_shop
 
 
 @pytest.fixture
