@@ -7,9 +7,14 @@ def test_listed_in_saleor_plugins_query_with_its_settings(gql, shop):
 
     assert plugin["name"] == "Attention (要対応)"
     assert plugin["active"] is True
-    assert plugin["configuration"] == [
-        {"name": "overdue_after_days", "value": "3", "type": "STRING"}
-    ]
+    settings = {item["name"]: (item["value"], item["type"]) for item in plugin["configuration"]}
+    assert settings == {
+        "overdue_after_days": ("3", "STRING"),
+        "deferred_payment_rejection_policy": ("ALL_ATTENTION", "STRING"),
+        "cod_unavailable_shipping_methods": ("", "STRING"),
+        "inbound_secret": (None, "PASSWORD"),  # Saleor never shows a password back
+        "inbound_replay_window_seconds": ("300", "STRING"),
+    }
 
 
 def test_valid_setting_is_saved(configure):
@@ -20,11 +25,21 @@ def test_valid_setting_is_saved(configure):
     ]
 
 
-@pytest.mark.parametrize("value", ["soon", "0", "-2", "1.5"])
-def test_bad_setting_is_a_field_error_and_not_saved(configure, value):
-    payload = configure(overdue_after_days=value)
+@pytest.mark.parametrize(
+    "name, value, field",
+    [
+        ("overdue_after_days", "soon", "overdueAfterDays"),
+        ("overdue_after_days", "0", "overdueAfterDays"),
+        ("overdue_after_days", "1.5", "overdueAfterDays"),
+        ("deferred_payment_rejection_policy", "SOMETIMES", "deferredPaymentRejectionPolicy"),
+        ("inbound_replay_window_seconds", "-5", "inboundReplayWindowSeconds"),
+    ],
+)
+def test_bad_setting_is_a_field_error_and_not_saved(configure, name, value, field):
+    payload = configure(**{name: value})
 
     [error] = payload["errors"]
-    assert error["field"] == "overdueAfterDays"
+    assert error["field"] == field
     assert error["code"] == "INVALID"
-    assert configure()["plugin"]["configuration"][0]["value"] == "3"
+    stored = {item["name"]: item["value"] for item in configure()["plugin"]["configuration"]}
+    assert stored[name] != value

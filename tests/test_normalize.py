@@ -1,0 +1,45 @@
+"""Japanese match keys: one person, typed many ways, one key."""
+import pytest
+
+from saleor_attention.normalize import digits_key, email_key, phone_key, text_key
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["ヤマダ タロウ", "ﾔﾏﾀﾞ ﾀﾛｳ", "やまだ　たろう", "やまだたろう", " ヤマダ　　タロウ "],
+)
+def test_kana_names_in_every_width_and_script(typed):
+    assert text_key(typed) == "ヤマダタロウ"
+
+
+@pytest.mark.parametrize("typed", ["山田 太郎", "山田　太郎", "山田太郎"])
+def test_kanji_names_ignore_spaces(typed):
+    assert text_key(typed) == "山田太郎"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["東京都千代田区千代田1-1", "東京都千代田区千代田１－１", "東京都千代田区千代田1ー1",
+     "東京都 千代田区 千代田 １‐１"],
+)
+def test_addresses_ignore_width_spaces_and_hyphens(typed):
+    assert text_key(typed) == "東京都千代田区千代田11"
+
+
+def test_long_vowel_mark_in_a_name_is_kept():
+    assert text_key("スズキ ユーコ") == "スズキユーコ"
+
+
+@pytest.mark.parametrize("typed", ["090-1234-5678", "０９０－１２３４－５６７８", "090 1234 5678",
+                                   "(090)1234-5678", "+81 90-1234-5678", "＋８１９０１２３４５６７８"])
+def test_phone_numbers(typed):
+    assert phone_key(typed) == "09012345678"
+
+
+@pytest.mark.parametrize("typed", ["100-0001", "〒100-0001", "１００－０００１", "1000001", "〒１００ー０００１"])
+def test_postal_codes(typed):
+    assert digits_key(typed) == "1000001"
+
+
+def test_emails():
+    assert email_key(" Taro.Yamada@Example.JP ") == email_key("ｔａｒｏ.yamada@example.jp")
