@@ -14,6 +14,11 @@ def prepare() -> None:
 
     print("Migrating (no-op when current)...", flush=True)
     call_command("migrate", verbosity=0, interactive=False)
+    # Saleor's site migrations cache the current Site built from historical models;
+    # requests in this process would then fail with 'Must be "Site" instance'.
+    from django.contrib.sites.models import Site
+
+    Site.objects.clear_cache()
     quiet_runtime()
 
 

@@ -28,6 +28,11 @@ def warning(order, code: str, message: str, actor: Actor) -> None:
         _record(order, None, EventType.SHIPPING_DATE_PASSED, actor, message, {})
 
 
+def rule_note(order, type_, message: str, parameters: dict, actor: Actor) -> None:
+    """A rule's finding that raises no flag (a pending credit check, a COD switch)."""
+    _record(order, None, type_, actor, message, parameters)
+
+
 def summary(active: List[Flag]) -> dict:
     return {
         "required": bool(active),

@@ -137,6 +137,9 @@ class EventType(models.TextChoices):
     SHIPPING_DATE_PASSED = "SHIPPING_DATE_PASSED", "Planned shipping date passed"
     EMAIL_SENT = "EMAIL_SENT", "Email sent"
     EMAIL_FAILED = "EMAIL_FAILED", "Email failed"
+    CREDIT_CHECK = "CREDIT_CHECK", "Credit check result"
+    SWITCHED_TO_COD = "SWITCHED_TO_COD", "Payment switched to cash on delivery"
+    RULE_FAILED = "RULE_FAILED", "Rule failed"
 
 
 class AppendOnly(Exception):
@@ -175,3 +178,16 @@ class Event(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnly("Attention events are never deleted.")
+
+
+class InboundEvent(models.Model):
+    """A provider event taken in through the signed endpoint: kept so that a second
+    delivery of the same event changes nothing."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=64)
+    order = models.ForeignKey(
+        "order.Order", on_delete=models.CASCADE, related_name="attention_inbound_events"
+    )
+    received_at = models.DateTimeField(default=timezone.now)
+    payload = JSONField(default=dict, blank=True)

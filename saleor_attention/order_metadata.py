@@ -13,6 +13,10 @@ from typing import Optional
 SUBSCRIPTION_KEY = "saleor_attention.subscription"
 PLANNED_SHIPPING_DATE_KEY = "saleor_attention.planned_shipping_date"
 SUMMARY_KEY = "saleor_attention"
+# How the order will be paid when the plugin changed it: "COD" after a rejected
+# deferred-payment credit check (the payment app reads it).
+PAYMENT_METHOD_KEY = "saleor_attention.payment_method"
+COD = "COD"
 
 
 def subscription_of(order) -> str:
@@ -31,3 +35,9 @@ def write_summary(order, summary: dict) -> None:
     """Mirror the summary into the (locked, freshly read) order's private metadata."""
     order.store_value_in_private_metadata({SUMMARY_KEY: summary})
     order.save(update_fields=["private_metadata"])
+
+
+def switch_to_cod(order) -> None:
+    order.store_value_in_private_metadata({PAYMENT_METHOD_KEY: COD})
+    order.save(update_fields=["private_metadata"])
+

@@ -14,12 +14,13 @@ from typing import Iterable, List, Optional, Sequence
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import journal, order_metadata
+from . import journal, order_metadata, plugin_state
 from .actors import RULES, Actor
 from .adapter import shop
 from .errors import AttentionError, AttentionErrorCode, Problem
-from .models import Flag, Scope, Status
+from .models import EventType, Flag, Scope, Status
 from .reasons import CATALOGUE, MANUAL, MissingParameter, get_reason
+from .rules import FlagToRaise, Outcome, credit_check
 
 MAX_NOTE_LENGTH = 2000
 MAX_COMMENT_LENGTH = 2000
@@ -148,6 +149,45 @@ def release_flags(
             journal.warning(order, warning.code, warning.message, actor)
         _after_change(order, remaining)
     return ReleaseResult(released=flags, remaining=remaining, warnings=warnings)
+
+
+def report_credit_check(order, code: str, event_id: str, actor: Actor = RULES) -> Outcome:
+    """A deferred-payment provider's credit check result for an order (SPEC §5.1)."""
+    settings = plugin_state.settings()
+    check = credit_check.CreditCheck(
+        code=code,
+        event_id=event_id,
+        first_order=shop.is_first_order(order),
+        cod_possible=order.shipping_method_name not in settings.cod_unavailable_shipping_methods,
+    )
+    outcome = credit_check.evaluate(check, settings)
+    with transaction.atomic():
+        order = shop.lock_order(order.pk)
+        parameters = {"code": code, "event_id": event_id}
+        journal.rule_note(order, EventType.CREDIT_CHECK, outcome.note, parameters, actor)
+        if outcome.switch_to_cod:
+            order_metadata.switch_to_cod(order)
+            journal.rule_note(
+                order, EventType.SWITCHED_TO_COD, "後払い与信NGのため、支払い方法を代引きに変更",
+                parameters, actor,
+            )
+        _raise_all(order, outcome.flags, actor)
+    return outcome
+
+
+def report_delivery_returned(order, event_id: str, actor: Actor = RULES) -> Outcome:
+    """A carrier reports that a shipment came back to the shop."""
+    outcome = Outcome(flags=(FlagToRaise("DELIVERY_RETURNED", f"delivery-returned:{event_id}"),))
+    _raise_all(order, outcome.flags, actor)
+    return outcome
+
+
+def _raise_all(order, flags, actor: Actor) -> None:
+    for flag in flags:
+        set_flag(
+            order, flag.reason, scope=flag.scope, params=dict(flag.params),
+            handle=flag.handle, actor=actor,
+        )
 
 
 def _check_set(reason, scope, note, params, handle):

@@ -44,6 +44,17 @@ def is_shipped(order: Order) -> bool:
     return order.status in SHIPPED_STATUSES
 
 
+
+def is_first_order(order: Order) -> bool:
+    """No earlier order from the same customer (account, or email for guests)."""
+    same_customer = (
+        Order.objects.filter(user_id=order.user_id)
+        if order.user_id
+        else Order.objects.filter(user_email__iexact=order.user_email)
+    )
+    earlier = same_customer.exclude(pk=order.pk).exclude(status=OrderStatus.DRAFT)
+    return not earlier.filter(created_at__lt=order.created_at).exists()
+
 def add_history_note(order: Order, actor: Actor, message: str) -> None:
     order_events.order_note_added_event(
         order=order, user=actor.user, app=actor.app, message=message

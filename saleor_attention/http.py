@@ -1,0 +1,13 @@
+"""The inbound endpoint as a Django view; each Saleor line routes a URL to it."""
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from . import inbound
+
+
+@csrf_exempt
+@require_POST
+def inbound_view(request):
+    answer = inbound.receive(request.body, request.META.get(inbound.SIGNATURE_HEADER))
+    return JsonResponse(answer.body, status=answer.status)

@@ -1,0 +1,101 @@
+"""Signed events from payment providers and carriers: credit-check results and
+delivery-returned reports, posted to the plugin's inbound endpoint.
+
+Signature: header `X-Attention-Signature: t=<unix seconds>,v1=<hex>` where v1 is
+HMAC-SHA256 over "<t>.<raw body>" with the shop's inbound secret. A bad or stale
+signature records nothing; the provider's event id makes a repeated delivery a no-op.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from dataclasses import dataclass
+from typing import Callable, Dict, Optional
+
+from django.db import IntegrityError, transaction
+
+from . import plugin_state, services
+from .adapter import shop
+from .errors import AttentionError
+from .models import InboundEvent
+
+SIGNATURE_HEADER = "HTTP_X_ATTENTION_SIGNATURE"
+CREDIT_CHECK = "credit_check.result"
+DELIVERY_RETURNED = "delivery.returned"
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    body: Dict[str, object]
+
+
+def sign(secret: str, body: bytes, timestamp: int) -> str:
+    """The header value a sender puts on `body` (also what tests and providers use)."""
+    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return f"t={timestamp},v1={digest.hexdigest()}"
+
+
+def receive(body: bytes, signature: Optional[str], now: Optional[float] = None) -> Answer:
+    settings = plugin_state.settings()
+    refusal = _check_signature(settings, body, signature or "", now or time.time())
+    if refusal:
+        return Answer(401, {"error": refusal})
+    try:
+        event = json.loads(body)
+        event_id, event_type = str(event["id"]), str(event["type"])
+        handler = _HANDLERS[event_type]
+        order = shop.order_from_global_id(str(event["order"]), "order")
+    except (ValueError, TypeError, KeyError) as exc:
+        return Answer(400, {"error": f"malformed event: {_describe(exc)}"})
+    except AttentionError as exc:
+        return Answer(400, {"error": str(exc)})
+    try:
+        with shop.database_access(), transaction.atomic():
+            InboundEvent.objects.create(
+                event_id=event_id, type=event_type, order=order, payload=event
+            )
+            handler(order, event)
+    except IntegrityError:
+        return Answer(200, {"id": event_id, "duplicate": True})
+    except (KeyError, TypeError) as exc:
+        return Answer(400, {"error": f"malformed event: {_describe(exc)}"})
+    return Answer(200, {"id": event_id, "duplicate": False})
+
+
+def _check_signature(settings, body: bytes, header: str, now: float) -> Optional[str]:
+    if not settings.inbound_secret:
+        return "the shop has not set an inbound secret"
+    parts = dict(part.split("=", 1) for part in header.split(",") if "=" in part)
+    try:
+        timestamp = int(parts.get("t", ""))
+    except ValueError:
+        return "missing or malformed signature"
+    expected = sign(settings.inbound_secret, body, timestamp).split("v1=", 1)[1]
+    if not hmac.compare_digest(expected, parts.get("v1", "")):
+        return "bad signature"
+    if abs(now - timestamp) > settings.inbound_replay_window_seconds:
+        return "signature outside the replay window"
+    return None
+
+
+def _credit_check(order, event) -> None:
+    services.report_credit_check(order, str(event["code"]), str(event["id"]))
+
+
+def _delivery_returned(order, event) -> None:
+    services.report_delivery_returned(order, str(event["id"]))
+
+
+_HANDLERS: Dict[str, Callable] = {
+    CREDIT_CHECK: _credit_check,
+    DELIVERY_RETURNED: _delivery_returned,
+}
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, KeyError):
+        return f"missing or unknown {exc.args[0]!r}"
+    return str(exc)
