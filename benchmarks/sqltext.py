@@ -3,13 +3,15 @@ import re
 from typing import Optional
 
 _SAVEPOINT = re.compile(r'"s\d+_x\d+"')
+# Server-side cursors (Saleor 3 iterates some querysets with them) carry a serial name.
+_CURSOR = re.compile(r'"_django_curs_\d+_sync_\d+"')
 _LITERAL = re.compile(r"'(?:[^']|'')*'|(?<![\w\"])\d+(?:\.\d+)?")
 _COLUMNS = re.compile(r"^SELECT (.+?) FROM ", re.S)
 
 
 def shape(sql: str) -> str:
     """The statement with its values (ids, strings, savepoint names) blanked out."""
-    return _LITERAL.sub("?", _SAVEPOINT.sub('"sp"', sql))
+    return _LITERAL.sub("?", _CURSOR.sub('"cursor"', _SAVEPOINT.sub('"sp"', sql)))
 
 
 def abridged(sql: str, width: Optional[int] = None) -> str:

@@ -38,6 +38,15 @@ def _whole_number(minimum: int, unit: str):
     return parse
 
 
+def _boolean(name: str, raw) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text not in ("true", "false"):
+        raise SettingError(name, f"{name} must be true or false.")
+    return text == "true"
+
+
 def _one_of(choices: Tuple[str, ...]):
     def parse(name: str, raw) -> str:
         value = str(raw).strip().upper()
@@ -56,6 +65,14 @@ def _names(name: str, raw) -> FrozenSet[str]:
     return frozenset(item.strip() for item in str(raw or "").split(",") if item.strip())
 
 
+def _postal_codes(name: str, raw) -> FrozenSet[str]:
+    codes = frozenset(code.replace("-", "") for code in _names(name, raw))
+    bad = sorted(code for code in codes if not (len(code) == 7 and code.isdigit()))
+    if bad:
+        raise SettingError(name, f"{name}: not 7-digit postal codes: {', '.join(bad)}.")
+    return codes
+
+
 def _text(name: str, raw) -> str:
     return str(raw or "")
 
@@ -63,7 +80,7 @@ def _text(name: str, raw) -> str:
 @dataclass(frozen=True)
 class Setting:
     name: str
-    kind: str  # how Saleor's dashboard shows it: "string" or "password"
+    kind: str  # how Saleor's dashboard shows it: "string", "boolean" or "password"
     default: object
     help_text: str
     label: str
@@ -94,6 +111,39 @@ SETTINGS: Tuple[Setting, ...] = (
         _names,
     ),
     Setting(
+        "cod_payment_gateways", "string", "",
+        "Payment gateways that are cash on delivery",
+        "Comma-separated Saleor payment gateway ids whose payments are cash on delivery "
+        "(代引き).",
+        _names,
+    ),
+    Setting(
+        "cod_allowed_regular_orders", "boolean", True,
+        "Cash on delivery allowed for regular orders",
+        "Off: a regular (non-subscription) order paid by cash on delivery needs "
+        "attention (COD_NOT_ALLOWED), and the customer is emailed.",
+        _boolean,
+    ),
+    Setting(
+        "remote_island_check", "boolean", False, "Flag orders to remote islands (離島)",
+        "On: an order shipped to a remote-island postal code needs attention "
+        "(REMOTE_ISLAND), so staff can check the fee and delivery interval.",
+        _boolean,
+    ),
+    Setting(
+        "remote_island_postal_codes_added", "string", "",
+        "Remote-island postal codes added",
+        "Comma-separated 7-digit codes to treat as remote islands besides the built-in "
+        "list (Japan Post data, 62 island municipalities).",
+        _postal_codes,
+    ),
+    Setting(
+        "remote_island_postal_codes_removed", "string", "",
+        "Remote-island postal codes removed",
+        "Comma-separated 7-digit codes of the built-in list the shop delivers to as usual.",
+        _postal_codes,
+    ),
+    Setting(
         "inbound_secret", "password", "", "Inbound events secret",
         "Shared secret that signs credit-check results and delivery reports posted to "
         "the plugin's inbound endpoint (HMAC-SHA256). Empty: the endpoint refuses all.",
@@ -113,6 +163,11 @@ class AttentionSettings:
     overdue_after_days: int = 3
     deferred_payment_rejection_policy: str = ALL_ATTENTION
     cod_unavailable_shipping_methods: FrozenSet[str] = frozenset()
+    cod_payment_gateways: FrozenSet[str] = frozenset()
+    cod_allowed_regular_orders: bool = True
+    remote_island_check: bool = False
+    remote_island_postal_codes_added: FrozenSet[str] = frozenset()
+    remote_island_postal_codes_removed: FrozenSet[str] = frozenset()
     inbound_secret: str = ""
     inbound_replay_window_seconds: int = 300
 

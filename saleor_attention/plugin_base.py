@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from . import config
 
 # Saleor's ConfigurationTypeField values (the same strings on 2.10 and 3.x).
-_FIELD_TYPES = {"string": "String", "password": "Password"}
+_FIELD_TYPES = {"string": "String", "boolean": "Boolean", "password": "Password"}
 
 
 PLUGIN_NAME = "Attention (要対応)"

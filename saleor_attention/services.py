@@ -20,7 +20,8 @@ from .adapter import shop
 from .errors import AttentionError, AttentionErrorCode, Problem
 from .models import EventType, Flag, Scope, Status
 from .reasons import CATALOGUE, MANUAL, MissingParameter, get_reason
-from .rules import FlagToRaise, Outcome, credit_check
+from .normalize import digits_key
+from .rules import FlagToRaise, Outcome, credit_check, order_placed
 
 MAX_NOTE_LENGTH = 2000
 MAX_COMMENT_LENGTH = 2000
@@ -172,6 +173,19 @@ def report_credit_check(order, code: str, event_id: str, actor: Actor = RULES) -
                 parameters, actor,
             )
         _raise_all(order, outcome.flags, actor)
+    return outcome
+
+
+def order_was_placed(order) -> Outcome:
+    """Rules that look at a new order (remote island, cash on delivery)."""
+    address = order.shipping_address
+    facts = order_placed.PlacedOrder(
+        shipping_postal_code=digits_key(address.postal_code if address else ""),
+        payment_gateway=shop.payment_gateway(order),
+        subscription=order_metadata.subscription_of(order),
+    )
+    outcome = Outcome(flags=tuple(order_placed.evaluate(facts, plugin_state.settings())))
+    _raise_all(order, outcome.flags, RULES)
     return outcome
 
 

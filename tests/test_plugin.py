@@ -12,6 +12,11 @@ def test_listed_in_saleor_plugins_query_with_its_settings(gql, shop):
         "overdue_after_days": ("3", "STRING"),
         "deferred_payment_rejection_policy": ("ALL_ATTENTION", "STRING"),
         "cod_unavailable_shipping_methods": ("", "STRING"),
+        "cod_payment_gateways": ("", "STRING"),
+        "cod_allowed_regular_orders": ("true", "BOOLEAN"),
+        "remote_island_check": ("false", "BOOLEAN"),
+        "remote_island_postal_codes_added": ("", "STRING"),
+        "remote_island_postal_codes_removed": ("", "STRING"),
         "inbound_secret": (None, "PASSWORD"),  # Saleor never shows a password back
         "inbound_replay_window_seconds": ("300", "STRING"),
     }

@@ -45,6 +45,10 @@ def is_first_order(order: Order) -> bool:
     earlier = same_customer.exclude(pk=order.pk).exclude(status=OrderStatus.DRAFT)
     return not earlier.filter(created__lt=order.created).exists()
 
+def payment_gateway(order: Order) -> str:
+    """The gateway of the order's latest payment ("" when it has none)."""
+    return order.payments.order_by("-pk").values_list("gateway", flat=True).first() or ""
+
 def add_history_note(order: Order, actor: Actor, message: str) -> None:
     order_events.order_note_added_event(order=order, user=actor.user, message=message)
 

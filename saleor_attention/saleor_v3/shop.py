@@ -55,6 +55,15 @@ def is_first_order(order: Order) -> bool:
     earlier = same_customer.exclude(pk=order.pk).exclude(status=OrderStatus.DRAFT)
     return not earlier.filter(created_at__lt=order.created_at).exists()
 
+def payment_gateway(order: Order) -> str:
+    """The gateway of the order's latest payment: a legacy Payment's gateway, else the
+    app behind its latest transaction ("" when it has neither)."""
+    legacy = order.payments.order_by("-pk").values_list("gateway", flat=True).first()
+    if legacy:
+        return legacy
+    transactions = order.payment_transactions.order_by("-created_at")
+    return transactions.values_list("app_identifier", flat=True).first() or ""
+
 def add_history_note(order: Order, actor: Actor, message: str) -> None:
     order_events.order_note_added_event(
         order=order, user=actor.user, app=actor.app, message=message

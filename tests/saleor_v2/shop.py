@@ -12,7 +12,10 @@ from saleor.account.models import Address, User
 from saleor.app.models import App
 from saleor.order import OrderStatus
 from saleor.order.models import Fulfillment, Order, OrderEvent, OrderLine
+from saleor.payment.models import Payment
 from saleor.product.models import Category, Product, ProductType, ProductVariant
+from saleor.shipping import ShippingMethodType
+from saleor.shipping.models import ShippingMethod, ShippingZone
 from saleor.warehouse.models import Stock, Warehouse
 
 _serial = itertools.count(1)
@@ -51,14 +54,15 @@ def auth_header(who):
     return {"HTTP_AUTHORIZATION": f"JWT {get_token(who)}"}
 
 
-def _address():
+def _address(postal_code="100-0001"):
     return Address.objects.create(
         first_name="太郎", last_name="山田", street_address_1="千代田1-1",
-        city="千代田区", postal_code="100-0001", country="JP", phone="",
+        city="千代田区", postal_code=postal_code, country="JP", phone="",
     )
 
 
-def order(user=None, quantity=2, metadata=None):
+def order(user=None, quantity=2, metadata=None, status=OrderStatus.UNFULFILLED,
+          postal_code="100-0001"):
     """An unfulfilled order with one line and stock to ship it from one warehouse."""
     n = next(_serial)
     product_type, _ = ProductType.objects.get_or_create(
@@ -68,18 +72,21 @@ def order(user=None, quantity=2, metadata=None):
     price = Money(Decimal("10.00"), "USD")
     product = Product.objects.create(
         product_type=product_type, category=category, name=f"Green tea {n}",
-        slug=f"green-tea-{n}", price=price, minimal_variant_price=price,
+        slug=f"green-tea-{n}", price=price, minimal_variant_price=price, is_published=True,
     )
     variant = ProductVariant.objects.create(product=product, sku=f"TEA-{n}")
     warehouse = Warehouse.objects.create(
         name=f"Warehouse {n}", slug=f"warehouse-{n}", address=_address()
     )
     Stock.objects.create(warehouse=warehouse, product_variant=variant, quantity=100)
+    shipping_method = _shipping_method()
+    warehouse.shipping_zones.add(shipping_method.shipping_zone)
     gross = TaxedMoney(price, price)
     placed = Order.objects.create(
-        status=OrderStatus.UNFULFILLED, user=user,
+        status=status, user=user,
         user_email=user.email if user else f"guest{n}@example.com",
-        billing_address=_address(), shipping_address=_address(),
+        billing_address=_address(), shipping_address=_address(postal_code),
+        shipping_method=shipping_method, shipping_method_name=shipping_method.name,
         total=TaxedMoney(price * quantity, price * quantity),
         private_metadata=dict(metadata or {}),
     )
@@ -90,6 +97,29 @@ def order(user=None, quantity=2, metadata=None):
     )
     placed.attention_warehouse = warehouse
     return placed
+
+
+def _shipping_method():
+    zone, _ = ShippingZone.objects.get_or_create(name="日本", defaults={"countries": ["JP"]})
+    method, _ = ShippingMethod.objects.get_or_create(
+        name="宅急便", shipping_zone=zone,
+        defaults={"type": ShippingMethodType.PRICE_BASED, "price": Money(0, "USD")},
+    )
+    return method
+
+
+def place_order(gql, as_, postal_code="100-0001", payment_gateway=None):
+    """An order placed the way staff place one: a draft, completed with Saleor's own
+    draftOrderComplete (which runs the plugins' order_created hooks)."""
+    draft = order(status=OrderStatus.DRAFT, postal_code=postal_code)
+    if payment_gateway:
+        Payment.objects.create(
+            order=draft, gateway=payment_gateway, total=draft.total.gross.amount,
+            currency="USD", billing_email=draft.user_email, is_active=True,
+        )
+    response = gql(_DRAFT_ORDER_COMPLETE, {"id": order_id(draft)}, as_=as_)
+    assert response["data"]["draftOrderComplete"]["orderErrors"] == [], response
+    return reload(draft)
 
 
 def order_id(order):
@@ -161,6 +191,12 @@ mutation Fulfill($order: ID!, $input: OrderFulfillInput!) {
     order { status }
     orderErrors { field code message }
   }
+}
+"""
+
+_DRAFT_ORDER_COMPLETE = """
+mutation Complete($id: ID!) {
+  draftOrderComplete(id: $id) { order { status } orderErrors { field code message } }
 }
 """
 

@@ -1,0 +1,42 @@
+"""What Saleor's plugin hooks call. A rule never breaks a customer's checkout: any
+error is logged and kept in the audit trail, and the order goes on as if the plugin
+had not looked at it (SPEC §5.8)."""
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+
+from . import services
+from .adapter import shop
+from .models import Event, EventType
+
+logger = logging.getLogger(__name__)
+
+
+def order_created(order) -> None:
+    _run_safely("order_created", services.order_was_placed, order)
+
+
+def _run_safely(hook: str, rule, order) -> None:
+    try:
+        # Saleor calls hooks of active plugins only. A savepoint: a failing rule's SQL
+        # must not abort the checkout's transaction.
+        with shop.database_access(), transaction.atomic():
+            rule(order)
+    except Exception as exc:  # noqa: BLE001 - the checkout must go on, whatever broke
+        logger.exception("saleor_attention: %s rules failed for order %s", hook, order.pk)
+        _record_failure(hook, order, exc)
+
+
+def _record_failure(hook: str, order, exc: Exception) -> None:
+    try:
+        with shop.database_access(), transaction.atomic():
+            Event.objects.create(
+                order_id=order.pk,
+                type=EventType.RULE_FAILED,
+                message=f"{hook}: {type(exc).__name__}: {exc}",
+                parameters={"hook": hook},
+            )
+    except Exception:  # noqa: BLE001 - the log line above is what is left
+        logger.exception("saleor_attention: could not record the failure")
