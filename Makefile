@@ -9,7 +9,7 @@ DEMO_DB ?= saleor_attention_demo
 export DJANGO_SETTINGS_MODULE := saleor_attention.saleor_v2.settings
 export ALLOWED_CLIENT_HOSTS ?= localhost,127.0.0.1
 
-.PHONY: install test test-saleor3 demo benchmark benchmark-saleor3 clean
+.PHONY: install test install-saleor3 test-saleor3 demo benchmark benchmark-saleor3 clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON38) -m venv $(VENV)
@@ -42,20 +42,21 @@ clean:
 # rebuilds it after this project's migrations change.
 SALEOR3_DB ?= saleor_attention3
 UV ?= uv
-test-saleor3:
+
+install-saleor3:
 	@test -n "$(SALEOR3_DIR)" -a -x "$(SALEOR3_PYTHON)" || \
 		{ echo "Set SALEOR3_DIR (Saleor 3 source) and SALEOR3_PYTHON (its Python)"; exit 2; }
 	$(SALEOR3_PYTHON) -m pip --version >/dev/null 2>&1 \
 		&& $(SALEOR3_PYTHON) -m pip install -q -e . \
 		|| $(UV) pip install -q --python $(SALEOR3_PYTHON) -e .
+
+test-saleor3: install-saleor3
 	PYTHONPATH=$(SALEOR3_DIR) DATABASE_URL=postgres://$(PGUSER)@$(PGHOST):5432/$(SALEOR3_DB) \
 		$(SALEOR3_PYTHON) -m pytest -q --ds=tests.saleor_v3.settings --reuse-db $(PYTEST_ARGS)
 
 # The orderFulfill on/off figures on a Saleor 3 environment you already have
 # (Saleor's own settings: the entry point installs the plugin).
-benchmark-saleor3:
-	@test -n "$(SALEOR3_DIR)" -a -x "$(SALEOR3_PYTHON)" || \
-		{ echo "Set SALEOR3_DIR (Saleor 3 source) and SALEOR3_PYTHON (its Python)"; exit 2; }
+benchmark-saleor3: install-saleor3
 	PYTHONPATH=$(SALEOR3_DIR) DJANGO_SETTINGS_MODULE=saleor.settings \
 		DATABASE_URL=postgres://$(PGUSER)@$(PGHOST):5432/saleor_attention3_bench \
 		$(SALEOR3_PYTHON) benchmarks/run.py --fulfill-only

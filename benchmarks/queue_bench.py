@@ -6,7 +6,7 @@ from typing import Dict, List, Optional
 import graphene
 from django.db import connection
 
-from saleor_attention.graphql.queries import _encode as encode_cursor
+from saleor_attention.graphql.pagination import encode_cursor
 from saleor_attention.models import Flag, Scope, Status
 from tests.documents import ATTENTION_FLAGS
 

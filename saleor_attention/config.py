@@ -18,6 +18,9 @@ ALL_COD = "ALL_COD"
 FIRST_ORDER_COD = "FIRST_ORDER_COD"
 REJECTION_POLICIES = (ALL_ATTENTION, ALL_COD, FIRST_ORDER_COD)
 
+# How a purchaser can match a blacklist entry without being its customer (SPEC §5.3).
+MATCH_PATTERNS = ("PHONE", "NAME_POSTAL_CODE", "ADDRESS", "EMAIL")
+
 
 class SettingError(ValueError):
     def __init__(self, name: str, message: str):
@@ -63,6 +66,19 @@ def _items(raw) -> Tuple[str, ...]:
 
 def _names(name: str, raw) -> FrozenSet[str]:
     return frozenset(item.strip() for item in str(raw or "").split(",") if item.strip())
+
+
+def _subset_of(choices: Tuple[str, ...]):
+    def parse(name: str, raw) -> FrozenSet[str]:
+        values = frozenset(item.upper() for item in _names(name, raw))
+        unknown = sorted(values - set(choices))
+        if unknown:
+            raise SettingError(
+                name, f"{name}: unknown {', '.join(unknown)}; use {', '.join(choices)}."
+            )
+        return values
+
+    return parse
 
 
 def _postal_codes(name: str, raw) -> FrozenSet[str]:
@@ -125,6 +141,14 @@ SETTINGS: Tuple[Setting, ...] = (
         _boolean,
     ),
     Setting(
+        "blacklist_match_patterns", "string", ",".join(MATCH_PATTERNS),
+        "Blacklist candidate match patterns (顧客のチェック方法)",
+        "Comma-separated: PHONE, NAME_POSTAL_CODE (name and postal code), ADDRESS, EMAIL. "
+        "An order whose purchaser or addressee matches a blacklist entry this way is a "
+        "candidate (BLACKLIST_CANDIDATE). Empty: all four.",
+        _subset_of(MATCH_PATTERNS),
+    ),
+    Setting(
         "remote_island_check", "boolean", False, "Flag orders to remote islands (離島)",
         "On: an order shipped to a remote-island postal code needs attention "
         "(REMOTE_ISLAND), so staff can check the fee and delivery interval.",
@@ -165,6 +189,7 @@ class AttentionSettings:
     cod_unavailable_shipping_methods: FrozenSet[str] = frozenset()
     cod_payment_gateways: FrozenSet[str] = frozenset()
     cod_allowed_regular_orders: bool = True
+    blacklist_match_patterns: FrozenSet[str] = frozenset(MATCH_PATTERNS)
     remote_island_check: bool = False
     remote_island_postal_codes_added: FrozenSet[str] = frozenset()
     remote_island_postal_codes_removed: FrozenSet[str] = frozenset()

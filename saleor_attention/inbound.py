@@ -1,5 +1,5 @@
-"""Signed events from payment providers and carriers: credit-check results and
-delivery-returned reports, posted to the plugin's inbound endpoint.
+"""Signed events from payment providers and carriers: credit-check results, card
+payment failures and delivery-returned reports, posted to the plugin's inbound endpoint.
 
 Signature: header `X-Attention-Signature: t=<unix seconds>,v1=<hex>` where v1 is
 HMAC-SHA256 over "<t>.<raw body>" with the shop's inbound secret. A bad or stale
@@ -24,6 +24,7 @@ from .models import InboundEvent
 SIGNATURE_HEADER = "HTTP_X_ATTENTION_SIGNATURE"
 CREDIT_CHECK = "credit_check.result"
 DELIVERY_RETURNED = "delivery.returned"
+PAYMENT_FAILED = "payment.failed"
 
 
 @dataclass(frozen=True)
@@ -89,9 +90,17 @@ def _delivery_returned(order, event) -> None:
     services.report_delivery_returned(order, str(event["id"]))
 
 
+def _payment_failed(order, event) -> None:
+    renewal = event.get("renewal", False)
+    if not isinstance(renewal, bool):
+        raise TypeError("'renewal' must be true or false")
+    services.report_payment_failed(order, str(event["id"]), renewal=renewal)
+
+
 _HANDLERS: Dict[str, Callable] = {
     CREDIT_CHECK: _credit_check,
     DELIVERY_RETURNED: _delivery_returned,
+    PAYMENT_FAILED: _payment_failed,
 }
 
 

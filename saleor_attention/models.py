@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from . import normalize
 from .compat import JSONField
 from .reasons import JA, get_reason
 
@@ -191,3 +192,51 @@ class InboundEvent(models.Model):
     )
     received_at = models.DateTimeField(default=timezone.now)
     payload = JSONField(default=dict, blank=True)
+
+
+class BlacklistEntry(models.Model):
+    """Someone the shop will not ship to without a second look (SPEC §5.3).
+
+    Staff type the fields as they have them; the *_key columns hold their normalised
+    match keys (normalize.py), indexed, so matching an order is one indexed query.
+    """
+
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    email = models.CharField(max_length=254, blank=True, default="")
+    phone = models.CharField(max_length=64, blank=True, default="")
+    name = models.CharField(max_length=255, blank=True, default="")
+    postal_code = models.CharField(max_length=20, blank=True, default="")
+    address = models.CharField(max_length=512, blank=True, default="")
+    note = models.TextField(blank=True, default="")
+    email_key = models.CharField(max_length=254, blank=True, default="", db_index=True)
+    phone_key = models.CharField(max_length=32, blank=True, default="", db_index=True)
+    name_key = models.CharField(max_length=255, blank=True, default="")
+    postal_code_key = models.CharField(max_length=16, blank=True, default="")
+    address_key = models.CharField(max_length=512, blank=True, default="", db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        indexes = [
+            models.Index(fields=["name_key", "postal_code_key"], name="attention_blacklist_name"),
+            models.Index(fields=["created_at", "id"], name="attention_blacklist_created"),
+        ]
+
+    def __str__(self):
+        return self.name or self.email or self.phone or f"entry {self.pk}"
+
+    def save(self, *args, **kwargs):
+        self.email_key = normalize.email_key(self.email)
+        self.phone_key = normalize.phone_key(self.phone)
+        self.name_key = normalize.text_key(self.name)
+        self.postal_code_key = normalize.digits_key(self.postal_code)
+        self.address_key = normalize.text_key(self.address)
+        super().save(*args, **kwargs)

@@ -12,16 +12,16 @@ from dataclasses import dataclass, field
 from typing import Iterable, List, Optional, Sequence
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from . import journal, order_metadata, plugin_state
+from . import journal, normalize, order_metadata, plugin_state
 from .actors import RULES, Actor
 from .adapter import shop
 from .errors import AttentionError, AttentionErrorCode, Problem
-from .models import EventType, Flag, Scope, Status
+from .models import BlacklistEntry, EventType, Flag, Scope, Status
 from .reasons import CATALOGUE, MANUAL, MissingParameter, get_reason
-from .normalize import digits_key
-from .rules import FlagToRaise, Outcome, credit_check, order_placed
+from .rules import FlagToRaise, Outcome, blacklist, credit_check, order_placed, payment_failure
 
 MAX_NOTE_LENGTH = 2000
 MAX_COMMENT_LENGTH = 2000
@@ -177,15 +177,67 @@ def report_credit_check(order, code: str, event_id: str, actor: Actor = RULES) -
 
 
 def order_was_placed(order) -> Outcome:
-    """Rules that look at a new order (remote island, cash on delivery)."""
+    """Rules that look at a new order: blacklist, remote island, cash on delivery."""
+    settings = plugin_state.settings()
     address = order.shipping_address
     facts = order_placed.PlacedOrder(
-        shipping_postal_code=digits_key(address.postal_code if address else ""),
+        shipping_postal_code=normalize.digits_key(address.postal_code if address else ""),
         payment_gateway=shop.payment_gateway(order),
         subscription=order_metadata.subscription_of(order),
     )
-    outcome = Outcome(flags=tuple(order_placed.evaluate(facts, plugin_state.settings())))
+    people = _people(order)
+    flags = blacklist.evaluate(
+        order.user_id, people, _blacklist_entries(order.user_id, people), settings
+    ) + order_placed.evaluate(facts, settings)
+    outcome = Outcome(flags=tuple(flags))
     _raise_all(order, outcome.flags, RULES)
+    return outcome
+
+
+def _people(order) -> List[blacklist.Person]:
+    """The purchaser (billing address and email) and the shipping addressee."""
+    people = []
+    for address in (order.billing_address, order.shipping_address):
+        if address is None:
+            continue
+        people.append(
+            blacklist.Person(
+                email=normalize.email_key(order.user_email),
+                phone=normalize.phone_key(str(address.phone or "")),
+                name=normalize.text_key(f"{address.last_name}{address.first_name}"),
+                postal_code=normalize.digits_key(address.postal_code),
+                address=normalize.text_key(
+                    f"{address.country_area}{address.city}{address.city_area}"
+                    f"{address.street_address_1}{address.street_address_2}"
+                ),
+            )
+        )
+    return people or [blacklist.Person(email=normalize.email_key(order.user_email))]
+
+
+def _blacklist_entries(customer_id, people) -> List[blacklist.Entry]:
+    """Entries sharing any key with the order: one query over indexed keys."""
+    condition = Q(customer_id=customer_id) if customer_id is not None else Q(pk__in=[])
+    for person in people:
+        for field, value in (("email_key", person.email), ("phone_key", person.phone),
+                             ("address_key", person.address)):
+            if value:
+                condition |= Q(**{field: value})
+        if person.name and person.postal_code:
+            condition |= Q(name_key=person.name, postal_code_key=person.postal_code)
+    rows = BlacklistEntry.objects.filter(condition).values_list(
+        "customer_id", "email_key", "phone_key", "name_key", "postal_code_key", "address_key"
+    )
+    return [blacklist.Entry(*row) for row in rows]
+
+
+def report_payment_failed(
+    order, event_id: str, renewal: bool = False, actor: Actor = RULES
+) -> Outcome:
+    """A card charge for the order failed (reported by the payment app or provider)."""
+    failure = payment_failure.PaymentFailure(event_id=event_id, renewal=renewal)
+    outcome = Outcome(flags=(payment_failure.evaluate(failure),))
+    _raise_all(order, outcome.flags, actor)
     return outcome
 
 

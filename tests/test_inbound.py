@@ -120,6 +120,23 @@ def test_delivery_returned_flags_the_order(shop, post, order):
 
 
 @pytest.mark.parametrize(
+    "renewal, expected", [(False, "クレジット決済失敗"), (True, "定期決済失敗")]
+)
+def test_card_payment_failure_flags_the_order(shop, post, order, renewal, expected):
+    event = {"id": "card-3", "type": "payment.failed", "order": shop.order_id(order),
+             "renewal": renewal}
+    assert post(event).status_code == 200
+    assert messages(order) == [expected]
+
+
+def test_payment_failure_with_a_bad_renewal_value_is_400(shop, post, order):
+    event = {"id": "card-4", "type": "payment.failed", "order": shop.order_id(order),
+             "renewal": "yes"}
+    assert post(event).status_code == 400
+    assert messages(order) == [] and not InboundEvent.objects.exists()
+
+
+@pytest.mark.parametrize(
     "signing",
     [{"secret": "wrong"}, {"timestamp": int(time.time()) - 3600},
      {"timestamp": int(time.time()) + 3600}],

@@ -1,7 +1,5 @@
 """attentionFlags: the staff work queue, keyset-paginated so deep pages stay fast."""
-import base64
 import datetime
-import json
 
 import graphene
 from django.db.models import Q
@@ -22,10 +20,9 @@ from .enums import (
     AttentionSource,
 )
 from .database import with_database
+from .pagination import keyset_page
 from .permissions import staff_only
 from .types import AttentionFlagConnection, CustomerRestrictions, OrderAttention
-
-MAX_PAGE = 100
 
 
 class AttentionDateTimeRange(graphene.InputObjectType):
@@ -52,32 +49,12 @@ class AttentionFlagSortingInput(graphene.InputObjectType):
 
 
 def resolve_attention_flags(info, filter=None, first=None, after=None, sort_by=None, **backwards):
-    if backwards.get("last") or backwards.get("before"):
-        raise GraphQLError("attentionFlags pages forward only: use `first` and `after`.")
-    if not first or first < 1 or first > MAX_PAGE:
-        raise GraphQLError(f"Pass `first` between 1 and {MAX_PAGE}.")
     field = sort_by.field if sort_by else AttentionFlagSortField.CREATED_AT.value
     descending = (sort_by.direction if sort_by else "DESC") == "DESC"
-    queryset = _filtered(Flag.objects.all(), filter or {})
-    page = queryset.order_by(*[("-" if descending else "") + key for key in (field, "pk")])
-    if after:
-        page = page.filter(_after(field, descending, _decode(after)))
-    rows = list(page.select_related("order")[: first + 1])
-    edges = [
-        AttentionFlagConnection.Edge(node=flag, cursor=_encode(field, flag))
-        for flag in rows[:first]
-    ]
-    connection = AttentionFlagConnection(
-        edges=edges,
-        page_info=graphene.relay.PageInfo(
-            has_next_page=len(rows) > first,
-            has_previous_page=bool(after),
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
+    queryset = _filtered(Flag.objects.select_related("order"), filter or {})
+    return keyset_page(
+        AttentionFlagConnection, queryset, field, descending, first, after, **backwards
     )
-    connection.queryset = queryset
-    return connection
 
 
 def _filtered(queryset, filter):
@@ -108,31 +85,6 @@ def _filtered(queryset, filter):
         overdue = Q(status="ACTIVE", created_at__lt=cutoff)
         queryset = queryset.filter(overdue if filter["overdue"] else ~overdue)
     return queryset
-
-
-def _encode(field, flag):
-    value = getattr(flag, field)
-    if isinstance(value, datetime.datetime):
-        value = value.isoformat()
-    return base64.b64encode(json.dumps([value, flag.pk]).encode()).decode()
-
-
-def _decode(cursor):
-    try:
-        value, pk = json.loads(base64.b64decode(cursor))
-        return value, int(pk)
-    except (ValueError, TypeError):
-        raise GraphQLError("Invalid cursor.") from None
-
-
-def _after(field, descending, position):
-    value, pk = position
-    beyond, bound = ("lt", "lte") if descending else ("gt", "gte")
-    # The plain bound on the sort field gives PostgreSQL an index range to start
-    # from; the OR alone would be a filter over every earlier row.
-    return Q(**{f"{field}__{bound}": value}) & (
-        Q(**{f"{field}__{beyond}": value}) | Q(**{field: value, f"pk__{beyond}": pk})
-    )
 
 
 class AttentionQueries(graphene.ObjectType):

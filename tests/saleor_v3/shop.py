@@ -17,6 +17,7 @@ from saleor.channel.models import Channel
 from saleor.core.jwt import create_access_token
 from saleor.order import OrderAuthorizeStatus, OrderChargeStatus, OrderOrigin, OrderStatus
 from saleor.order.models import Fulfillment, Order, OrderEvent, OrderLine
+from saleor.payment.models import Payment
 from saleor.permission.models import Permission
 from saleor.product import ProductTypeKind
 from saleor.product.models import (
@@ -112,10 +113,10 @@ def auth_header(who):
     return {"HTTP_AUTHORIZATION": f"Bearer {create_access_token(who)}"}
 
 
-def _address():
+def _address(postal_code="100-0001"):
     return Address.objects.create(
         first_name="太郎", last_name="山田", street_address_1="千代田1-1",
-        city="千代田区", postal_code="100-0001", country="JP", phone="",
+        city="千代田区", postal_code=postal_code, country="JP", phone="",
     )
 
 
@@ -143,8 +144,11 @@ def _channel():
     return channel
 
 
-def order(user=None, quantity=2, metadata=None):
-    """An unfulfilled, paid order with one line and stock to ship it from one warehouse."""
+def order(user=None, quantity=2, metadata=None, status=OrderStatus.UNFULFILLED,
+          postal_code="100-0001"):
+    """An unfulfilled, paid order with one line and stock to ship it from one warehouse
+    (with status=DRAFT: a staff draft, unpaid and not yet reserving stock)."""
+    draft = status == OrderStatus.DRAFT
     n = next(_serial)
     _site_settings()
     channel = _channel()
@@ -177,24 +181,26 @@ def order(user=None, quantity=2, metadata=None):
     warehouse.shipping_zones.add(shipping_method.shipping_zone)
     stock = Stock.objects.create(
         warehouse=warehouse, product_variant=variant, quantity=100,
-        quantity_allocated=quantity,
+        quantity_allocated=0 if draft else quantity,
     )
     unit = TaxedMoney(price, price)
     total = unit * quantity
     zero = Money(0, _CURRENCY)
     # Charged in full, as after checkout, so it may ship whatever the site's
     # fulfillment_allow_unpaid says.
+    paid = {} if draft else {
+        "total_charged": total.gross, "charge_status": OrderChargeStatus.FULL,
+        "authorize_status": OrderAuthorizeStatus.FULL,
+    }
     placed = Order.objects.create(
-        channel=channel, currency=_CURRENCY, status=OrderStatus.UNFULFILLED,
-        origin=OrderOrigin.CHECKOUT, user=user,
+        channel=channel, currency=_CURRENCY, status=status,
+        origin=OrderOrigin.DRAFT if draft else OrderOrigin.CHECKOUT, user=user,
         user_email=user.email if user else f"guest{n}@example.com",
-        billing_address=_address(), shipping_address=_address(),
+        billing_address=_address(), shipping_address=_address(postal_code),
         shipping_method=shipping_method, shipping_method_name=shipping_method.name,
         shipping_price=TaxedMoney(zero, zero), base_shipping_price=zero,
         undiscounted_base_shipping_price=zero,
-        subtotal=total, total=total, undiscounted_total=total,
-        total_charged=total.gross, charge_status=OrderChargeStatus.FULL,
-        authorize_status=OrderAuthorizeStatus.FULL,
+        subtotal=total, total=total, undiscounted_total=total, **paid,
         should_refresh_prices=False, lines_count=1,
         private_metadata=dict(metadata or {}),
     )
@@ -206,10 +212,24 @@ def order(user=None, quantity=2, metadata=None):
         total_price=total, undiscounted_total_price=total, base_unit_price=price,
         undiscounted_base_unit_price=price, tax_rate=Decimal("0"),
     )
-    # Checkout reserves the stock for the order's lines.
-    Allocation.objects.create(order_line=line, stock=stock, quantity_allocated=quantity)
+    if not draft:  # checkout reserves the stock for the order's lines
+        Allocation.objects.create(order_line=line, stock=stock, quantity_allocated=quantity)
     placed.attention_warehouse = warehouse
     return placed
+
+
+def place_order(gql, as_, postal_code="100-0001", payment_gateway=None):
+    """An order placed the way staff place one: a draft, completed with Saleor's own
+    draftOrderComplete (which runs the plugins' order_created hooks)."""
+    draft = order(status=OrderStatus.DRAFT, postal_code=postal_code)
+    if payment_gateway:
+        Payment.objects.create(
+            order=draft, gateway=payment_gateway, total=draft.total.gross.amount,
+            currency=_CURRENCY, billing_email=draft.user_email, is_active=True,
+        )
+    response = gql(_DRAFT_ORDER_COMPLETE, {"id": order_id(draft)}, as_=as_)
+    assert response["data"]["draftOrderComplete"]["errors"] == [], response
+    return reload(draft)
 
 
 def order_id(order):
@@ -286,6 +306,12 @@ mutation Fulfill($order: ID!, $input: OrderFulfillInput!) {
     order { status }
     orderErrors: errors { field code message }
   }
+}
+"""
+
+_DRAFT_ORDER_COMPLETE = """
+mutation Complete($id: ID!) {
+  draftOrderComplete(id: $id) { order { status } errors { field code message } }
 }
 """
 
