@@ -4,6 +4,7 @@ from saleor.graphql.api import Mutation as SaleorMutation
 from saleor.graphql.api import Query as SaleorQuery
 from saleor.graphql.order.types import Order
 
+from ..graphql.blacklist import AttentionBlacklistMutations, AttentionBlacklistQueries
 from ..graphql.mutations import AttentionMutations
 from ..graphql.queries import (
     AttentionQueries,
@@ -17,11 +18,11 @@ Order._meta.fields["attention"] = order_attention_field()
 Order._meta.fields["customer_restrictions"] = customer_restrictions_field()
 
 
-class Query(AttentionQueries, SaleorQuery):
+class Query(AttentionQueries, AttentionBlacklistQueries, SaleorQuery):
     pass
 
 
-class Mutation(AttentionMutations, SaleorMutation):
+class Mutation(AttentionMutations, AttentionBlacklistMutations, SaleorMutation):
     pass
 
 

@@ -4,6 +4,7 @@ from saleor.graphql import api as saleor_api
 from saleor.graphql.core.federation.schema import build_federated_schema
 from saleor.graphql.order.types import Order
 
+from ..graphql.blacklist import AttentionBlacklistMutations, AttentionBlacklistQueries
 from ..graphql.mutations import AttentionMutations
 from ..graphql.queries import (
     AttentionQueries,
@@ -17,11 +18,11 @@ Order._meta.fields["attention"] = order_attention_field()
 Order._meta.fields["customer_restrictions"] = customer_restrictions_field()
 
 
-class Query(AttentionQueries, saleor_api.Query):
+class Query(AttentionQueries, AttentionBlacklistQueries, saleor_api.Query):
     pass
 
 
-class Mutation(AttentionMutations, saleor_api.Mutation):
+class Mutation(AttentionMutations, AttentionBlacklistMutations, saleor_api.Mutation):
     pass
 
 

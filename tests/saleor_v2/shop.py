@@ -54,15 +54,15 @@ def auth_header(who):
     return {"HTTP_AUTHORIZATION": f"JWT {get_token(who)}"}
 
 
-def _address(postal_code="100-0001"):
+def _address(postal_code="100-0001", phone=""):
     return Address.objects.create(
         first_name="太郎", last_name="山田", street_address_1="千代田1-1",
-        city="千代田区", postal_code=postal_code, country="JP", phone="",
+        city="千代田区", postal_code=postal_code, country="JP", phone=phone,
     )
 
 
 def order(user=None, quantity=2, metadata=None, status=OrderStatus.UNFULFILLED,
-          postal_code="100-0001"):
+          postal_code="100-0001", phone=""):
     """An unfulfilled order with one line and stock to ship it from one warehouse."""
     n = next(_serial)
     product_type, _ = ProductType.objects.get_or_create(
@@ -85,7 +85,7 @@ def order(user=None, quantity=2, metadata=None, status=OrderStatus.UNFULFILLED,
     placed = Order.objects.create(
         status=status, user=user,
         user_email=user.email if user else f"guest{n}@example.com",
-        billing_address=_address(), shipping_address=_address(postal_code),
+        billing_address=_address(phone=phone), shipping_address=_address(postal_code, phone),
         shipping_method=shipping_method, shipping_method_name=shipping_method.name,
         total=TaxedMoney(price * quantity, price * quantity),
         private_metadata=dict(metadata or {}),
@@ -108,10 +108,10 @@ def _shipping_method():
     return method
 
 
-def place_order(gql, as_, postal_code="100-0001", payment_gateway=None):
+def place_order(gql, as_, postal_code="100-0001", payment_gateway=None, user=None, phone=""):
     """An order placed the way staff place one: a draft, completed with Saleor's own
     draftOrderComplete (which runs the plugins' order_created hooks)."""
-    draft = order(status=OrderStatus.DRAFT, postal_code=postal_code)
+    draft = order(user=user, status=OrderStatus.DRAFT, postal_code=postal_code, phone=phone)
     if payment_gateway:
         Payment.objects.create(
             order=draft, gateway=payment_gateway, total=draft.total.gross.amount,

@@ -1,0 +1,152 @@
+"""Staff GraphQL for the blacklist: list, create, update, delete (MANAGE_ORDERS)."""
+import graphene
+from django.db.models import Q
+
+from .. import blacklist, normalize
+from ..adapter import shop
+from ..models import BlacklistEntry
+from .database import attribute_resolver, with_database
+from .ids import BLACKLIST_ENTRY_TYPE, blacklist_entry_pk, customer
+from .mutations import AttentionMutation
+from .pagination import keyset_page
+from .permissions import staff_only
+from .scalars import DateTime
+
+
+class AttentionBlacklistEntry(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    customer = graphene.Field(lambda: shop.types.User)
+    email = graphene.String(required=True)
+    phone = graphene.String(required=True)
+    name = graphene.String(required=True)
+    postal_code = graphene.String(required=True)
+    address = graphene.String(required=True)
+    note = graphene.String(required=True)
+    created_at = DateTime(required=True)
+    created_by = graphene.Field(lambda: shop.types.User)
+    updated_at = DateTime(required=True)
+
+    class Meta:
+        default_resolver = attribute_resolver
+
+    @staticmethod
+    def resolve_id(root, _info):
+        return graphene.Node.to_global_id(BLACKLIST_ENTRY_TYPE, root.pk)
+
+
+class AttentionBlacklistEntryConnection(graphene.relay.Connection):
+    total_count = graphene.Int(required=True)
+
+    class Meta:
+        node = AttentionBlacklistEntry
+
+    @with_database
+    def resolve_total_count(self, _info):
+        return self.queryset.count()
+
+
+class AttentionBlacklistEntryFilterInput(graphene.InputObjectType):
+    search = graphene.String(
+        description="Matches names and addresses however they are typed (width, kana, "
+        "spaces, hyphens), and phone numbers and emails."
+    )
+
+
+class AttentionBlacklistEntryInput(graphene.InputObjectType):
+    customer = graphene.ID(description="The customer's account (User id).")
+    email = graphene.String()
+    phone = graphene.String()
+    name = graphene.String()
+    postal_code = graphene.String()
+    address = graphene.String()
+    note = graphene.String()
+
+
+def _values(data):
+    values = {name: data[name] for name in blacklist.FIELDS if name in data}
+    if "customer" in data:
+        values["customer"] = customer(data["customer"], "customer") if data["customer"] else None
+    return values
+
+
+class AttentionBlacklistEntryCreate(AttentionMutation):
+    entry = graphene.Field(AttentionBlacklistEntry)
+
+    class Arguments:
+        input = AttentionBlacklistEntryInput(required=True)
+
+    class Meta:
+        description = "Add someone to the blacklist. Requires MANAGE_ORDERS."
+
+    @classmethod
+    def perform(cls, info, input):
+        entry = blacklist.add(_values(input), shop.actor_of(info.context))
+        return cls(entry=entry, errors=[])
+
+
+class AttentionBlacklistEntryUpdate(AttentionMutation):
+    entry = graphene.Field(AttentionBlacklistEntry)
+
+    class Arguments:
+        id = graphene.ID(required=True)
+        input = AttentionBlacklistEntryInput(required=True)
+
+    class Meta:
+        description = "Change a blacklist entry. Requires MANAGE_ORDERS."
+
+    @classmethod
+    def perform(cls, info, id, input):
+        entry = blacklist.change(blacklist_entry_pk(id, "id"), _values(input))
+        return cls(entry=entry, errors=[])
+
+
+class AttentionBlacklistEntryDelete(AttentionMutation):
+    entry = graphene.Field(AttentionBlacklistEntry)
+
+    class Arguments:
+        id = graphene.ID(required=True)
+
+    class Meta:
+        description = "Remove a blacklist entry. Requires MANAGE_ORDERS."
+
+    @classmethod
+    def perform(cls, info, id):
+        pk = blacklist_entry_pk(id, "id")
+        entry = blacklist.remove(pk)
+        entry.pk = pk  # deleted rows lose their pk; the answer still names it
+        return cls(entry=entry, errors=[])
+
+
+def _searched(queryset, search):
+    if not search:
+        return queryset
+    text, phone = normalize.text_key(search), normalize.phone_key(search)
+    condition = Q(name_key__contains=text) | Q(address_key__contains=text)
+    condition |= Q(email_key__contains=normalize.email_key(search))
+    if phone:
+        condition |= Q(phone_key=phone)
+    return queryset.filter(condition)
+
+
+class AttentionBlacklistQueries(graphene.ObjectType):
+    attention_blacklist_entries = graphene.relay.ConnectionField(
+        AttentionBlacklistEntryConnection,
+        filter=AttentionBlacklistEntryFilterInput(),
+        description="The shop's blacklist, newest first. Requires MANAGE_ORDERS.",
+    )
+
+    @staticmethod
+    @staff_only
+    def resolve_attention_blacklist_entries(_root, _info, filter=None, first=None, after=None,
+                                            **backwards):
+        queryset = _searched(BlacklistEntry.objects.all(), (filter or {}).get("search"))
+        return keyset_page(
+            AttentionBlacklistEntryConnection, queryset, "created_at", True, first, after,
+            **backwards,
+        )
+
+
+class AttentionBlacklistMutations(graphene.ObjectType):
+    attention_blacklist_entry_create = AttentionBlacklistEntryCreate.Field()
+    attention_blacklist_entry_update = AttentionBlacklistEntryUpdate.Field()
+    attention_blacklist_entry_delete = AttentionBlacklistEntryDelete.Field()
