@@ -14,6 +14,7 @@ def test_listed_in_saleor_plugins_query_with_its_settings(gql, shop):
         "cod_unavailable_shipping_methods": ("", "STRING"),
         "cod_payment_gateways": ("", "STRING"),
         "cod_allowed_regular_orders": ("true", "BOOLEAN"),
+        "blacklist_match_patterns": ("PHONE,NAME_POSTAL_CODE,ADDRESS,EMAIL", "STRING"),
         "remote_island_check": ("false", "BOOLEAN"),
         "remote_island_postal_codes_added": ("", "STRING"),
         "remote_island_postal_codes_removed": ("", "STRING"),
@@ -38,6 +39,8 @@ def test_valid_setting_is_saved(configure):
         ("overdue_after_days", "1.5", "overdueAfterDays"),
         ("deferred_payment_rejection_policy", "SOMETIMES", "deferredPaymentRejectionPolicy"),
         ("inbound_replay_window_seconds", "-5", "inboundReplayWindowSeconds"),
+        ("blacklist_match_patterns", "PHONE,SHOE_SIZE", "blacklistMatchPatterns"),
+        ("remote_island_postal_codes_added", "100-001", "remoteIslandPostalCodesAdded"),
     ],
 )
 def test_bad_setting_is_a_field_error_and_not_saved(configure, name, value, field):
