@@ -15,7 +15,7 @@ from django.db import transaction
 from . import plugin_state, services
 from .adapter import shop
 from .models import Flag, Scope
-from .reasons import JA
+from .reasons import JA, get_reason
 
 FULFILL = "FULFILL"
 AUTOMATIC_CHARGE = "AUTOMATIC_CHARGE"
@@ -39,9 +39,10 @@ class OrderNeedsAttention(ValidationError):
     `orderFulfill` answers with a typed error naming the flags.
     """
 
-    def __init__(self, flags: List[Flag]):
+    def __init__(self, flags: List[Flag], findings: Tuple[str, ...] = ()):
         self.flags = flags
-        names = "; ".join(f"{flag.reason} ({flag.scope}): {flag.message()}" for flag in flags)
+        reasons = [f"{flag.reason} ({flag.scope}): {flag.message()}" for flag in flags]
+        names = "; ".join([*reasons, *findings])
         message = f"The order needs attention (要対応) and cannot be shipped: {names}"
         super().__init__({"order": ValidationError(message, code="invalid")})
 
@@ -56,8 +57,19 @@ def check_fulfillment(order_id) -> None:
     with transaction.atomic(savepoint=False):
         order = shop.lock_order(order_id)
         flags = services.active_flags(order)
-        if flags and plugin_state.is_active():
-            raise OrderNeedsAttention(flags)
+        findings = _unflagged_findings(order, flags)
+        if (flags or findings) and plugin_state.is_active():
+            raise OrderNeedsAttention(flags, findings)
+
+
+def _unflagged_findings(order, flags) -> Tuple[str, ...]:
+    """What forbids shipping even with no active flag: an order total that differs
+    from the credit-checked amount (released without a new credit check)."""
+    mismatch = services.amount_mismatch_of(order)
+    if mismatch is None or any(flag.handle == mismatch.handle for flag in flags):
+        return ()
+    text = get_reason(mismatch.reason).staff_message(mismatch.params)
+    return (f"{mismatch.reason}: {text}",)
 
 
 def blocked_actions(active: Iterable[Flag], shipped: bool) -> List[str]:

@@ -18,6 +18,10 @@ def order_created(order) -> None:
     _run_safely("order_created", services.order_was_placed, order)
 
 
+def order_updated(order) -> None:
+    _run_safely("order_updated", services.order_amount_changed, order)
+
+
 def _run_safely(hook: str, rule, order) -> None:
     try:
         # Saleor calls hooks of active plugins only. A savepoint: a failing rule's SQL

@@ -12,6 +12,7 @@ import hmac
 import json
 import time
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Callable, Dict, Optional
 
 from django.db import IntegrityError, transaction
@@ -83,7 +84,12 @@ def _check_signature(settings, body: bytes, header: str, now: float) -> Optional
 
 
 def _credit_check(order, event) -> None:
-    services.report_credit_check(order, str(event["code"]), str(event["id"]))
+    amount = event.get("amount")
+    try:
+        checked = Decimal(str(amount)) if amount is not None else None
+    except InvalidOperation:
+        raise TypeError(f"'amount' is not an amount: {amount!r}") from None
+    services.report_credit_check(order, str(event["code"]), str(event["id"]), amount=checked)
 
 
 def _delivery_returned(order, event) -> None:

@@ -8,6 +8,7 @@ read or written: customers can write it.
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal, InvalidOperation
 from typing import Optional
 
 SUBSCRIPTION_KEY = "saleor_attention.subscription"
@@ -17,6 +18,8 @@ SUMMARY_KEY = "saleor_attention"
 # deferred-payment credit check (the payment app reads it).
 PAYMENT_METHOD_KEY = "saleor_attention.payment_method"
 COD = "COD"
+# The amount the deferred-payment provider approved (credit check "00").
+CREDIT_CHECKED_AMOUNT_KEY = "saleor_attention.credit_checked_amount"
 
 
 def subscription_of(order) -> str:
@@ -41,3 +44,16 @@ def switch_to_cod(order) -> None:
     order.store_value_in_private_metadata({PAYMENT_METHOD_KEY: COD})
     order.save(update_fields=["private_metadata"])
 
+
+
+def credit_checked_amount(order) -> Optional[Decimal]:
+    raw = (order.private_metadata or {}).get(CREDIT_CHECKED_AMOUNT_KEY)
+    try:
+        return Decimal(str(raw)) if raw not in (None, "") else None
+    except InvalidOperation:
+        return None
+
+
+def store_credit_checked_amount(order, amount: Decimal) -> None:
+    order.store_value_in_private_metadata({CREDIT_CHECKED_AMOUNT_KEY: str(amount)})
+    order.save(update_fields=["private_metadata"])

@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime
 import uuid
 from dataclasses import dataclass, field
-from typing import Iterable, List, Optional, Sequence
+from decimal import Decimal
+from typing import Iterable, List, Optional, Sequence, Tuple
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -21,7 +22,9 @@ from .adapter import shop
 from .errors import AttentionError, AttentionErrorCode, Problem
 from .models import BlacklistEntry, EventType, Flag, Scope, Status
 from .reasons import CATALOGUE, MANUAL, MissingParameter, get_reason
-from .rules import FlagToRaise, Outcome, blacklist, credit_check, order_placed, payment_failure
+from .rules import (
+    FlagToRaise, Outcome, amount_mismatch, blacklist, credit_check, order_placed, payment_failure,
+)
 
 MAX_NOTE_LENGTH = 2000
 MAX_COMMENT_LENGTH = 2000
@@ -152,8 +155,13 @@ def release_flags(
     return ReleaseResult(released=flags, remaining=remaining, warnings=warnings)
 
 
-def report_credit_check(order, code: str, event_id: str, actor: Actor = RULES) -> Outcome:
-    """A deferred-payment provider's credit check result for an order (SPEC §5.1)."""
+def report_credit_check(
+    order, code: str, event_id: str, amount: Optional[Decimal] = None, actor: Actor = RULES
+) -> Outcome:
+    """A deferred-payment provider's credit check result for an order (SPEC §5.1).
+
+    With an approved result ("00") the provider's checked `amount` is kept: shipping
+    is then refused while the order total differs from it (SPEC §5.2)."""
     settings = plugin_state.settings()
     check = credit_check.CreditCheck(
         code=code,
@@ -172,8 +180,33 @@ def report_credit_check(order, code: str, event_id: str, actor: Actor = RULES) -
                 order, EventType.SWITCHED_TO_COD, "後払い与信NGのため、支払い方法を代引きに変更",
                 parameters, actor,
             )
-        _raise_all(order, outcome.flags, actor)
+        if code == credit_check.OK and amount is not None:
+            order_metadata.store_credit_checked_amount(order, amount)
+        _raise_all(order, outcome.flags + _amount_flags(order), actor)
     return outcome
+
+
+def order_amount_changed(order) -> Outcome:
+    """Raise the mismatch flag as soon as an order's total leaves the checked amount,
+    in the transaction that changed it, so it never depends on a vetoed shipment."""
+    if order_metadata.credit_checked_amount(order) is None:
+        return Outcome()  # most orders: no deferred payment, nothing to compare, no query
+    with transaction.atomic():
+        order = shop.lock_order(order.pk)  # the stored total and checked amount
+        outcome = Outcome(flags=_amount_flags(order))
+        _raise_all(order, outcome.flags, RULES)
+    return outcome
+
+
+def amount_mismatch_of(order) -> Optional[FlagToRaise]:
+    return amount_mismatch.evaluate(
+        order_metadata.credit_checked_amount(order), order.total_gross_amount
+    )
+
+
+def _amount_flags(order) -> Tuple[FlagToRaise, ...]:
+    mismatch = amount_mismatch_of(order)
+    return (mismatch,) if mismatch else ()
 
 
 def order_was_placed(order) -> Outcome:

@@ -15,3 +15,9 @@ class AttentionPlugin(AttentionPluginBase, BasePlugin):
 
         hooks.order_created(order)
         return previous_value
+
+    def order_updated(self, order, previous_value):
+        from .. import hooks
+
+        hooks.order_updated(order)
+        return previous_value

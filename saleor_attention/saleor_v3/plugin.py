@@ -23,3 +23,9 @@ class AttentionPlugin(AttentionPluginBase, BasePlugin):
 
         hooks.order_created(order)
         return previous_value
+
+    def order_updated(self, order, previous_value, webhooks=None):
+        from .. import hooks
+
+        hooks.order_updated(order)
+        return previous_value
