@@ -252,10 +252,10 @@ def _blacklist_entries(customer_id, people) -> List[blacklist.Entry]:
     """Entries sharing any key with the order: one query over indexed keys."""
     condition = Q(customer_id=customer_id) if customer_id is not None else Q(pk__in=[])
     for person in people:
-        for field, value in (("email_key", person.email), ("phone_key", person.phone),
-                             ("address_key", person.address)):
+        for key, value in (("email_key", person.email), ("phone_key", person.phone),
+                           ("address_key", person.address)):
             if value:
-                condition |= Q(**{field: value})
+                condition |= Q(**{key: value})
         if person.name and person.postal_code:
             condition |= Q(name_key=person.name, postal_code_key=person.postal_code)
     rows = BlacklistEntry.objects.filter(condition).values_list(

@@ -4,19 +4,22 @@ names for Saleor 3, so every test runs unchanged on both lines."""
 import itertools
 from decimal import Decimal
 
-import graphene
 from django.contrib.auth.models import Permission
 from graphql_jwt.shortcuts import get_token
 from prices import Money, TaxedMoney
 from saleor.account.models import Address, User
 from saleor.app.models import App
 from saleor.order import OrderStatus
-from saleor.order.models import Fulfillment, Order, OrderEvent, OrderLine
+from saleor.order.models import Order, OrderLine
 from saleor.payment.models import Payment
 from saleor.product.models import Category, Product, ProductType, ProductVariant
 from saleor.shipping import ShippingMethodType
 from saleor.shipping.models import ShippingMethod, ShippingZone
 from saleor.warehouse.models import Stock, Warehouse
+
+from tests.saleor_common import (  # noqa: F401 - part of this module's API
+    fulfill_variables, fulfillment_count, history_notes, order_id, reload, status_of,
+)
 
 _serial = itertools.count(1)
 
@@ -130,52 +133,6 @@ def change_total(order, amount):
     order.total_gross_amount = amount
     order.save(update_fields=["total_gross_amount"])
     get_plugins_manager().order_updated(order)
-
-
-def order_id(order):
-    return graphene.Node.to_global_id("Order", order.pk)
-
-
-def fulfill_variables(order):
-    line = order.lines.get()
-    warehouse = Stock.objects.get(product_variant=line.variant).warehouse
-    return {
-        "order": order_id(order),
-        "input": {
-            "notifyCustomer": False,
-            "lines": [
-                {
-                    "orderLineId": graphene.Node.to_global_id("OrderLine", line.pk),
-                    "stocks": [
-                        {
-                            "quantity": line.quantity,
-                            "warehouse": graphene.Node.to_global_id("Warehouse", warehouse.pk),
-                        }
-                    ],
-                }
-            ],
-        },
-    }
-
-
-def fulfillment_count(order):
-    return Fulfillment.objects.filter(order=order).count()
-
-
-def status_of(order):
-    return Order.objects.get(pk=order.pk).status
-
-
-def history_notes(order):
-    return list(
-        OrderEvent.objects.filter(order=order, type="note_added").values_list(
-            "parameters__message", flat=True
-        )
-    )
-
-
-def reload(order):
-    return Order.objects.get(pk=order.pk)
 
 
 def fulfill_in_python(order, user):
