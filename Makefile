@@ -9,7 +9,7 @@ DEMO_DB ?= saleor_attention_demo
 export DJANGO_SETTINGS_MODULE := saleor_attention.saleor_v2.settings
 export ALLOWED_CLIENT_HOSTS ?= localhost,127.0.0.1
 
-.PHONY: install test install-saleor3 test-saleor3 demo benchmark benchmark-saleor3 clean
+.PHONY: install test install-saleor3 test-saleor3 demo benchmark benchmark-rules benchmark-saleor3 clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON38) -m venv $(VENV)
@@ -31,6 +31,12 @@ demo: install
 benchmark: install
 	DATABASE_URL=postgres://$(PGUSER)@$(PGHOST):5432/saleor_attention_bench \
 		$(PY) benchmarks/run.py
+
+# The order-placed rules (blacklist, remote island, COD) at 1,000 / 1,000,000 customers,
+# and checkoutComplete with the plugin active vs inactive.
+benchmark-rules: install
+	DATABASE_URL=postgres://$(PGUSER)@$(PGHOST):5432/saleor_attention_bench \
+		$(PY) benchmarks/rules_bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) *.egg-info

@@ -7,7 +7,7 @@ import logging
 
 from django.db import transaction
 
-from . import services
+from . import plugin_state, services
 from .adapter import shop
 from .models import Event, EventType
 
@@ -20,6 +20,17 @@ def order_created(order) -> None:
 
 def order_updated(order) -> None:
     _run_safely("order_updated", services.order_amount_changed, order)
+
+
+def payment_failed(order, event_id) -> None:
+    """Saleor recorded a failed payment on the order (a card capture or charge).
+    A model signal, not a plugin hook: Saleor does not know whether we are active."""
+
+    def flag_it(order):
+        if plugin_state.is_active():
+            services.report_payment_failed(order, f"order-event:{event_id}")
+
+    _run_safely("payment_failed", flag_it, order)
 
 
 def _run_safely(hook: str, rule, order) -> None:

@@ -186,3 +186,16 @@ def test_python_api_does_the_same(shop, order):
 
     assert [flag.reason for flag in outcome.flags] == ["DEFERRED_PAYMENT_REJECTED"]
     assert messages(order) == [TEXT_4]
+
+
+def test_a_payment_failure_saleor_records_flags_the_order(shop, order):
+    shop.record_payment_failure(order)
+
+    assert messages(order) == ["クレジット決済失敗"]
+    assert Flag.objects.get(order=order).source == "RULE"
+
+
+def test_a_payment_failure_is_ignored_while_the_plugin_is_off(shop, configure, order):
+    configure(active=False)
+    shop.record_payment_failure(order)
+    assert messages(order) == []

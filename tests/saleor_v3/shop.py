@@ -248,6 +248,19 @@ def change_total(order, amount):
     get_plugins_manager(allow_replica=False).order_updated(order)
 
 
+def record_payment_failure(order):
+    """What Saleor records when a card capture or charge of the order fails."""
+    from saleor.order import events
+
+    payment = Payment.objects.create(
+        order=order, gateway="mirumee.payments.dummy", total=order.total_gross_amount,
+        currency=_CURRENCY, billing_email=order.user_email, is_active=True,
+    )
+    events.payment_failed_event(
+        order=order, user=None, app=None, message="Card declined", payment=payment
+    )
+
+
 def fulfill_in_python(order, user):
     """Saleor's own Python path for shipping, as the orderFulfill mutation uses it."""
     from saleor.order.actions import create_fulfillments
