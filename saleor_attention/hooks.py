@@ -35,8 +35,7 @@ def payment_failed(order, event_id) -> None:
 
 def _run_safely(hook: str, rule, order) -> None:
     try:
-        # Saleor calls hooks of active plugins only. A savepoint: a failing rule's SQL
-        # must not abort the checkout's transaction.
+        # A savepoint: a failing rule's SQL must not abort the checkout's transaction.
         with shop.database_access(), transaction.atomic():
             rule(order)
     except Exception as exc:  # noqa: BLE001 - the checkout must go on, whatever broke

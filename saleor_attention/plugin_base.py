@@ -51,3 +51,19 @@ class AttentionPluginBase:
             config.parse(values)
         except config.SettingError as exc:
             raise ValidationError({exc.name: ValidationError(str(exc), code="invalid")}) from None
+
+    # Saleor's order hooks. 3.x passes extra keyword arguments (webhooks=...); 2.10
+    # calls hooks of inactive plugins too, hence the check.
+    def order_created(self, order, previous_value, **kwargs):
+        if self.active:
+            from . import hooks  # imported late: Saleor loads plugins while apps load
+
+            hooks.order_created(order)
+        return previous_value
+
+    def order_updated(self, order, previous_value, **kwargs):
+        if self.active:
+            from . import hooks
+
+            hooks.order_updated(order)
+        return previous_value

@@ -250,15 +250,20 @@ def _people(order) -> List[blacklist.Person]:
 
 def _blacklist_entries(customer_id, people) -> List[blacklist.Entry]:
     """Entries sharing any key with the order: one query over indexed keys."""
-    condition = Q(customer_id=customer_id) if customer_id is not None else Q(pk__in=[])
+    conditions = {("customer_id", customer_id)} if customer_id is not None else set()
     for person in people:
         for key, value in (("email_key", person.email), ("phone_key", person.phone),
                            ("address_key", person.address)):
             if value:
-                condition |= Q(**{key: value})
+                conditions.add((key, value))
         if person.name and person.postal_code:
-            condition |= Q(name_key=person.name, postal_code_key=person.postal_code)
-    rows = BlacklistEntry.objects.filter(condition).values_list(
+            conditions.add((("name_key", person.name), ("postal_code_key", person.postal_code)))
+    if not conditions:
+        return []
+    condition = Q()
+    for term in conditions:  # the purchaser and addressee are often the same person
+        condition |= Q(*term) if isinstance(term[0], tuple) else Q(term)
+    rows = BlacklistEntry.objects.filter(condition).order_by().values_list(
         "customer_id", "email_key", "phone_key", "name_key", "postal_code_key", "address_key"
     )
     return [blacklist.Entry(*row) for row in rows]

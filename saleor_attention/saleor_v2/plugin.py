@@ -9,15 +9,3 @@ class AttentionPlugin(AttentionPluginBase, BasePlugin):
     Flags live in the plugin's own tables; vetoes are model guards wired in the app's
     `ready()`, and the GraphQL API is served by the extended schema (see urls.py).
     """
-
-    def order_created(self, order, previous_value):
-        from .. import hooks  # imported late: Saleor loads plugins while apps load
-
-        hooks.order_created(order)
-        return previous_value
-
-    def order_updated(self, order, previous_value):
-        from .. import hooks
-
-        hooks.order_updated(order)
-        return previous_value

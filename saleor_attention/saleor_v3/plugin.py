@@ -17,15 +17,3 @@ class AttentionPlugin(AttentionPluginBase, BasePlugin):
         from .endpoint import serve
 
         return serve(request, path)
-
-    def order_created(self, order, previous_value, webhooks=None):
-        from .. import hooks  # imported late: Saleor loads plugins while apps load
-
-        hooks.order_created(order)
-        return previous_value
-
-    def order_updated(self, order, previous_value, webhooks=None):
-        from .. import hooks
-
-        hooks.order_updated(order)
-        return previous_value
