@@ -22,6 +22,16 @@ def order_updated(order) -> None:
     _run_safely("order_updated", services.order_amount_changed, order)
 
 
+# Saleor's OrderEvents.PAYMENT_FAILED, the same on 2.10 and 3.x.
+PAYMENT_FAILED_EVENT = "payment_failed"
+
+
+def order_event_saved(sender, instance, created, **kwargs) -> None:
+    """post_save receiver for Saleor's OrderEvent: a failed card capture or charge."""
+    if created and instance.type == PAYMENT_FAILED_EVENT:
+        payment_failed(instance.order, instance.pk)
+
+
 def payment_failed(order, event_id) -> None:
     """Saleor recorded a failed payment on the order (a card capture or charge).
     A model signal, not a plugin hook: Saleor does not know whether we are active."""
