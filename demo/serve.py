@@ -155,9 +155,7 @@ def print_banner(email, password) -> None:
     lines = [
         "",
         "=" * 72,
-        f" saleor-attention demo: {URL}  (POST only: Saleor's wheel ships no",
-        " playground page, so GET /graphql/ - and the startup warm-up - log",
-        " TemplateDoesNotExist; harmless)",
+        f" saleor-attention demo: {URL}  (open it in a browser for a query page)",
         f" Staff login: {email} / {password}",
         " Orders on attention:",
     ]

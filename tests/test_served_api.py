@@ -41,3 +41,9 @@ def test_anonymous_is_refused(api, shop, order):
     response = api(SET_FLAG, {"input": {"order": shop.order_id(order), "note": "x"}})
     assert response["data"]["attentionFlagSet"] is None
     assert "permission" in response["errors"][0]["message"].lower()
+
+
+def test_a_browser_gets_a_page(api):
+    response = api.client.get(api.path, HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    assert "text/html" in response["Content-Type"]
