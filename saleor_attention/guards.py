@@ -12,8 +12,7 @@ from typing import Iterable, List, Optional, Tuple
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from . import plugin_state, services
-from .adapter import shop
+from . import orders, plugin_state, services
 from .models import Flag, Scope
 from .reasons import JA, get_reason
 
@@ -55,7 +54,7 @@ def check_fulfillment(order_id) -> None:
     """
     # No savepoint: a veto rolls back the caller's whole fulfillment anyway.
     with transaction.atomic(savepoint=False):
-        order = shop.lock_order(order_id)
+        order = orders.lock(order_id)
         flags = services.active_flags(order)
         findings = _unflagged_findings(order, flags)
         if (flags or findings) and plugin_state.is_active():

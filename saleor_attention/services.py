@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from . import journal, normalize, order_metadata, plugin_state
+from . import journal, normalize, order_metadata, orders, plugin_state
 from .actors import RULES, Actor
 from .adapter import shop
 from .errors import AttentionError, AttentionErrorCode, Problem
@@ -77,7 +77,7 @@ def set_flag(
     _check_set(reason, scope, note, params, handle)
     handle = handle or uuid.uuid4().hex
     with transaction.atomic():
-        order = shop.lock_order(order.pk)
+        order = orders.lock(order.pk)
         subscription = ""
         if scope == Scope.SUBSCRIPTION:
             subscription = order_metadata.subscription_of(order)
@@ -126,7 +126,7 @@ def release_flags(
     """Release chosen flags of one order (by id, or every active flag of one scope)."""
     _check_release(flag_ids, scope, handled_on, comment)
     with transaction.atomic():
-        order = shop.lock_order(order.pk)
+        order = orders.lock(order.pk)
         subscription = order_metadata.subscription_of(order)
         if flag_ids:
             flags = _flags_to_release_by_id(order, subscription, flag_ids)
@@ -166,12 +166,12 @@ def report_credit_check(
     check = credit_check.CreditCheck(
         code=code,
         event_id=event_id,
-        first_order=shop.is_first_order(order),
+        first_order=orders.is_first_order(order),
         cod_possible=order.shipping_method_name not in settings.cod_unavailable_shipping_methods,
     )
     outcome = credit_check.evaluate(check, settings)
     with transaction.atomic():
-        order = shop.lock_order(order.pk)
+        order = orders.lock(order.pk)
         parameters = {"code": code, "event_id": event_id}
         journal.rule_note(order, EventType.CREDIT_CHECK, outcome.note, parameters, actor)
         if outcome.switch_to_cod:
@@ -192,7 +192,7 @@ def order_amount_changed(order) -> Outcome:
     if order_metadata.credit_checked_amount(order) is None:
         return Outcome()  # most orders: no deferred payment, nothing to compare, no query
     with transaction.atomic():
-        order = shop.lock_order(order.pk)  # the stored total and checked amount
+        order = orders.lock(order.pk)  # the stored total and checked amount
         outcome = Outcome(flags=_amount_flags(order))
         _raise_all(order, outcome.flags, RULES)
     return outcome

@@ -1,6 +1,7 @@
 """Test helpers whose Saleor models and API look the same on 2.10 and 3.x; each
 line's shop module re-exports them beside what differs."""
 import graphene
+from saleor.account.models import Address
 from saleor.order.models import Fulfillment, Order, OrderEvent
 from saleor.warehouse.models import Stock
 
@@ -49,3 +50,18 @@ def history_notes(order):
 
 def reload(order):
     return Order.objects.get(pk=order.pk)
+
+
+def address(postal_code="100-0001", phone=""):
+    return Address.objects.create(
+        first_name="太郎", last_name="山田", street_address_1="千代田1-1",
+        city="千代田区", postal_code=postal_code, country="JP", phone=phone,
+    )
+
+
+GUEST_ORDER = """
+query Guest($token: UUID!) { orderByToken(token: $token) {
+    customerRestrictions { restricted allowedActions message }
+    attention { required }
+} }
+"""

@@ -22,9 +22,9 @@ from saleor.plugins.models import PluginConfiguration
 
 from ..actors import Actor
 from ..config import DEFAULT_ACTIVE, PLUGIN_ID
+from ..errors import AttentionError, AttentionErrorCode
 from ..plugin_base import DEFAULT_CONFIGURATION as DEFAULTS
 from ..plugin_base import PLUGIN_NAME
-from ..errors import AttentionError, AttentionErrorCode
 from . import graphql_types as types
 
 SHIPPED_STATUSES = (
@@ -33,27 +33,14 @@ SHIPPED_STATUSES = (
     OrderStatus.PARTIALLY_RETURNED,
     OrderStatus.RETURNED,
 )
-
-
-def lock_order(order_id) -> Order:
-    """The order row, locked until the surrounding transaction ends."""
-    return Order.objects.select_for_update().get(pk=order_id)
+# What orders.py needs to know of this line's Order model.
+ORDER_CREATED_FIELD = "created_at"
+DRAFT_STATUS = OrderStatus.DRAFT
 
 
 def is_shipped(order: Order) -> bool:
     return order.status in SHIPPED_STATUSES
 
-
-
-def is_first_order(order: Order) -> bool:
-    """No earlier order from the same customer (account, or email for guests)."""
-    same_customer = (
-        Order.objects.filter(user_id=order.user_id)
-        if order.user_id
-        else Order.objects.filter(user_email__iexact=order.user_email)
-    )
-    earlier = same_customer.exclude(pk=order.pk).exclude(status=OrderStatus.DRAFT)
-    return not earlier.filter(created_at__lt=order.created_at).exists()
 
 def payment_gateway(order: Order) -> str:
     """The gateway of the order's latest payment: a legacy Payment's gateway, else the
@@ -63,6 +50,7 @@ def payment_gateway(order: Order) -> str:
         return legacy
     transactions = order.payment_transactions.order_by("-created_at")
     return transactions.values_list("app_identifier", flat=True).first() or ""
+
 
 def add_history_note(order: Order, actor: Actor, message: str) -> None:
     order_events.order_note_added_event(

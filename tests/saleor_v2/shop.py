@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.contrib.auth.models import Permission
 from graphql_jwt.shortcuts import get_token
 from prices import Money, TaxedMoney
-from saleor.account.models import Address, User
+from saleor.account.models import User
 from saleor.app.models import App
 from saleor.order import OrderStatus
 from saleor.order.models import Order, OrderLine
@@ -18,7 +18,8 @@ from saleor.shipping.models import ShippingMethod, ShippingZone
 from saleor.warehouse.models import Stock, Warehouse
 
 from tests.saleor_common import (  # noqa: F401 - part of this module's API
-    fulfill_variables, fulfillment_count, history_notes, order_id, reload, status_of,
+    GUEST_ORDER, address, fulfill_variables, fulfillment_count, history_notes, order_id,
+    reload, status_of,
 )
 
 _serial = itertools.count(1)
@@ -57,13 +58,6 @@ def auth_header(who):
     return {"HTTP_AUTHORIZATION": f"JWT {get_token(who)}"}
 
 
-def _address(postal_code="100-0001", phone=""):
-    return Address.objects.create(
-        first_name="太郎", last_name="山田", street_address_1="千代田1-1",
-        city="千代田区", postal_code=postal_code, country="JP", phone=phone,
-    )
-
-
 def order(user=None, quantity=2, metadata=None, status=OrderStatus.UNFULFILLED,
           postal_code="100-0001", phone=""):
     """An unfulfilled order with one line and stock to ship it from one warehouse."""
@@ -79,7 +73,7 @@ def order(user=None, quantity=2, metadata=None, status=OrderStatus.UNFULFILLED,
     )
     variant = ProductVariant.objects.create(product=product, sku=f"TEA-{n}")
     warehouse = Warehouse.objects.create(
-        name=f"Warehouse {n}", slug=f"warehouse-{n}", address=_address()
+        name=f"Warehouse {n}", slug=f"warehouse-{n}", address=address()
     )
     Stock.objects.create(warehouse=warehouse, product_variant=variant, quantity=100)
     shipping_method = _shipping_method()
@@ -88,7 +82,7 @@ def order(user=None, quantity=2, metadata=None, status=OrderStatus.UNFULFILLED,
     placed = Order.objects.create(
         status=status, user=user,
         user_email=user.email if user else f"guest{n}@example.com",
-        billing_address=_address(phone=phone), shipping_address=_address(postal_code, phone),
+        billing_address=address(phone=phone), shipping_address=address(postal_code, phone),
         shipping_method=shipping_method, shipping_method_name=shipping_method.name,
         total=TaxedMoney(price * quantity, price * quantity),
         private_metadata=dict(metadata or {}),
@@ -190,12 +184,6 @@ _PLUGINS = """
 { plugins(first: 100) { edges { node { id name active configuration { name value type } } } } }
 """
 
-GUEST_ORDER = """
-query Guest($token: UUID!) { orderByToken(token: $token) {
-    customerRestrictions { restricted allowedActions message }
-    attention { required }
-} }
-"""
 
 
 def guest_order_variables(order):

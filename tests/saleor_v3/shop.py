@@ -10,7 +10,7 @@ from django.contrib.sites.models import Site
 from django.db import connections
 from django.utils import timezone
 from prices import Money, TaxedMoney
-from saleor.account.models import Address, CustomerType, Group, User
+from saleor.account.models import CustomerType, Group, User
 from saleor.app.models import App
 from saleor.channel.models import Channel
 from saleor.core.jwt import create_access_token
@@ -31,7 +31,8 @@ from saleor.tests.utils import FakeDbReplicaConnection, prepare_test_db_connecti
 from saleor.warehouse.models import Allocation, Stock, Warehouse
 
 from tests.saleor_common import (  # noqa: F401 - part of this module's API
-    fulfill_variables, fulfillment_count, history_notes, order_id, reload, status_of,
+    GUEST_ORDER, address, fulfill_variables, fulfillment_count, history_notes, order_id,
+    reload, status_of,
 )
 
 _serial = itertools.count(1)
@@ -116,13 +117,6 @@ def auth_header(who):
     return {"HTTP_AUTHORIZATION": f"Bearer {create_access_token(who)}"}
 
 
-def _address(postal_code="100-0001", phone=""):
-    return Address.objects.create(
-        first_name="太郎", last_name="山田", street_address_1="千代田1-1",
-        city="千代田区", postal_code=postal_code, country="JP", phone=phone,
-    )
-
-
 def _channel():
     """The shop's one channel, shipping to Japan, as Saleor 3 requires of every order."""
     channel, created = Channel.objects.get_or_create(
@@ -178,7 +172,7 @@ def order(user=None, quantity=2, metadata=None, status=OrderStatus.UNFULFILLED,
     # orderFulfill ships only from a warehouse of the order's channel that serves
     # the channel's shipping zone.
     warehouse = Warehouse.objects.create(
-        name=f"Warehouse {n}", slug=f"warehouse-{n}", address=_address()
+        name=f"Warehouse {n}", slug=f"warehouse-{n}", address=address()
     )
     warehouse.channels.add(channel)
     warehouse.shipping_zones.add(shipping_method.shipping_zone)
@@ -199,7 +193,7 @@ def order(user=None, quantity=2, metadata=None, status=OrderStatus.UNFULFILLED,
         channel=channel, currency=_CURRENCY, status=status,
         origin=OrderOrigin.DRAFT if draft else OrderOrigin.CHECKOUT, user=user,
         user_email=user.email if user else f"guest{n}@example.com",
-        billing_address=_address(phone=phone), shipping_address=_address(postal_code, phone),
+        billing_address=address(phone=phone), shipping_address=address(postal_code, phone),
         shipping_method=shipping_method, shipping_method_name=shipping_method.name,
         shipping_price=TaxedMoney(zero, zero), base_shipping_price=zero,
         undiscounted_base_shipping_price=zero,
@@ -312,16 +306,10 @@ _PLUGINS = """
 } } } }
 """
 
-# orderByToken is deprecated in 3.x but still served; the token is the order's id.
-GUEST_ORDER = """
-query Guest($token: UUID!) { orderByToken(token: $token) {
-    customerRestrictions { restricted allowedActions message }
-    attention { required }
-} }
-"""
 
 
 def guest_order_variables(order):
+    # orderByToken is deprecated in 3.x but still served; the token is the order's id.
     return {"token": str(order.pk)}
 
 
