@@ -17,7 +17,7 @@ from typing import Callable, Dict, Optional
 
 from django.db import IntegrityError, transaction
 
-from . import plugin_state, services
+from . import orders, plugin_state, services
 from .adapter import shop
 from .errors import AttentionError
 from .models import InboundEvent
@@ -49,7 +49,7 @@ def receive(body: bytes, signature: Optional[str], now: Optional[float] = None) 
         event = json.loads(body)
         event_id, event_type = str(event["id"]), str(event["type"])
         handler = _HANDLERS[event_type]
-        order = shop.order_from_global_id(str(event["order"]), "order")
+        order = orders.from_global_id(str(event["order"]), "order")
     except (ValueError, TypeError, KeyError) as exc:
         return Answer(400, {"error": f"malformed event: {_describe(exc)}"})
     except AttentionError as exc:

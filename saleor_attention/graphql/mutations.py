@@ -1,7 +1,7 @@
 """Staff mutations: set and release flags. Each calls one service and nothing else."""
 import graphene
 
-from .. import services
+from .. import orders, services
 from ..adapter import shop
 from ..errors import AttentionError, AttentionErrorCode
 from ..models import Flag
@@ -63,7 +63,7 @@ class AttentionFlagSet(AttentionMutation):
 
     @classmethod
     def perform(cls, info, input):
-        order = shop.order_from_global_id(input["order"], "order")
+        order = orders.from_global_id(input["order"], "order")
         result = services.set_flag(
             order,
             input.get("reason") or MANUAL,
@@ -102,7 +102,7 @@ class AttentionFlagRelease(AttentionMutation):
     def perform(cls, info, input):
         flag_ids = [flag_pk(gid, "flags") for gid in input.get("flags") or []]
         if input.get("order"):
-            order = shop.order_from_global_id(input["order"], "order")
+            order = orders.from_global_id(input["order"], "order")
         elif flag_ids:
             order = _order_of_flag(flag_ids[0])
         else:

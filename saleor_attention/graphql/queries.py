@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from graphql import GraphQLError
 
-from .. import guards, order_metadata, plugin_state, services
+from .. import guards, order_metadata, orders, plugin_state, services
 from ..adapter import shop
 from ..errors import AttentionError
 from ..models import Flag
@@ -68,7 +68,7 @@ def _filtered(queryset, filter):
         queryset = queryset.filter(source=filter["source"])
     if filter.get("order"):
         try:
-            order = shop.order_from_global_id(filter["order"], "order")
+            order = orders.from_global_id(filter["order"], "order")
         except AttentionError as exc:
             raise GraphQLError(str(exc)) from None
         queryset = queryset.affecting(order.pk, order_metadata.subscription_of(order))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 from typing import Optional
 
-import graphene
 from django.db import transaction
 from graphql_jwt.exceptions import PermissionDenied
 from saleor.core.permissions import OrderPermissions
@@ -17,7 +16,6 @@ from saleor.plugins.models import PluginConfiguration
 
 from ..actors import Actor
 from ..config import DEFAULT_ACTIVE, PLUGIN_ID
-from ..errors import AttentionError, AttentionErrorCode
 from ..plugin_base import DEFAULT_CONFIGURATION as DEFAULTS
 from ..plugin_base import PLUGIN_NAME
 from . import graphql_types as types
@@ -26,6 +24,7 @@ SHIPPED_STATUSES = (OrderStatus.FULFILLED, OrderStatus.PARTIALLY_FULFILLED)
 # What orders.py needs to know of this line's Order model.
 ORDER_CREATED_FIELD = "created"
 DRAFT_STATUS = OrderStatus.DRAFT
+ORDER_PK = int  # what the pk in an Order global id is
 
 
 def is_shipped(order: Order) -> bool:
@@ -76,19 +75,6 @@ def graphql_order(order: Order):
 
 def order_of_graphql_root(root) -> Order:
     return root
-
-
-def order_from_global_id(global_id: str, field: str) -> Order:
-    try:
-        type_name, pk = graphene.Node.from_global_id(global_id)
-        order = Order.objects.filter(pk=int(pk)).first() if type_name == "Order" else None
-    except (ValueError, TypeError, UnicodeDecodeError):
-        order = None
-    if order is None:
-        raise AttentionError(
-            field, AttentionErrorCode.NOT_FOUND, f"Couldn't resolve to an order: {global_id}"
-        )
-    return order
 
 
 def database_access():

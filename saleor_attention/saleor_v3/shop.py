@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from typing import Optional
 
-import graphene
 from django.db import transaction
 from django.utils.functional import LazyObject
 from saleor.core.db.connection import allow_writer
@@ -22,7 +21,6 @@ from saleor.plugins.models import PluginConfiguration
 
 from ..actors import Actor
 from ..config import DEFAULT_ACTIVE, PLUGIN_ID
-from ..errors import AttentionError, AttentionErrorCode
 from ..plugin_base import DEFAULT_CONFIGURATION as DEFAULTS
 from ..plugin_base import PLUGIN_NAME
 from . import graphql_types as types
@@ -36,6 +34,7 @@ SHIPPED_STATUSES = (
 # What orders.py needs to know of this line's Order model.
 ORDER_CREATED_FIELD = "created_at"
 DRAFT_STATUS = OrderStatus.DRAFT
+ORDER_PK = uuid.UUID  # what the pk in an Order global id is
 
 
 def is_shipped(order: Order) -> bool:
@@ -105,21 +104,6 @@ def graphql_order(order: Order):
 
 def order_of_graphql_root(root) -> Order:
     return root.node
-
-
-def order_from_global_id(global_id: str, field: str) -> Order:
-    try:
-        type_name, pk = graphene.Node.from_global_id(global_id)
-        order = (
-            Order.objects.filter(pk=uuid.UUID(pk)).first() if type_name == "Order" else None
-        )
-    except (ValueError, TypeError, UnicodeDecodeError, AttributeError):
-        order = None
-    if order is None:
-        raise AttentionError(
-            field, AttentionErrorCode.NOT_FOUND, f"Couldn't resolve to an order: {global_id}"
-        )
-    return order
 
 
 def database_access():
