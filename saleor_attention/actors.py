@@ -20,5 +20,15 @@ class Actor:
             return Source.STAFF
         return Source.RULE
 
+    @property
+    def name(self) -> str:
+        """How the audit trail names the actor, kept when the account is deleted."""
+        if self.app is not None:
+            return self.app.name
+        if self.user is not None:
+            full_name = f"{self.user.first_name} {self.user.last_name}".strip()
+            return full_name or self.user.email
+        return ""
+
 
 RULES = Actor()

@@ -14,7 +14,9 @@ FIELDS = {"email": 254, "phone": 64, "name": 255, "postal_code": 20, "address": 
 
 
 def add(values: Mapping[str, object], actor: Actor) -> BlacklistEntry:
-    entry = BlacklistEntry(created_by=actor.user)
+    entry = BlacklistEntry(
+        created_by=actor.user, created_by_name=actor.name, created_by_source=actor.source
+    )
     return _save(entry, values)
 
 

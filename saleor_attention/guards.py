@@ -12,9 +12,9 @@ from typing import Iterable, List, Optional, Tuple
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from . import orders, plugin_state, services
+from . import facts, orders, plugin_state, services
 from .models import Flag, Scope
-from .reasons import JA, get_reason
+from .reasons import JA, RULES_PENDING, get_reason, system_text
 
 FULFILL = "FULFILL"
 AUTOMATIC_CHARGE = "AUTOMATIC_CHARGE"
@@ -62,13 +62,17 @@ def check_fulfillment(order_id) -> None:
 
 
 def _unflagged_findings(order, flags) -> Tuple[str, ...]:
-    """What forbids shipping even with no active flag: an order total that differs
-    from the credit-checked amount (released without a new credit check)."""
+    """What forbids shipping even with no active flag: rules that have not run yet,
+    and an order total that differs from the credit-checked amount (released without
+    a new credit check)."""
+    findings = []
+    if facts.of(order).rules_pending:
+        findings.append(f"{RULES_PENDING}: {system_text(RULES_PENDING)}")
     mismatch = services.amount_mismatch_of(order)
-    if mismatch is None or any(flag.handle == mismatch.handle for flag in flags):
-        return ()
-    text = get_reason(mismatch.reason).staff_message(mismatch.params)
-    return (f"{mismatch.reason}: {text}",)
+    if mismatch is not None and not any(flag.handle == mismatch.handle for flag in flags):
+        text = get_reason(mismatch.reason).staff_message(mismatch.params)
+        findings.append(f"{mismatch.reason}: {text}")
+    return tuple(findings)
 
 
 def blocked_actions(active: Iterable[Flag], shipped: bool) -> List[str]:

@@ -7,7 +7,7 @@ import logging
 
 from django.db import transaction
 
-from . import plugin_state, services
+from . import facts, plugin_state, services
 from .adapter import shop
 from .models import Event, EventType
 
@@ -20,6 +20,28 @@ def order_created(order) -> None:
 
 def order_updated(order) -> None:
     _run_safely("order_updated", services.order_amount_changed, order)
+
+
+def order_saved(sender, instance, created, update_fields=None, **kwargs) -> None:
+    """post_save receiver for Saleor's Order, inside Saleor's transaction: a new order
+    awaits its rules; an external subscription link is copied into the plugin's facts."""
+    if update_fields is not None and "private_metadata" not in update_fields:
+        return
+    watch_rules = created and plugin_state.is_active()
+    if watch_rules or facts.has_external_links(instance):
+        _run_safely(
+            "order_saved", lambda order: facts.order_saved(order, watch_rules), instance
+        )
+
+
+def order_deleting(sender, instance, **kwargs) -> None:
+    """pre_delete receiver for Saleor's Order: close its flags, keep the audit trail.
+    Deleting an order must work whatever happens here."""
+    try:
+        with shop.database_access(), transaction.atomic():
+            services.order_deleted(instance)
+    except Exception:  # noqa: BLE001 - Saleor's delete goes on; the log keeps the cause
+        logger.exception("saleor_attention: could not close the flags of order %s", instance.pk)
 
 
 # Saleor's OrderEvents.PAYMENT_FAILED, the same on 2.10 and 3.x.

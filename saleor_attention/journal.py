@@ -1,8 +1,6 @@
-"""What is written down about a change: the audit trail, the order's history note
-(for Saleor's dashboard timeline) and the summary mirrored into order metadata."""
+"""What is written down about a change: the audit trail and the order's history note
+(for Saleor's dashboard timeline)."""
 from __future__ import annotations
-
-from typing import List
 
 from .actors import Actor
 from .adapter import shop
@@ -33,23 +31,26 @@ def rule_note(order, type_, message: str, parameters: dict, actor: Actor) -> Non
     _record(order, None, type_, actor, message, parameters)
 
 
-def summary(active: List[Flag]) -> dict:
-    return {
-        "required": bool(active),
-        "flags": [
-            {"id": flag.pk, "reason": flag.reason, "scope": flag.scope}
-            for flag in active
-        ],
-    }
+def deleted_order_note(order_number: str, flag, type_, message: str, actor: Actor) -> None:
+    """The audit trail of an order Saleor is deleting: no history note (Saleor deletes
+    the history with the order) and no link to the order row."""
+    Event.objects.create(
+        order=None, order_number=order_number, flag=flag, type=type_, user=actor.user,
+        app=actor.app, actor_name=actor.name, actor_source=actor.source,
+        message=message,
+    )
 
 
 def _record(order, flag, type_, actor: Actor, message: str, parameters: dict) -> None:
     Event.objects.create(
         order=order,
+        order_number=shop.order_number(order),
         flag=flag,
         type=type_,
         user=actor.user,
         app=actor.app,
+        actor_name=actor.name,
+        actor_source=actor.source,
         message=message,
         parameters=parameters,
     )

@@ -28,6 +28,44 @@ class Status(models.TextChoices):
     RELEASED = "RELEASED", "Released"
 
 
+class OrderFacts(models.Model):
+    """What the rules and guards know about one order beyond Saleor's own columns.
+
+    Written only under the order's row lock. Saleor rewrites an order's private
+    metadata without locks (updatePrivateMetadata, any save of the order), so facts
+    kept only there can be lost; the metadata keys are a mirror of these.
+    """
+
+    order = models.OneToOneField(
+        "order.Order", primary_key=True, on_delete=models.CASCADE,
+        related_name="attention_facts",
+    )
+    # The subscription the order belongs to; once linked, never detached.
+    subscription = models.CharField(max_length=128, blank=True, default="")
+    planned_shipping_date = models.DateField(null=True, blank=True)
+    # The amount a deferred-payment provider approved (credit check "00").
+    credit_checked_amount = models.DecimalField(
+        max_digits=20, decimal_places=4, null=True, blank=True
+    )
+    # "COD" once a rejected credit check switched the order to cash on delivery.
+    payment_method = models.CharField(max_length=16, blank=True, default="")
+    # Set when the order row is first saved and cleared when its rules have run:
+    # until then the order counts as needing attention (a crash in between must not
+    # leave an order that skipped its rules free to ship).
+    rules_pending_since = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["subscription"], name="attention_facts_subscription"),
+            models.Index(
+                fields=["rules_pending_since"], name="attention_facts_pending",
+                condition=Q(rules_pending_since__isnull=False),
+            ),
+        ]
+
+    @property
+    def rules_pending(self) -> bool:
+        return self.rules_pending_since is not None
 
 
 class FlagQuerySet(models.QuerySet):
@@ -46,9 +84,12 @@ class Flag(models.Model):
     """One reason why one order, or one whole subscription, needs attention."""
 
     # The order the flag was raised on; for SUBSCRIPTION scope, any order of it.
+    # Null once Saleor deleted the order: the flag stays in the audit trail.
     order = models.ForeignKey(
-        "order.Order", on_delete=models.CASCADE, related_name="attention_flags"
+        "order.Order", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="attention_flags",
     )
+    order_number = models.CharField(max_length=32, blank=True, default="")
     scope = models.CharField(max_length=16, choices=Scope.choices, default=Scope.ORDER)
     subscription = models.CharField(max_length=128, blank=True, default="")
     reason = models.CharField(max_length=64)  # a code of reasons.CATALOGUE
@@ -68,6 +109,8 @@ class Flag(models.Model):
     created_by_app = models.ForeignKey(
         "app.App", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Who, as named when it happened: kept when the account or app is deleted.
+    created_by_name = models.CharField(max_length=255, blank=True, default="")
     handled_on = models.DateField(null=True, blank=True)
     released_at = models.DateTimeField(null=True, blank=True)
     released_by = models.ForeignKey(
@@ -77,6 +120,8 @@ class Flag(models.Model):
     released_by_app = models.ForeignKey(
         "app.App", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    released_by_name = models.CharField(max_length=255, blank=True, default="")
+    released_by_source = models.CharField(max_length=8, choices=Source.choices, blank=True, default="")
     release_comment = models.TextField(blank=True, default="")
 
     objects = FlagQuerySet.as_manager()
@@ -141,6 +186,7 @@ class EventType(models.TextChoices):
     CREDIT_CHECK = "CREDIT_CHECK", "Credit check result"
     SWITCHED_TO_COD = "SWITCHED_TO_COD", "Payment switched to cash on delivery"
     RULE_FAILED = "RULE_FAILED", "Rule failed"
+    ORDER_DELETED = "ORDER_DELETED", "Order deleted"
 
 
 class AppendOnly(Exception):
@@ -151,8 +197,10 @@ class Event(models.Model):
     """The audit trail. Rows are only ever added."""
 
     order = models.ForeignKey(
-        "order.Order", on_delete=models.CASCADE, related_name="attention_events"
+        "order.Order", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="attention_events",
     )
+    order_number = models.CharField(max_length=32, blank=True, default="")
     flag = models.ForeignKey(
         Flag, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
     )
@@ -165,6 +213,8 @@ class Event(models.Model):
     app = models.ForeignKey(
         "app.App", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    actor_name = models.CharField(max_length=255, blank=True, default="")
+    actor_source = models.CharField(max_length=8, choices=Source.choices, blank=True, default="")
     message = models.TextField(blank=True, default="")
     parameters = JSONField(default=dict, blank=True)
 
@@ -221,6 +271,8 @@ class BlacklistEntry(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
     )
+    created_by_name = models.CharField(max_length=255, blank=True, default="")
+    created_by_source = models.CharField(max_length=8, choices=Source.choices, blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

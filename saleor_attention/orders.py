@@ -11,8 +11,12 @@ from .errors import AttentionError, AttentionErrorCode
 
 
 def lock(order_id):
-    """The order row, locked until the surrounding transaction ends."""
-    return shop.Order.objects.select_for_update().get(pk=order_id)
+    """The order row, locked until the surrounding transaction ends, with its facts."""
+    return (
+        shop.Order.objects.select_for_update(of=("self",))
+        .select_related("attention_facts")
+        .get(pk=order_id)
+    )
 
 
 def is_first_order(order) -> bool:

@@ -242,3 +242,19 @@ MANUAL = "MANUAL"
 
 def get_reason(code: str) -> Reason:
     return CATALOGUE[code]
+
+
+# What the plugin itself says, outside any reason: (ja, en).
+ORDER_DELETED = "ORDER_DELETED"
+RULES_PENDING = "RULES_PENDING"
+SYSTEM_TEXTS: Dict[str, Text] = {
+    ORDER_DELETED: ("注文が削除されたため、要対応を終了", "The order was deleted: attention closed."),
+    RULES_PENDING: (
+        "注文のチェック(ルール)がまだ実行されていません",
+        "The order's checks (rules) have not run yet.",
+    ),
+}
+
+
+def system_text(code: str, language: str = JA) -> str:
+    return _pick(SYSTEM_TEXTS[code], language)

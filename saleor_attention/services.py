@@ -16,12 +16,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from . import journal, normalize, order_metadata, orders, plugin_state
+from . import facts, journal, mirror, normalize, orders, plugin_state
 from .actors import RULES, Actor
 from .adapter import shop
 from .errors import AttentionError, AttentionErrorCode, Problem
-from .models import BlacklistEntry, EventType, Flag, Scope, Status
-from .reasons import CATALOGUE, MANUAL, MissingParameter, get_reason
+from .models import BlacklistEntry, EventType, Flag, OrderFacts, Scope, Status
+from .reasons import CATALOGUE, MANUAL, ORDER_DELETED, MissingParameter, get_reason, system_text
 from .rules import (
     FlagToRaise, Outcome, amount_mismatch, blacklist, credit_check, order_placed, payment_failure,
 )
@@ -52,13 +52,11 @@ class ReleaseResult:
 
 def active_flags(order) -> List[Flag]:
     """Active flags that make this order need attention (its own and its subscription's)."""
-    return list(
-        Flag.objects.active().affecting(order.pk, order_metadata.subscription_of(order))
-    )
+    return list(Flag.objects.active().affecting(order.pk, facts.subscription_of(order)))
 
 
 def needs_attention(order) -> bool:
-    return Flag.objects.active().affecting(order.pk, order_metadata.subscription_of(order)).exists()
+    return Flag.objects.active().affecting(order.pk, facts.subscription_of(order)).exists()
 
 
 def set_flag(
@@ -80,7 +78,7 @@ def set_flag(
         order = orders.lock(order.pk)
         subscription = ""
         if scope == Scope.SUBSCRIPTION:
-            subscription = order_metadata.subscription_of(order)
+            subscription = facts.subscription_of(order)
             if not subscription:
                 raise AttentionError(
                     "scope",
@@ -94,6 +92,7 @@ def set_flag(
             with transaction.atomic():
                 flag = Flag.objects.create(
                     order=order,
+                    order_number=shop.order_number(order),
                     scope=scope,
                     subscription=subscription,
                     reason=reason,
@@ -104,6 +103,7 @@ def set_flag(
                     handled_on=handled_on,
                     created_by=actor.user,
                     created_by_app=actor.app,
+                    created_by_name=actor.name,
                 )
         except IntegrityError:
             # Another order of the same subscription raised it first.
@@ -127,7 +127,7 @@ def release_flags(
     _check_release(flag_ids, scope, handled_on, comment)
     with transaction.atomic():
         order = orders.lock(order.pk)
-        subscription = order_metadata.subscription_of(order)
+        subscription = facts.subscription_of(order)
         if flag_ids:
             flags = _flags_to_release_by_id(order, subscription, flag_ids)
         else:
@@ -138,12 +138,14 @@ def release_flags(
             flag.released_at = now
             flag.released_by = actor.user
             flag.released_by_app = actor.app
+            flag.released_by_name = actor.name
+            flag.released_by_source = actor.source
             flag.handled_on = handled_on
             flag.release_comment = comment
             flag.save(
                 update_fields=[
                     "status", "released_at", "released_by", "released_by_app",
-                    "handled_on", "release_comment",
+                    "released_by_name", "released_by_source", "handled_on", "release_comment",
                 ]
             )
             journal.flag_released(order, flag, actor)
@@ -175,22 +177,24 @@ def report_credit_check(
         parameters = {"code": code, "event_id": event_id}
         journal.rule_note(order, EventType.CREDIT_CHECK, outcome.note, parameters, actor)
         if outcome.switch_to_cod:
-            order_metadata.switch_to_cod(order)
+            facts.update(order, payment_method=mirror.COD)
             journal.rule_note(
                 order, EventType.SWITCHED_TO_COD, "後払い与信NGのため、支払い方法を代引きに変更",
                 parameters, actor,
             )
         if code == credit_check.OK and amount is not None:
-            order_metadata.store_credit_checked_amount(order, amount)
+            facts.update(order, credit_checked_amount=amount)
         _raise_all(order, outcome.flags + _amount_flags(order), actor)
+        _after_change(order)
     return outcome
 
 
 def order_amount_changed(order) -> Outcome:
     """Raise the mismatch flag as soon as an order's total leaves the checked amount,
     in the transaction that changed it, so it never depends on a vetoed shipment."""
-    if order_metadata.credit_checked_amount(order) is None:
-        return Outcome()  # most orders: no deferred payment, nothing to compare, no query
+    checked = OrderFacts.objects.filter(order_id=order.pk, credit_checked_amount__isnull=False)
+    if not checked.exists():
+        return Outcome()  # most orders: no deferred payment, nothing to compare
     with transaction.atomic():
         order = orders.lock(order.pk)  # the stored total and checked amount
         outcome = Outcome(flags=_amount_flags(order))
@@ -200,7 +204,7 @@ def order_amount_changed(order) -> Outcome:
 
 def amount_mismatch_of(order) -> Optional[FlagToRaise]:
     return amount_mismatch.evaluate(
-        order_metadata.credit_checked_amount(order), order.total_gross_amount
+        facts.of(order).credit_checked_amount, order.total_gross_amount
     )
 
 
@@ -210,21 +214,52 @@ def _amount_flags(order) -> Tuple[FlagToRaise, ...]:
 
 
 def order_was_placed(order) -> Outcome:
-    """Rules that look at a new order: blacklist, remote island, cash on delivery."""
+    """Rules that look at a new order: blacklist, remote island, cash on delivery.
+    The order awaits them from its first save (facts.order_saved) until they ran."""
     settings = plugin_state.settings()
-    address = order.shipping_address
-    facts = order_placed.PlacedOrder(
-        shipping_postal_code=normalize.digits_key(address.postal_code if address else ""),
-        payment_gateway=shop.payment_gateway(order),
-        subscription=order_metadata.subscription_of(order),
-    )
-    people = _people(order)
-    flags = blacklist.evaluate(
-        order.user_id, people, _blacklist_entries(order.user_id, people), settings
-    ) + order_placed.evaluate(facts, settings)
-    outcome = Outcome(flags=tuple(flags))
-    _raise_all(order, outcome.flags, RULES)
+    with transaction.atomic():
+        order = orders.lock(order.pk)
+        address = order.shipping_address
+        placed = order_placed.PlacedOrder(
+            shipping_postal_code=normalize.digits_key(address.postal_code if address else ""),
+            payment_gateway=shop.payment_gateway(order),
+            subscription=facts.subscription_of(order),
+        )
+        people = _people(order)
+        flags = blacklist.evaluate(
+            order.user_id, people, _blacklist_entries(order.user_id, people), settings
+        ) + order_placed.evaluate(placed, settings)
+        outcome = Outcome(flags=tuple(flags))
+        _raise_all(order, outcome.flags, RULES)
+        if facts.of(order).rules_pending:
+            facts.update(order, rules_pending_since=None)
     return outcome
+
+
+def orders_awaiting_rules(older_than: datetime.timedelta, limit: int) -> List[object]:
+    """Orders whose rules never ran (a crash between Saleor's commit and its hooks),
+    oldest first; drafts wait for draftOrderComplete, which runs them."""
+    cutoff = timezone.now() - older_than
+    return list(
+        shop.Order.objects.filter(
+            attention_facts__rules_pending_since__lt=cutoff
+        ).exclude(status=shop.DRAFT_STATUS).order_by("attention_facts__rules_pending_since")[:limit]
+    )
+
+
+def order_deleted(order, actor: Actor = RULES) -> None:
+    """Saleor is deleting the order: its own flags are closed and the audit trail
+    keeps them, and what was deleted, with the order's number."""
+    number = shop.order_number(order)
+    flags = list(Flag.objects.active().filter(order_id=order.pk, scope=Scope.ORDER))
+    now = timezone.now()
+    comment = system_text(ORDER_DELETED)
+    for flag in flags:
+        flag.status, flag.released_at = Status.RELEASED, now
+        flag.handled_on, flag.release_comment = timezone.localdate(), comment
+        flag.save(update_fields=["status", "released_at", "handled_on", "release_comment"])
+        journal.deleted_order_note(number, flag, EventType.FLAG_RELEASED, comment, actor)
+    journal.deleted_order_note(number, None, EventType.ORDER_DELETED, comment, actor)
 
 
 def _people(order) -> List[blacklist.Person]:
@@ -421,7 +456,7 @@ def _release_warnings(order, remaining, handled_on) -> List[ReleaseWarning]:
                 "(定期注文全体). Release those too.",
             )
         ]
-    planned = order_metadata.planned_shipping_date(order)
+    planned = facts.of(order).planned_shipping_date
     if planned is not None and planned < timezone.localdate():
         return [
             ReleaseWarning(
@@ -435,9 +470,7 @@ def _release_warnings(order, remaining, handled_on) -> List[ReleaseWarning]:
 
 def _after_change(order, remaining: Optional[List[Flag]] = None) -> None:
     if remaining is None:
-        remaining = list(
-            Flag.objects.active().affecting(order.pk, order_metadata.subscription_of(order))
-        )
-    order_metadata.write_summary(order, journal.summary(remaining))
+        remaining = active_flags(order)
+    mirror.write(order.pk, mirror.values(facts.of(order), remaining))
     shop.announce_order_updated(order)
 

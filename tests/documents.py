@@ -3,7 +3,7 @@
 FLAG_FIELDS = """
     id reason scope source status message guidance customerMessage note handle
     handledOn releaseComment createdAt releasedAt
-    createdBy { email } releasedBy { email }
+    orderNumber createdBy { kind id name } releasedBy { kind id name }
 """
 
 SET_FLAG = """
@@ -35,7 +35,8 @@ query Attention($id: ID!) {
       required
       blockedActions
       flags { %s }
-      events { type message user { email } flag { id } }
+      rulesPending
+      events { type message actor { kind id name } flag { id } }
     }
   }
 }

@@ -10,6 +10,11 @@ def order_id(order):
     return graphene.Node.to_global_id("Order", order.pk)
 
 
+def order_number(order):
+    """How staff know the order (2.10: its id; 3.x: its number)."""
+    return str(getattr(order, "number", order.pk))
+
+
 def fulfill_variables(order):
     line = order.lines.get()
     warehouse = Stock.objects.get(product_variant=line.variant).warehouse

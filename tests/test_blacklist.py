@@ -5,7 +5,7 @@ import pytest
 
 from saleor_attention.models import BlacklistEntry, Flag
 
-ENTRY_FIELDS = "id email phone name postalCode address note customer { email } createdBy { email }"
+ENTRY_FIELDS = "id email phone name postalCode address note customer { id email } createdBy { kind id name }"
 
 CREATE = """
 mutation Create($input: AttentionBlacklistEntryInput!) {
@@ -48,8 +48,14 @@ def test_staff_create_update_delete(gql, manager, shop):
                      customer=graphene.Node.to_global_id("User", customer.pk))
     assert created["errors"] == []
     entry = created["entry"]
-    assert entry["customer"]["email"] == customer.email
-    assert entry["createdBy"]["email"] == manager.email
+    # The account by Saleor's id; its email only for callers Saleor shows customers to.
+    assert entry["customer"] == {
+        "id": graphene.Node.to_global_id("User", customer.pk), "email": None,
+    }
+    assert entry["createdBy"] == {
+        "kind": "STAFF", "id": graphene.Node.to_global_id("User", manager.pk),
+        "name": manager.email,
+    }
 
     updated = gql(UPDATE, {"id": entry["id"], "input": {"phone": "090-1234-5678"}}, as_=manager)
     assert updated["data"]["attentionBlacklistEntryUpdate"]["entry"]["phone"] == "090-1234-5678"

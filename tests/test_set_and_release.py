@@ -1,4 +1,6 @@
 """Setting and releasing flags through the staff API: results, records, bad input."""
+import json
+
 import graphene
 import pytest
 
@@ -43,7 +45,10 @@ def test_set_returns_the_flag_with_catalogue_texts(gql, shop, manager, order):
     assert flag["guidance"] == "設定したスタッフのメモに従って対応してください。"
     assert "ショップまでお問い合わせください" in flag["customerMessage"]
     assert flag["handledOn"] == "2026-12-01"
-    assert flag["createdBy"]["email"] == manager.email
+    assert flag["createdBy"] == {
+        "kind": "STAFF", "id": graphene.Node.to_global_id("User", manager.pk), "name": manager.email,
+    }
+    assert flag["orderNumber"] == shop.order_number(order)
 
 
 def test_set_writes_event_history_note_and_private_metadata(gql, shop, manager, order):
@@ -52,14 +57,16 @@ def test_set_writes_event_history_note_and_private_metadata(gql, shop, manager, 
     [event] = Event.objects.filter(order=order)
     assert event.type == "FLAG_SET" and event.user == manager
     assert any("要対応 設定: hold" in note for note in shop.history_notes(order))
-    summary = shop.reload(order).private_metadata["saleor_attention"]
+    # A JSON-encoded string: Saleor's metadata values are strings on Saleor 3.
+    summary = json.loads(shop.reload(order).private_metadata["saleor_attention"])
     assert summary["required"] is True
     assert summary["flags"][0]["reason"] == "MANUAL"
     assert shop.reload(order).metadata.get("saleor_attention") is None
 
     release(gql, manager, {"flags": [flag["id"]], "handledOn": "2026-11-26", "comment": "OK"})
 
-    assert shop.reload(order).private_metadata["saleor_attention"] == {"required": False, "flags": []}
+    summary = json.loads(shop.reload(order).private_metadata["saleor_attention"])
+    assert summary == {"required": False, "flags": []}
     assert any("要対応 解除: hold [MANUAL, ORDER] — OK" in n for n in shop.history_notes(order))
 
 

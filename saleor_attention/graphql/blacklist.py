@@ -9,13 +9,14 @@ from .database import attribute_resolver, with_database
 from .ids import BLACKLIST_ENTRY_TYPE, blacklist_entry_pk, customer
 from .mutations import AttentionMutation
 from .pagination import keyset_page
+from .people import Actor, AttentionActor, AttentionCustomer
 from .permissions import staff_only
 from .scalars import DateTime
 
 
 class AttentionBlacklistEntry(graphene.ObjectType):
     id = graphene.ID(required=True)
-    customer = graphene.Field(lambda: shop.types.User)
+    customer = graphene.Field(AttentionCustomer)
     email = graphene.String(required=True)
     phone = graphene.String(required=True)
     name = graphene.String(required=True)
@@ -23,7 +24,7 @@ class AttentionBlacklistEntry(graphene.ObjectType):
     address = graphene.String(required=True)
     note = graphene.String(required=True)
     created_at = DateTime(required=True)
-    created_by = graphene.Field(lambda: shop.types.User)
+    created_by = graphene.Field(AttentionActor, required=True)
     updated_at = DateTime(required=True)
 
     class Meta:
@@ -32,6 +33,10 @@ class AttentionBlacklistEntry(graphene.ObjectType):
     @staticmethod
     def resolve_id(root, _info):
         return graphene.Node.to_global_id(BLACKLIST_ENTRY_TYPE, root.pk)
+
+    @staticmethod
+    def resolve_created_by(root, _info):
+        return Actor(root.created_by_source, root.created_by_id, None, root.created_by_name)
 
 
 class AttentionBlacklistEntryConnection(graphene.relay.Connection):

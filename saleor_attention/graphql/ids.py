@@ -19,9 +19,10 @@ def blacklist_entry_pk(global_id: str, field: str) -> int:
 
 
 def customer(global_id: str, field: str):
-    """A customer account by Saleor's User id (the same form on both Saleor lines)."""
-    user = get_user_model().objects.filter(pk=_pk(global_id, "User", field, "a customer"))
-    found = user.first()
+    """A customer account by Saleor's User id (the same form on both Saleor lines).
+    Staff accounts are not customers: they answer as unknown ids do."""
+    users = get_user_model().objects.filter(is_staff=False)
+    found = users.filter(pk=_pk(global_id, "User", field, "a customer")).first()
     if found is None:
         raise AttentionError(field, AttentionErrorCode.NOT_FOUND, f"No such customer: {global_id}")
     return found

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from graphql import GraphQLError
 
-from .. import guards, order_metadata, orders, plugin_state, services
+from .. import facts, guards, orders, plugin_state, services
 from ..adapter import shop
 from ..errors import AttentionError
 from ..models import Flag
@@ -71,7 +71,7 @@ def _filtered(queryset, filter):
             order = orders.from_global_id(filter["order"], "order")
         except AttentionError as exc:
             raise GraphQLError(str(exc)) from None
-        queryset = queryset.affecting(order.pk, order_metadata.subscription_of(order))
+        queryset = queryset.affecting(order.pk, facts.subscription_of(order))
     if filter.get("subscription"):
         queryset = queryset.filter(subscription=filter["subscription"])
     created = filter.get("created") or {}

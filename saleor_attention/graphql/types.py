@@ -1,10 +1,12 @@
 import graphene
 
-from .. import guards, services
-from .. import order_metadata
+from graphql import GraphQLError
+
+from .. import facts, guards, services
 from ..adapter import shop
 from ..models import Flag
 from ..reasons import JA
+from .people import Actor, AttentionActor
 from .scalars import Date, DateTime
 from .database import attribute_resolver, with_database
 from .enums import (
@@ -18,6 +20,11 @@ from .enums import (
     AttentionScope,
     AttentionSource,
 )
+
+
+# Lists inside an order are capped, so one query cannot fetch unbounded rows per order.
+NESTED_DEFAULT = 20
+NESTED_MAX = 100
 
 
 def _language():
@@ -37,7 +44,10 @@ class AttentionWarning(graphene.ObjectType):
 
 class AttentionFlag(graphene.ObjectType):
     id = graphene.ID(required=True)
-    order = graphene.Field(lambda: shop.types.Order, required=True)
+    order = graphene.Field(
+        lambda: shop.types.Order, description="Null once Saleor deleted the order."
+    )
+    order_number = graphene.String(required=True, description="The order's number, kept after it is deleted.")
     scope = AttentionScope(required=True)
     subscription = graphene.String(description="Subscription id, for SUBSCRIPTION scope.")
     reason = AttentionReason(required=True)
@@ -51,12 +61,10 @@ class AttentionFlag(graphene.ObjectType):
     note = graphene.String(required=True)
     handle = graphene.String(required=True)
     created_at = DateTime(required=True)
-    created_by = graphene.Field(lambda: shop.types.User)
-    created_by_app = graphene.Field(lambda: shop.types.App)
+    created_by = graphene.Field(AttentionActor, required=True)
     handled_on = Date()
     released_at = DateTime()
-    released_by = graphene.Field(lambda: shop.types.User)
-    released_by_app = graphene.Field(lambda: shop.types.App)
+    released_by = graphene.Field(AttentionActor, description="Null while the flag is active.")
     release_comment = graphene.String(required=True)
 
     class Meta:
@@ -69,7 +77,20 @@ class AttentionFlag(graphene.ObjectType):
     @staticmethod
     @with_database
     def resolve_order(root: Flag, _info):
-        return shop.graphql_order(root.order)
+        return shop.graphql_order(root.order) if root.order_id is not None else None
+
+    @staticmethod
+    def resolve_created_by(root: Flag, _info):
+        return Actor(root.source, root.created_by_id, root.created_by_app_id, root.created_by_name)
+
+    @staticmethod
+    def resolve_released_by(root: Flag, _info):
+        if root.is_active:
+            return None
+        return Actor(
+            root.released_by_source, root.released_by_id, root.released_by_app_id,
+            root.released_by_name,
+        )
 
     @staticmethod
     def resolve_message(root: Flag, _info, language=JA):
@@ -89,8 +110,7 @@ class AttentionEvent(graphene.ObjectType):
     type = AttentionEventType(required=True)
     date = DateTime(required=True)
     flag = graphene.Field(AttentionFlag)
-    user = graphene.Field(lambda: shop.types.User)
-    app = graphene.Field(lambda: shop.types.App)
+    actor = graphene.Field(AttentionActor, required=True)
     message = graphene.String(required=True)
 
     class Meta:
@@ -100,38 +120,64 @@ class AttentionEvent(graphene.ObjectType):
     def resolve_id(root, _info):
         return graphene.Node.to_global_id("AttentionEvent", root.pk)
 
+    @staticmethod
+    def resolve_actor(root, _info):
+        return Actor(root.actor_source, root.user_id, root.app_id, root.actor_name)
+
 
 class OrderAttention(graphene.ObjectType):
     required = graphene.Boolean(required=True, description="Whether the order needs attention.")
+    rules_pending = graphene.Boolean(
+        required=True,
+        description="The order's rules have not run yet; it cannot ship until they have.",
+    )
     flags = graphene.List(
         graphene.NonNull(AttentionFlag),
         required=True,
         status=AttentionFlagStatus(),
-        description="Flags raised on this order or its subscription, newest first.",
+        first=graphene.Int(default_value=NESTED_DEFAULT, description=f"At most {NESTED_MAX}."),
+        description="Flags raised on this order or its subscription, newest first; "
+        "use attentionFlags(filter: {order}) to page through more.",
     )
     blocked_actions = graphene.List(graphene.NonNull(AttentionBlockedAction), required=True)
-    events = graphene.List(graphene.NonNull(AttentionEvent), required=True)
+    events = graphene.List(
+        graphene.NonNull(AttentionEvent),
+        required=True,
+        last=graphene.Int(default_value=NESTED_DEFAULT, description=f"At most {NESTED_MAX}."),
+        description="The latest audit events, in the order they happened.",
+    )
 
     def __init__(self, order):
         super().__init__()
         self.order = order
         self.active = services.active_flags(order)
+        self.facts = facts.of(order)
 
     def resolve_required(self, _info):
-        return bool(self.active)
+        return bool(self.active) or self.facts.rules_pending
+
+    def resolve_rules_pending(self, _info):
+        return self.facts.rules_pending
 
     @with_database
-    def resolve_flags(self, _info, status=None):
-        subscription = order_metadata.subscription_of(self.order)
-        flags = Flag.objects.affecting(self.order.pk, subscription)
-        return list(flags.filter(status=status) if status else flags)
+    def resolve_flags(self, _info, status=None, first=NESTED_DEFAULT):
+        flags = Flag.objects.affecting(self.order.pk, self.facts.subscription)
+        flags = flags.filter(status=status) if status else flags
+        return list(flags[: _bounded("first", first)])
 
     def resolve_blocked_actions(self, _info):
         return guards.blocked_actions(self.active, shipped=shop.is_shipped(self.order))
 
     @with_database
-    def resolve_events(self, _info):
-        return list(self.order.attention_events.select_related("flag"))
+    def resolve_events(self, _info, last=NESTED_DEFAULT):
+        latest = self.order.attention_events.order_by("-date", "-pk")
+        return list(reversed(latest.select_related("flag")[: _bounded("last", last)]))
+
+
+def _bounded(argument: str, value: int) -> int:
+    if not 1 <= value <= NESTED_MAX:
+        raise GraphQLError(f"Pass `{argument}` between 1 and {NESTED_MAX}.")
+    return value
 
 
 class AttentionFlagConnection(graphene.relay.Connection):

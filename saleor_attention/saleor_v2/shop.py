@@ -7,7 +7,7 @@ from typing import Optional
 
 from django.db import transaction
 from graphql_jwt.exceptions import PermissionDenied
-from saleor.core.permissions import OrderPermissions
+from saleor.core.permissions import AccountPermissions, OrderPermissions
 from saleor.graphql.decorators import _permission_required
 from saleor.order import OrderStatus, events as order_events
 from saleor.order.models import Order
@@ -29,6 +29,11 @@ ORDER_PK = int  # what the pk in an Order global id is
 
 def is_shipped(order: Order) -> bool:
     return order.status in SHIPPED_STATUSES
+
+
+def order_number(order: Order) -> str:
+    """The number staff know the order by."""
+    return str(order.pk)
 
 
 def payment_gateway(order: Order) -> str:
@@ -59,6 +64,11 @@ def ensure_plugin_configuration() -> None:
 
 def can_manage_orders(context) -> bool:
     return _permission_required((OrderPermissions.MANAGE_ORDERS,), context)
+
+
+def can_manage_users(context) -> bool:
+    """Whether Saleor would show this caller customer accounts."""
+    return _permission_required((AccountPermissions.MANAGE_USERS,), context)
 
 
 def actor_of(context) -> Actor:

@@ -1,7 +1,7 @@
 """Signal receivers that put the guards, and the payment-failure rule, in front of
 Saleor 2.10's models."""
-from django.db.models.signals import post_save, pre_save
-from saleor.order.models import Fulfillment, OrderEvent
+from django.db.models.signals import post_save, pre_delete, pre_save
+from saleor.order.models import Fulfillment, Order, OrderEvent
 
 from .. import guards, hooks
 
@@ -14,6 +14,10 @@ def _veto_new_fulfillment(sender, instance: Fulfillment, **kwargs):
 def connect() -> None:
     pre_save.connect(
         _veto_new_fulfillment, sender=Fulfillment, dispatch_uid="saleor_attention.fulfillment"
+    )
+    post_save.connect(hooks.order_saved, sender=Order, dispatch_uid="saleor_attention.order")
+    pre_delete.connect(
+        hooks.order_deleting, sender=Order, dispatch_uid="saleor_attention.order_deleted"
     )
     post_save.connect(
         hooks.order_event_saved, sender=OrderEvent, dispatch_uid="saleor_attention.payment_failed"

@@ -14,7 +14,7 @@ from saleor.graphql.core.context import SyncWebhookControlContext
 from saleor.order import OrderStatus
 from saleor.order import events as order_events
 from saleor.order.models import Order
-from saleor.permission.enums import OrderPermissions
+from saleor.permission.enums import AccountPermissions, OrderPermissions
 from saleor.permission.utils import has_one_of_permissions
 from saleor.plugins.manager import get_plugins_manager
 from saleor.plugins.models import PluginConfiguration
@@ -39,6 +39,11 @@ ORDER_PK = uuid.UUID  # what the pk in an Order global id is
 
 def is_shipped(order: Order) -> bool:
     return order.status in SHIPPED_STATUSES
+
+
+def order_number(order: Order) -> str:
+    """The number staff know the order by."""
+    return str(order.number)
 
 
 def payment_gateway(order: Order) -> str:
@@ -95,6 +100,12 @@ def ensure_plugin_configuration() -> None:
 def can_manage_orders(context) -> bool:
     actor = actor_of(context)
     return has_one_of_permissions(actor.app or actor.user, [OrderPermissions.MANAGE_ORDERS])
+
+
+def can_manage_users(context) -> bool:
+    """Whether Saleor would show this caller customer accounts."""
+    actor = actor_of(context)
+    return has_one_of_permissions(actor.app or actor.user, [AccountPermissions.MANAGE_USERS])
 
 
 def graphql_order(order: Order):

@@ -3,10 +3,10 @@ Saleor 3's models."""
 import inspect
 import sys
 
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_save, pre_delete, pre_save
 from saleor.giftcard import utils as giftcard_utils
 from saleor.order import FulfillmentStatus
-from saleor.order.models import Fulfillment, OrderEvent
+from saleor.order.models import Fulfillment, Order, OrderEvent
 
 from .. import guards, hooks
 
@@ -51,6 +51,10 @@ def _veto_shipping(sender, instance: Fulfillment, **kwargs):
 def connect() -> None:
     pre_save.connect(
         _veto_shipping, sender=Fulfillment, dispatch_uid="saleor_attention.fulfillment"
+    )
+    post_save.connect(hooks.order_saved, sender=Order, dispatch_uid="saleor_attention.order")
+    pre_delete.connect(
+        hooks.order_deleting, sender=Order, dispatch_uid="saleor_attention.order_deleted"
     )
     post_save.connect(
         hooks.order_event_saved, sender=OrderEvent, dispatch_uid="saleor_attention.payment_failed"

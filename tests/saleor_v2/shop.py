@@ -19,6 +19,7 @@ from saleor.warehouse.models import Stock, Warehouse
 
 from tests.saleor_common import (  # noqa: F401 - part of this module's API
     GUEST_ORDER, address, fulfill_variables, fulfillment_count, history_notes, order_id,
+    order_number,
     reload, status_of,
 )
 
@@ -93,6 +94,11 @@ def order(user=None, quantity=2, metadata=None, status=OrderStatus.UNFULFILLED,
         quantity=quantity, unit_price=gross,
     )
     placed.attention_warehouse = warehouse
+    if status != OrderStatus.DRAFT:
+        # As Saleor places an order: its order_created hooks run the plugin's rules.
+        from saleor.plugins.manager import get_plugins_manager
+
+        get_plugins_manager().order_created(placed)
     return placed
 
 

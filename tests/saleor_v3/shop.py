@@ -32,6 +32,7 @@ from saleor.warehouse.models import Allocation, Stock, Warehouse
 
 from tests.saleor_common import (  # noqa: F401 - part of this module's API
     GUEST_ORDER, address, fulfill_variables, fulfillment_count, history_notes, order_id,
+    order_number,
     reload, status_of,
 )
 
@@ -211,6 +212,11 @@ def order(user=None, quantity=2, metadata=None, status=OrderStatus.UNFULFILLED,
     )
     if not draft:  # checkout reserves the stock for the order's lines
         Allocation.objects.create(order_line=line, stock=stock, quantity_allocated=quantity)
+        # As Saleor places an order: after its commit, the order_created hooks run
+        # the plugin's rules.
+        from saleor.plugins.manager import get_plugins_manager
+
+        get_plugins_manager(allow_replica=False).order_created(placed)
     placed.attention_warehouse = warehouse
     return placed
 

@@ -1,0 +1,86 @@
+"""The per-order facts rules and guards read (OrderFacts), and how they get there.
+
+Facts are written under the order's row lock, in the plugin's own table. Saleor
+rewrites an order's private metadata without locks, so the metadata only mirrors
+them (mirror.py). The one fact that comes from outside, an external subscription
+app's link, is copied in when an order save first shows it.
+"""
+from __future__ import annotations
+
+import datetime
+from typing import Optional
+
+from django.db import connection
+from django.utils import timezone
+
+from .models import OrderFacts
+
+# What an external subscription app writes into an order's private metadata.
+SUBSCRIPTION_KEY = "saleor_attention.subscription"
+PLANNED_SHIPPING_DATE_KEY = "saleor_attention.planned_shipping_date"
+MAX_SUBSCRIPTION_LENGTH = OrderFacts._meta.get_field("subscription").max_length
+
+
+def of(order) -> OrderFacts:
+    """The order's facts (loaded with the order by orders.lock), or empty ones."""
+    try:
+        return order.attention_facts
+    except OrderFacts.DoesNotExist:
+        return OrderFacts(order_id=order.pk)
+
+
+def subscription_of(order) -> str:
+    return of(order).subscription
+
+
+def update(order, **values) -> None:
+    """Change facts of an order whose row the caller holds locked."""
+    stored, _ = OrderFacts.objects.update_or_create(order_id=order.pk, defaults=values)
+    order.attention_facts = stored
+
+
+def has_external_links(order) -> bool:
+    return any(_external_links(order.private_metadata or {}))
+
+
+def order_saved(order, awaits_rules: bool) -> None:
+    """Saleor saved an order: a new one awaits its rules (when the plugin is on), and
+    an external app's subscription link is copied in the first time it appears."""
+    subscription, planned = _external_links(order.private_metadata or {})
+    _merge(order.pk, subscription, planned, timezone.now() if awaits_rules else None)
+
+
+def _external_links(metadata) -> tuple:
+    subscription = str(metadata.get(SUBSCRIPTION_KEY) or "").strip()
+    if len(subscription) > MAX_SUBSCRIPTION_LENGTH:
+        subscription = ""  # not an id the plugin can hold; ignored, never truncated
+    return subscription, _date(metadata.get(PLANNED_SHIPPING_DATE_KEY))
+
+
+def _date(raw) -> Optional[datetime.date]:
+    try:
+        return datetime.date.fromisoformat(str(raw)[:10]) if raw else None
+    except ValueError:
+        return None
+
+
+def _merge(order_id, subscription: str, planned, pending_since) -> None:
+    """One statement: a link once made stays (a later metadata rewrite cannot detach
+    the order from its subscription's flags); a new planned date replaces the old."""
+    table = OrderFacts._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {table} (order_id, subscription, planned_shipping_date,
+                                 payment_method, rules_pending_since)
+            VALUES (%s, %s, %s, '', %s)
+            ON CONFLICT (order_id) DO UPDATE SET
+                subscription = CASE WHEN {table}.subscription = ''
+                               THEN EXCLUDED.subscription ELSE {table}.subscription END,
+                planned_shipping_date = COALESCE(EXCLUDED.planned_shipping_date,
+                                                 {table}.planned_shipping_date),
+                rules_pending_since = COALESCE(EXCLUDED.rules_pending_since,
+                                               {table}.rules_pending_since)
+            """,
+            [order_id, subscription, planned, pending_since],
+        )

@@ -1,0 +1,15 @@
+"""When the plugin's periodic tasks run: merge into Celery beat's schedule
+(`CELERY_BEAT_SCHEDULE.update(BEAT_SCHEDULE)` in the shop's settings; the Saleor 2.10
+settings module does it). Imports nothing of Django, so settings can read it."""
+from datetime import timedelta
+
+BEAT_SCHEDULE = {
+    "saleor-attention-pending-rules": {
+        "task": "saleor_attention.tasks.run_pending_rules",
+        "schedule": timedelta(minutes=1),
+    },
+    "saleor-attention-repair-mirrors": {
+        "task": "saleor_attention.tasks.repair_mirrors",
+        "schedule": timedelta(hours=1),
+    },
+}

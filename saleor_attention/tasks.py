@@ -1,0 +1,36 @@
+"""Periodic work (Celery beat, see schedule.py): rules for orders a crash left
+waiting, and the metadata mirror that Saleor may have overwritten."""
+from __future__ import annotations
+
+import datetime
+
+from celery import shared_task
+
+from . import hooks, mirror, plugin_state, services
+from .adapter import shop
+
+# An order's rules normally run within a second of its commit; older than this, the
+# hook that should have run them is gone.
+PENDING_GRACE = datetime.timedelta(minutes=1)
+BATCH = 200
+
+
+@shared_task(name="saleor_attention.tasks.run_pending_rules")
+def run_pending_rules(grace_seconds: float = PENDING_GRACE.total_seconds()) -> int:
+    """Run the rules of orders still waiting for them; returns how many ran."""
+    with shop.database_access():
+        if not plugin_state.is_active():
+            return 0  # switched off: they wait, and run once it is switched on
+        waiting = services.orders_awaiting_rules(
+            datetime.timedelta(seconds=grace_seconds), BATCH
+        )
+        for order in waiting:
+            hooks.order_created(order)
+        return len(waiting)
+
+
+@shared_task(name="saleor_attention.tasks.repair_mirrors")
+def repair_mirrors() -> int:
+    """Rewrite every mirror Saleor overwrote; returns how many were rewritten."""
+    with shop.database_access():
+        return mirror.repair(BATCH)
