@@ -6,6 +6,7 @@ from typing import Mapping, Optional
 from django.db import transaction
 
 from .actors import Actor
+from . import inputs
 from .errors import AttentionError, AttentionErrorCode, Problem
 from .models import BlacklistEntry
 
@@ -30,15 +31,24 @@ def remove(entry_id: int) -> BlacklistEntry:
     return entry
 
 
+def customer_deleted(customer) -> None:
+    """An entry that named only the account goes on matching by its email."""
+    for entry in BlacklistEntry.objects.filter(customer=customer, email=""):
+        entry.email = customer.email
+        entry.save(update_fields=["email", "email_key"])
+
+
 def _save(entry: BlacklistEntry, values: Mapping[str, object]) -> BlacklistEntry:
     problems = [
-        Problem(_camel(name), AttentionErrorCode.TOO_LONG, f"{name} is longer than {limit}.")
+        problem
         for name, limit in FIELDS.items()
-        if len(str(values.get(name) or "")) > limit
+        for problem in inputs.text_problems(_camel(name), str(values.get(name) or ""), limit)
     ]
     for name in FIELDS:
         if name in values:
             setattr(entry, name, str(values[name] or "").strip())
+    if not problems:
+        problems = _key_problems(entry)
     if "customer" in values:
         entry.customer = values["customer"]
     if not (entry.customer_id or entry.email or entry.phone or entry.address
@@ -54,6 +64,20 @@ def _save(entry: BlacklistEntry, values: Mapping[str, object]) -> BlacklistEntry
     with transaction.atomic():
         entry.save()
     return entry
+
+
+def _key_problems(entry: BlacklistEntry):
+    """Normalising can lengthen a text (NFKC turns "㍿" into "株式会社"): a key that
+    would not fit its column is the typed field's problem."""
+    problems = []
+    for key, value in entry.match_keys().items():
+        limit = BlacklistEntry._meta.get_field(key).max_length
+        if len(value) > limit:
+            typed = _camel(BlacklistEntry.KEYS[key][0])
+            problems.append(
+                Problem(typed, AttentionErrorCode.TOO_LONG, f"{typed} is too long to match on.")
+            )
+    return problems
 
 
 def _get(entry_id: Optional[int]) -> BlacklistEntry:

@@ -7,7 +7,7 @@ import logging
 
 from django.db import transaction
 
-from . import facts, plugin_state, services
+from . import blacklist, facts, plugin_state, services
 from .adapter import shop
 from .models import Event, EventType
 
@@ -42,6 +42,12 @@ def order_deleting(sender, instance, **kwargs) -> None:
             services.order_deleted(instance)
     except Exception:  # noqa: BLE001 - Saleor's delete goes on; the log keeps the cause
         logger.exception("saleor_attention: could not close the flags of order %s", instance.pk)
+
+
+def customer_deleting(sender, instance, **kwargs) -> None:
+    """pre_delete receiver for Saleor's User: blacklist entries keep what they match."""
+    with shop.database_access():
+        blacklist.customer_deleted(instance)
 
 
 # Saleor's OrderEvents.PAYMENT_FAILED, the same on 2.10 and 3.x.

@@ -36,7 +36,7 @@ def values(facts: OrderFacts, active: Iterable[Flag]) -> Dict[str, str]:
     if facts.payment_method:
         mirrored[PAYMENT_METHOD_KEY] = facts.payment_method
     if facts.credit_checked_amount is not None:
-        mirrored[CREDIT_CHECKED_AMOUNT_KEY] = str(facts.credit_checked_amount.normalize())
+        mirrored[CREDIT_CHECKED_AMOUNT_KEY] = format(facts.credit_checked_amount.normalize(), "f")
     return mirrored
 
 

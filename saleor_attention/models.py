@@ -285,10 +285,19 @@ class BlacklistEntry(models.Model):
     def __str__(self):
         return self.name or self.email or self.phone or f"entry {self.pk}"
 
+    # Each match key and the typed field it is made from.
+    KEYS = {
+        "email_key": ("email", normalize.email_key),
+        "phone_key": ("phone", normalize.phone_key),
+        "name_key": ("name", normalize.text_key),
+        "postal_code_key": ("postal_code", normalize.digits_key),
+        "address_key": ("address", normalize.text_key),
+    }
+
+    def match_keys(self):
+        return {key: make(getattr(self, typed)) for key, (typed, make) in self.KEYS.items()}
+
     def save(self, *args, **kwargs):
-        self.email_key = normalize.email_key(self.email)
-        self.phone_key = normalize.phone_key(self.phone)
-        self.name_key = normalize.text_key(self.name)
-        self.postal_code_key = normalize.digits_key(self.postal_code)
-        self.address_key = normalize.text_key(self.address)
+        for key, value in self.match_keys().items():
+            setattr(self, key, value)
         super().save(*args, **kwargs)

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from . import facts, journal, mirror, normalize, orders, plugin_state
+from . import facts, inputs, journal, mirror, normalize, orders, plugin_state
 from .actors import RULES, Actor
 from .adapter import shop
 from .errors import AttentionError, AttentionErrorCode, Problem
@@ -132,6 +132,7 @@ def release_flags(
             flags = _flags_to_release_by_id(order, subscription, flag_ids)
         else:
             flags = _flags_to_release_by_scope(order, subscription, scope)
+        _check_handled_after_set(flags, handled_on)
         now = timezone.now()
         for flag in flags:
             flag.status = Status.RELEASED
@@ -339,14 +340,12 @@ def _check_set(reason, scope, note, params, handle):
         problems.append(
             Problem("scope", AttentionErrorCode.INVALID, f"Unknown scope {scope!r}.")
         )
-    if reason == MANUAL and not note.strip():
+    if reason == MANUAL and inputs.is_blank(note):
         problems.append(
             Problem("note", AttentionErrorCode.REQUIRED, "A manual flag needs a note.")
         )
-    if len(note) > MAX_NOTE_LENGTH:
-        problems.append(_too_long("note", MAX_NOTE_LENGTH))
-    if len(handle) > MAX_HANDLE_LENGTH:
-        problems.append(_too_long("handle", MAX_HANDLE_LENGTH))
+    problems += inputs.text_problems("note", note, MAX_NOTE_LENGTH)
+    problems += inputs.text_problems("handle", handle, MAX_HANDLE_LENGTH)
     if not problems:
         try:
             get_reason(reason).staff_message({**params, "note": note})
@@ -378,16 +377,23 @@ def _check_release(flag_ids, scope, handled_on, comment):
                 "Releasing a flag needs the date it was handled on.",
             )
         )
-    if len(comment) > MAX_COMMENT_LENGTH:
-        problems.append(_too_long("comment", MAX_COMMENT_LENGTH))
+    elif handled_on > timezone.localdate():
+        problems.append(
+            Problem("handledOn", AttentionErrorCode.INVALID, "handledOn is in the future.")
+        )
+    problems += inputs.text_problems("comment", comment, MAX_COMMENT_LENGTH)
     if problems:
         raise AttentionError.of(problems)
 
 
-def _too_long(field_name, limit):
-    return Problem(
-        field_name, AttentionErrorCode.TOO_LONG, f"{field_name} is longer than {limit}."
-    )
+def _check_handled_after_set(flags, handled_on) -> None:
+    earliest = min(timezone.localdate(flag.created_at) for flag in flags)
+    if handled_on < earliest:
+        raise AttentionError(
+            "handledOn",
+            AttentionErrorCode.INVALID,
+            f"handledOn is before the flag was set ({earliest.isoformat()}).",
+        )
 
 
 def _active_with_handle(order, scope, subscription, reason, handle) -> Optional[Flag]:

@@ -52,3 +52,10 @@ query Flags($filter: AttentionFlagFilterInput, $first: Int, $after: String,
   }
 }
 """
+
+
+def today():
+    """The shop's date: handledOn may be neither in the future nor before the flag."""
+    from django.utils import timezone
+
+    return timezone.localdate().isoformat()

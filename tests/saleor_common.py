@@ -70,3 +70,43 @@ query Guest($token: UUID!) { orderByToken(token: $token) {
     attention { required }
 } }
 """
+
+
+_UPDATE_PRIVATE_METADATA = """
+mutation Update($id: ID!, $input: [MetadataInput!]!) {
+  updatePrivateMetadata(id: $id, input: $input) { %s { field code message } }
+}
+"""
+
+_DELETE_PRIVATE_METADATA = """
+mutation Delete($id: ID!, $keys: [String!]!) {
+  deletePrivateMetadata(id: $id, keys: $keys) { %s { field code message } }
+}
+"""
+
+_DRAFT_ORDER_DELETE = """
+mutation Delete($id: ID!) { draftOrderDelete(id: $id) { %s { field code message } } }
+"""
+
+
+def saleor_mutations(errors_field):
+    """Saleor mutations whose shape differs between lines only by the errors field
+    (2.10: metadataErrors/orderErrors; 3.x: errors)."""
+
+    def update_private_metadata(gql, as_, order, values):
+        items = [{"key": key, "value": value} for key, value in values.items()]
+        document = _UPDATE_PRIVATE_METADATA % errors_field("metadata")
+        data = gql(document, {"id": order_id(order), "input": items}, as_=as_)["data"]
+        return data["updatePrivateMetadata"][errors_field("metadata")]
+
+    def delete_private_metadata(gql, as_, order, keys):
+        document = _DELETE_PRIVATE_METADATA % errors_field("metadata")
+        data = gql(document, {"id": order_id(order), "keys": keys}, as_=as_)["data"]
+        return data["deletePrivateMetadata"][errors_field("metadata")]
+
+    def delete_draft_order(gql, as_, order):
+        document = _DRAFT_ORDER_DELETE % errors_field("order")
+        data = gql(document, {"id": order_id(order)}, as_=as_)["data"]
+        return data["draftOrderDelete"][errors_field("order")]
+
+    return update_private_metadata, delete_private_metadata, delete_draft_order

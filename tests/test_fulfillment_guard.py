@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from saleor_attention import services
 from saleor_attention.actors import Actor
 
-from .documents import RELEASE_FLAGS, SET_FLAG
+from .documents import RELEASE_FLAGS, SET_FLAG, today
 
 
 def set_manual(gql, order, manager, shop, note="Do not ship yet", **extra):
@@ -40,7 +40,7 @@ def test_set_blocks_fulfill_and_release_unblocks_it(gql, shop, manager, order):
 
     released = gql(
         RELEASE_FLAGS,
-        {"input": {"flags": [flag["id"]], "handledOn": "2026-11-26", "comment": "確認済み"}},
+        {"input": {"flags": [flag["id"]], "handledOn": today(), "comment": "確認済み"}},
         as_=manager,
     )["data"]["attentionFlagRelease"]
     assert released["errors"] == []
@@ -72,7 +72,7 @@ def test_releasing_one_of_two_flags_keeps_the_order_blocked(gql, shop, manager, 
 
     released = gql(
         RELEASE_FLAGS,
-        {"input": {"flags": [first["id"]], "handledOn": "2026-11-26"}},
+        {"input": {"flags": [first["id"]], "handledOn": today()}},
         as_=manager,
     )["data"]["attentionFlagRelease"]
 

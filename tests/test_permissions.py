@@ -6,7 +6,7 @@ from saleor_attention import services
 from saleor_attention.actors import Actor
 from saleor_attention.models import Event, Flag
 
-from .documents import ATTENTION_FLAGS, ORDER_ATTENTION, RELEASE_FLAGS, SET_FLAG
+from .documents import ATTENTION_FLAGS, ORDER_ATTENTION, RELEASE_FLAGS, SET_FLAG, today
 
 CALLERS = ["anonymous", "customer", "other_customer", "staff_without", "app_without", "staff", "app"]
 ALLOWED = {"staff", "app"}
@@ -83,7 +83,7 @@ def test_release_flag(gql, shop, flagged, who):
     events_before = Event.objects.count()
     response = gql(
         RELEASE_FLAGS,
-        {"input": {"flags": [graphene.Node.to_global_id("AttentionFlag", flag.pk)], "handledOn": "2026-11-26"}},
+        {"input": {"flags": [graphene.Node.to_global_id("AttentionFlag", flag.pk)], "handledOn": today()}},
         as_=caller(who, shop, owner),
     )
     flag.refresh_from_db()

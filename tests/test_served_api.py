@@ -3,7 +3,7 @@ extended /graphql/ and, on Saleor 3, the plugin's own endpoint (no settings chan
 import pytest
 
 from .conftest import GraphQL, saleor_shop
-from .documents import RELEASE_FLAGS, SET_FLAG
+from .documents import RELEASE_FLAGS, SET_FLAG, today
 
 
 @pytest.fixture(params=saleor_shop.PLUGIN_API_PATHS)
@@ -21,7 +21,7 @@ def test_set_refuse_release_ship(api, gql, shop, manager, order):
     assert shop.fulfillment_count(order) == 0
 
     released = api(
-        RELEASE_FLAGS, {"input": {"flags": [flag["id"]], "handledOn": "2026-11-26"}}, as_=manager
+        RELEASE_FLAGS, {"input": {"flags": [flag["id"]], "handledOn": today()}}, as_=manager
     )["data"]["attentionFlagRelease"]
     assert released["errors"] == [] and released["remaining"] == []
 

@@ -8,7 +8,7 @@ from saleor_attention import services
 from saleor_attention.actors import RULES, Actor
 from saleor_attention.models import Event, Flag
 
-from .documents import ORDER_ATTENTION, RELEASE_FLAGS, SET_FLAG
+from .documents import ORDER_ATTENTION, RELEASE_FLAGS, SET_FLAG, today
 
 
 def flag_gid(flag):
@@ -63,7 +63,7 @@ def test_set_writes_event_history_note_and_private_metadata(gql, shop, manager, 
     assert summary["flags"][0]["reason"] == "MANUAL"
     assert shop.reload(order).metadata.get("saleor_attention") is None
 
-    release(gql, manager, {"flags": [flag["id"]], "handledOn": "2026-11-26", "comment": "OK"})
+    release(gql, manager, {"flags": [flag["id"]], "handledOn": today(), "comment": "OK"})
 
     summary = json.loads(shop.reload(order).private_metadata["saleor_attention"])
     assert summary == {"required": False, "flags": []}
@@ -105,7 +105,7 @@ def test_release_all_of_one_scope_and_say_what_remains(gql, shop, manager):
 
     payload = release(
         gql, manager,
-        {"order": shop.order_id(order), "scope": "ORDER", "handledOn": "2026-11-26"},
+        {"order": shop.order_id(order), "scope": "ORDER", "handledOn": today()},
     )
 
     assert payload["errors"] == []
@@ -121,7 +121,7 @@ def test_releasing_the_last_flag_warns_when_the_shipping_date_passed(gql, shop, 
     order = shop.order(metadata={"saleor_attention.planned_shipping_date": "2020-01-31"})
     flag = services.set_flag(order, note="hold").flag
 
-    payload = release(gql, manager, {"flags": [flag_gid(flag)], "handledOn": "2026-11-26"})
+    payload = release(gql, manager, {"flags": [flag_gid(flag)], "handledOn": today()})
 
     assert [w["code"] for w in payload["warnings"]] == ["SHIPPING_DATE_PASSED"]
     assert Event.objects.filter(order=order, type="SHIPPING_DATE_PASSED").exists()
@@ -200,7 +200,7 @@ def test_bad_release_input(gql, manager, two_flags, variables, field, code):
     before = snapshot()
     payload = release(
         gql, manager,
-        {"flags": [flag_gid(f) for f in two_flags], "handledOn": "2026-11-26", **variables},
+        {"flags": [flag_gid(f) for f in two_flags], "handledOn": today(), **variables},
     )
 
     assert (payload["errors"][0]["field"], payload["errors"][0]["code"]) == (field, code)
@@ -210,11 +210,11 @@ def test_bad_release_input(gql, manager, two_flags, variables, field, code):
 
 def test_releasing_twice_is_an_error_and_changes_nothing(gql, manager, two_flags):
     first, second = two_flags
-    release(gql, manager, {"flags": [flag_gid(first)], "handledOn": "2026-11-26"})
+    release(gql, manager, {"flags": [flag_gid(first)], "handledOn": today()})
     before = snapshot()
 
     payload = release(
-        gql, manager, {"flags": [flag_gid(first), flag_gid(second)], "handledOn": "2026-11-27"}
+        gql, manager, {"flags": [flag_gid(first), flag_gid(second)], "handledOn": today()}
     )
 
     assert payload["errors"][0]["code"] == "ALREADY_RELEASED"
@@ -229,7 +229,7 @@ def test_releasing_another_orders_flag_is_an_error(gql, shop, manager, two_flags
 
     payload = release(
         gql, manager,
-        {"order": shop.order_id(other), "flags": [flag_gid(two_flags[0])], "handledOn": "2026-11-26"},
+        {"order": shop.order_id(other), "flags": [flag_gid(two_flags[0])], "handledOn": today()},
     )
 
     assert payload["errors"][0] == {
@@ -241,7 +241,7 @@ def test_releasing_another_orders_flag_is_an_error(gql, shop, manager, two_flags
 
 def test_releasing_a_scope_with_nothing_active_is_an_error(gql, shop, manager, order):
     payload = release(
-        gql, manager, {"order": shop.order_id(order), "scope": "ORDER", "handledOn": "2026-11-26"}
+        gql, manager, {"order": shop.order_id(order), "scope": "ORDER", "handledOn": today()}
     )
     assert payload["errors"][0]["code"] == "NOTHING_TO_RELEASE"
 

@@ -6,6 +6,7 @@ import sys
 from django.db.models.signals import post_save, pre_delete, pre_save
 from saleor.giftcard import utils as giftcard_utils
 from saleor.order import FulfillmentStatus
+from saleor.account.models import User
 from saleor.order.models import Fulfillment, Order, OrderEvent
 
 from .. import guards, hooks
@@ -53,6 +54,9 @@ def connect() -> None:
         _veto_shipping, sender=Fulfillment, dispatch_uid="saleor_attention.fulfillment"
     )
     post_save.connect(hooks.order_saved, sender=Order, dispatch_uid="saleor_attention.order")
+    pre_delete.connect(
+        hooks.customer_deleting, sender=User, dispatch_uid="saleor_attention.customer_deleted"
+    )
     pre_delete.connect(
         hooks.order_deleting, sender=Order, dispatch_uid="saleor_attention.order_deleted"
     )

@@ -19,7 +19,7 @@ from saleor.warehouse.models import Stock, Warehouse
 
 from tests.saleor_common import (  # noqa: F401 - part of this module's API
     GUEST_ORDER, address, fulfill_variables, fulfillment_count, history_notes, order_id,
-    order_number,
+    order_number, saleor_mutations,
     reload, status_of,
 )
 
@@ -224,3 +224,9 @@ def configure_plugin(gql, as_, active=None, values=None):
 
 # Where the plugin's GraphQL API is served. Saleor 2.10 serves the plugin's API only in its extended /graphql/.
 PLUGIN_API_PATHS = ["/graphql/"]
+
+
+# Saleor's metadata and draft-order mutations, as 2.10 names their errors.
+update_private_metadata, delete_private_metadata, delete_draft_order = saleor_mutations(
+    {"metadata": "metadataErrors", "order": "orderErrors"}.get
+)

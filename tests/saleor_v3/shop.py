@@ -32,7 +32,7 @@ from saleor.warehouse.models import Allocation, Stock, Warehouse
 
 from tests.saleor_common import (  # noqa: F401 - part of this module's API
     GUEST_ORDER, address, fulfill_variables, fulfillment_count, history_notes, order_id,
-    order_number,
+    order_number, saleor_mutations,
     reload, status_of,
 )
 
@@ -351,3 +351,9 @@ def configure_plugin(gql, as_, active=None, values=None):
 # Where the plugin's GraphQL API is served. Saleor 3: the opt-in merged /graphql/, and the plugin's own endpoint that needs no
 # settings change.
 PLUGIN_API_PATHS = ["/graphql/", "/plugins/global/saleor_attention/graphql/"]
+
+
+# Saleor's metadata and draft-order mutations (Saleor 3 calls their errors `errors`).
+update_private_metadata, delete_private_metadata, delete_draft_order = saleor_mutations(
+    lambda _kind: "errors"
+)
