@@ -117,6 +117,13 @@ def order_of_graphql_root(root) -> Order:
     return root.node
 
 
+def extended_schema():
+    """Saleor's schema with the plugin's queries, mutations and Order fields."""
+    from .schema import schema
+
+    return schema
+
+
 def database_access():
     """Explicit use of the writer database, as Saleor 3 asks of code outside its
     mutations (its tests refuse anything else)."""

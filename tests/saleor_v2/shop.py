@@ -30,6 +30,10 @@ def manage_orders_permission():
     return Permission.objects.get(codename="manage_orders", content_type__app_label="order")
 
 
+def manage_users_permission():
+    return Permission.objects.get(codename="manage_users", content_type__app_label="account")
+
+
 def staff(with_permission=True, email=None):
     user = User.objects.create_user(
         email or f"staff{next(_serial)}@example.com", "password", is_staff=True

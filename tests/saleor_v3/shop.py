@@ -57,6 +57,10 @@ def manage_orders_permission():
     return Permission.objects.get(codename="manage_orders", content_type__app_label="order")
 
 
+def manage_users_permission():
+    return Permission.objects.get(codename="manage_users", content_type__app_label="account")
+
+
 def _site_settings():
     """Saleor's site settings, which every API call and fulfillment reads. A
     transactional test's flush deletes the row the migrations made (and a reused test
