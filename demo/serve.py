@@ -5,6 +5,7 @@ later runs reuse all of it and go straight to serving.
 """
 import json
 import os
+import secrets
 import shlex
 import sys
 from contextlib import contextmanager
@@ -17,7 +18,32 @@ os.environ.setdefault(
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saleor_attention.saleor_v2.settings")
 os.environ.setdefault("ALLOWED_CLIENT_HOSTS", "localhost,127.0.0.1")
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # devtools
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, REPO)  # devtools
+# Git-ignored; holds what the demo keeps between runs.
+DEMO_DIR = os.path.join(REPO, ".demo")
+
+
+def demo_secret_key() -> str:
+    """The demo's own random secret, made on the first run and kept in .demo/ so a
+    restart keeps staff logged in. Never a published value: the settings refuse those."""
+    path = os.path.join(DEMO_DIR, "secret_key")
+    try:
+        with open(path) as stored:
+            secret = stored.read().strip()
+    except FileNotFoundError:
+        secret = ""
+    if not secret:
+        os.makedirs(DEMO_DIR, exist_ok=True)
+        secret = secrets.token_urlsafe(50)
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as out:
+            out.write(secret + "\n")
+    return secret
+
+
+# The settings refuse to start without a secret; SECRET_KEY in the environment wins.
+if not os.environ.get("SECRET_KEY"):
+    os.environ["SECRET_KEY"] = demo_secret_key()
 
 import django  # noqa: E402
 
