@@ -24,8 +24,10 @@ os.environ.setdefault(
 # On Saleor 3 set DJANGO_SETTINGS_MODULE=saleor.settings: the entry point installs the plugin.
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saleor_attention.saleor_v2.settings")
 os.environ.setdefault("ALLOWED_CLIENT_HOSTS", "localhost,127.0.0.1")
-# The settings require a secret; staff JWTs here are signed with a fresh one per run.
+# The settings require a secret; staff JWTs here are signed with a fresh one per run
+# and outlive the run.
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+os.environ.setdefault("ATTENTION_JWT_LIFETIME_MINUTES", "240")
 
 from benchmarks import database  # noqa: E402
 

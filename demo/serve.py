@@ -44,6 +44,9 @@ def demo_secret_key() -> str:
 # The settings refuse to start without a secret; SECRET_KEY in the environment wins.
 if not os.environ.get("SECRET_KEY"):
     os.environ["SECRET_KEY"] = demo_secret_key()
+# Tokens pasted into the query page or curl last an hour in the demo (5 minutes is the
+# settings' default).
+os.environ.setdefault("ATTENTION_JWT_LIFETIME_MINUTES", "60")
 
 import django  # noqa: E402
 

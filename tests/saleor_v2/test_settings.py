@@ -8,7 +8,8 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 START_DJANGO = (
     "import django; django.setup(); from django.conf import settings; "
-    "print(len(settings.SECRET_KEY))"
+    "print(settings.GRAPHQL_JWT['JWT_VERIFY_EXPIRATION'], "
+    "settings.GRAPHQL_JWT['JWT_EXPIRATION_DELTA'].total_seconds())"
 )
 
 
@@ -48,7 +49,21 @@ def test_settings_refuse_the_published_development_secret():
     )
 
 
-def test_settings_start_with_a_secret_from_the_environment():
+def test_settings_start_with_a_secret_and_check_token_expiry():
     started = start(SECRET_KEY="k" * 50)
     assert started.returncode == 0, started.stderr
-    assert started.stdout.split() == ["50"]
+    assert started.stdout.split() == ["True", "300.0"]
+
+
+def test_token_lifetime_comes_from_the_environment():
+    started = start(SECRET_KEY="k" * 50, ATTENTION_JWT_LIFETIME_MINUTES="15")
+    assert started.returncode == 0, started.stderr
+    assert started.stdout.split() == ["True", "900.0"]
+
+
+def test_settings_refuse_a_token_lifetime_that_is_not_a_positive_number():
+    started = start(SECRET_KEY="k" * 50, ATTENTION_JWT_LIFETIME_MINUTES="0")
+    assert started.returncode != 0
+    assert "ImproperlyConfigured: ATTENTION_JWT_LIFETIME_MINUTES must be a positive" in (
+        started.stderr
+    )
