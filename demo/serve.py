@@ -54,6 +54,8 @@ from devtools.database import create_database  # noqa: E402
 
 HOST = "127.0.0.1"
 PORT = os.environ.get("DEMO_PORT", "8000")
+# Requests served at once, and so the most PostgreSQL connections the demo holds.
+THREADS = int(os.environ.get("DEMO_THREADS", "8"))
 URL = f"http://{HOST}:{PORT}/graphql/"
 # populatedb --createsuperuser always creates this account.
 POPULATEDB_ADMIN = ("admin@example.com", "admin")
@@ -210,15 +212,28 @@ def print_banner(email, password) -> None:
 def main() -> None:
     create_database()
     django.setup()
-    from django.core.management import call_command
-
     migrate()
     populate_shop()
     admin, password = ensure_admin()
     flag_demo_orders(admin)
     print_banner(admin.email, password)
-    # Without the reloader: one process, so Ctrl+C (or a kill) stops everything.
-    call_command("runserver", f"{HOST}:{PORT}", use_reloader=False)
+    serve()
+
+
+def serve() -> None:
+    """In the foreground until Ctrl+C (or a kill): one process, no reloader, a fixed
+    pool of DEMO_THREADS request threads and as many database connections at most."""
+    from devtools.demo_server import make_server
+
+    server = make_server(HOST, int(PORT), threads=THREADS)
+    print(f"Serving on http://{HOST}:{PORT}/ with {THREADS} request threads; Ctrl+C stops.",
+          flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
 
 
 if __name__ == "__main__":
