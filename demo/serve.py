@@ -176,6 +176,7 @@ def graphql_curl(query, token_var=False):
 
 def print_banner(email, password) -> None:
     import graphene
+    from django.conf import settings
 
     login = json.dumps(email), json.dumps(password)
     token_query = f"mutation {{ tokenCreate(email: {login[0]}, password: {login[1]}) {{ token }} }}"
@@ -187,7 +188,8 @@ def print_banner(email, password) -> None:
         "",
         "=" * 72,
         f" saleor-attention demo: {URL}  (open it in a browser for a query page)",
-        f" Staff login: {email} / {password}",
+        f" Staff login: {email} / {password}  (tokens last "
+        f"{settings.ATTENTION_JWT_LIFETIME_MINUTES} minutes; tokenRefresh renews them)",
         " Orders on attention:",
     ]
     flagged = flagged_orders()
