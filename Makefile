@@ -9,7 +9,7 @@ DEMO_DB ?= saleor_attention_demo
 export DJANGO_SETTINGS_MODULE := saleor_attention.saleor_v2.settings
 export ALLOWED_CLIENT_HOSTS ?= localhost,127.0.0.1
 
-.PHONY: install test install-saleor3 test-saleor3 demo benchmark benchmark-rules benchmark-saleor3 clean
+.PHONY: install test install-saleor3 test-saleor3 demo benchmark benchmark-rules benchmark-demo benchmark-saleor3 clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON38) -m venv $(VENV)
@@ -37,6 +37,11 @@ benchmark: install
 benchmark-rules: install
 	DATABASE_URL=postgres://$(PGUSER)@$(PGHOST):5432/saleor_attention_bench \
 		$(PY) benchmarks/rules_bench.py $(BENCH_ARGS)
+
+# The PostgreSQL connections the demo's server holds under 200 concurrent requests.
+benchmark-demo: install
+	DATABASE_URL=postgres://$(PGUSER)@$(PGHOST):5432/saleor_attention_connections \
+		$(PY) benchmarks/demo_connections.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) *.egg-info

@@ -11,6 +11,7 @@ runs reuse it. Only benchmark rows are added (fresh orders for orderFulfill each
 """
 import argparse
 import os
+import secrets
 import sys
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -23,6 +24,10 @@ os.environ.setdefault(
 # On Saleor 3 set DJANGO_SETTINGS_MODULE=saleor.settings: the entry point installs the plugin.
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saleor_attention.saleor_v2.settings")
 os.environ.setdefault("ALLOWED_CLIENT_HOSTS", "localhost,127.0.0.1")
+# The settings require a secret; staff JWTs here are signed with a fresh one per run
+# and outlive the run.
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+os.environ.setdefault("ATTENTION_JWT_LIFETIME_MINUTES", "240")
 
 from benchmarks import database  # noqa: E402
 

@@ -5,6 +5,7 @@ later runs reuse all of it and go straight to serving.
 """
 import json
 import os
+import secrets
 import shlex
 import sys
 from contextlib import contextmanager
@@ -17,7 +18,35 @@ os.environ.setdefault(
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saleor_attention.saleor_v2.settings")
 os.environ.setdefault("ALLOWED_CLIENT_HOSTS", "localhost,127.0.0.1")
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # devtools
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, REPO)  # devtools
+# Git-ignored; holds what the demo keeps between runs.
+DEMO_DIR = os.path.join(REPO, ".demo")
+
+
+def demo_secret_key() -> str:
+    """The demo's own random secret, made on the first run and kept in .demo/ so a
+    restart keeps staff logged in. Never a published value: the settings refuse those."""
+    path = os.path.join(DEMO_DIR, "secret_key")
+    try:
+        with open(path) as stored:
+            secret = stored.read().strip()
+    except FileNotFoundError:
+        secret = ""
+    if not secret:
+        os.makedirs(DEMO_DIR, exist_ok=True)
+        secret = secrets.token_urlsafe(50)
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as out:
+            out.write(secret + "\n")
+    return secret
+
+
+# The settings refuse to start without a secret; SECRET_KEY in the environment wins.
+if not os.environ.get("SECRET_KEY"):
+    os.environ["SECRET_KEY"] = demo_secret_key()
+# Tokens pasted into the query page or curl last an hour in the demo (5 minutes is the
+# settings' default).
+os.environ.setdefault("ATTENTION_JWT_LIFETIME_MINUTES", "60")
 
 import django  # noqa: E402
 
@@ -25,6 +54,8 @@ from devtools.database import create_database  # noqa: E402
 
 HOST = "127.0.0.1"
 PORT = os.environ.get("DEMO_PORT", "8000")
+# Requests served at once, and so the most PostgreSQL connections the demo holds.
+THREADS = int(os.environ.get("DEMO_THREADS", "8"))
 URL = f"http://{HOST}:{PORT}/graphql/"
 # populatedb --createsuperuser always creates this account.
 POPULATEDB_ADMIN = ("admin@example.com", "admin")
@@ -145,6 +176,7 @@ def graphql_curl(query, token_var=False):
 
 def print_banner(email, password) -> None:
     import graphene
+    from django.conf import settings
 
     login = json.dumps(email), json.dumps(password)
     token_query = f"mutation {{ tokenCreate(email: {login[0]}, password: {login[1]}) {{ token }} }}"
@@ -156,7 +188,8 @@ def print_banner(email, password) -> None:
         "",
         "=" * 72,
         f" saleor-attention demo: {URL}  (open it in a browser for a query page)",
-        f" Staff login: {email} / {password}",
+        f" Staff login: {email} / {password}  (tokens last "
+        f"{settings.ATTENTION_JWT_LIFETIME_MINUTES} minutes; tokenRefresh renews them)",
         " Orders on attention:",
     ]
     flagged = flagged_orders()
@@ -181,15 +214,28 @@ def print_banner(email, password) -> None:
 def main() -> None:
     create_database()
     django.setup()
-    from django.core.management import call_command
-
     migrate()
     populate_shop()
     admin, password = ensure_admin()
     flag_demo_orders(admin)
     print_banner(admin.email, password)
-    # Without the reloader: one process, so Ctrl+C (or a kill) stops everything.
-    call_command("runserver", f"{HOST}:{PORT}", use_reloader=False)
+    serve()
+
+
+def serve() -> None:
+    """In the foreground until Ctrl+C (or a kill): one process, no reloader, a fixed
+    pool of DEMO_THREADS request threads and as many database connections at most."""
+    from devtools.demo_server import make_server
+
+    server = make_server(HOST, int(PORT), threads=THREADS)
+    print(f"Serving on http://{HOST}:{PORT}/ with {THREADS} request threads; Ctrl+C stops.",
+          flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
-"""Saleor's own GraphQL schema, extended with the plugin's queries and mutations."""
-from graphene_federation import build_schema
+"""Saleor's own GraphQL schema, extended with the plugin's queries and mutations (and
+its federation `_entities` query guarded, see entities.py)."""
 from saleor.graphql.api import Mutation as SaleorMutation
 from saleor.graphql.api import Query as SaleorQuery
 from saleor.graphql.order.types import Order
@@ -11,6 +11,7 @@ from ..graphql.queries import (
     customer_restrictions_field,
     order_attention_field,
 )
+from .entities import build_schema
 
 # graphene 2 reads an ObjectType's fields when a schema is built, so this adds
 # Order.attention to the schema built below without touching Saleor's code.
