@@ -68,6 +68,12 @@ INSTALLED_APPS = [*INSTALLED_APPS, "saleor_attention"]
 PLUGINS = [*PLUGINS, "saleor_attention.saleor_v2.plugin.AttentionPlugin"]
 ROOT_URLCONF = "saleor_attention.saleor_v2.urls"
 
+from saleor_attention.schedule import BEAT_SCHEDULE  # noqa: E402
+
+# The plugin's periodic tasks (rules a crash left waiting, the metadata mirror), for
+# `celery beat`; Saleor 2.10 schedules nothing of its own.
+CELERY_BEAT_SCHEDULE = dict(BEAT_SCHEDULE)
+
 # Minutes a staff JWT from tokenCreate/tokenRefresh is valid.
 ATTENTION_JWT_LIFETIME_MINUTES = _positive_int("ATTENTION_JWT_LIFETIME_MINUTES", 5)
 # Days after the login (tokenCreate) during which tokenRefresh renews a valid token.
