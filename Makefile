@@ -38,6 +38,11 @@ benchmark-rules: install
 	DATABASE_URL=postgres://$(PGUSER)@$(PGHOST):5432/saleor_attention_bench \
 		$(PY) benchmarks/rules_bench.py $(BENCH_ARGS)
 
+# The largest single staff query the nested caps allow: time, SQL statements, size.
+benchmark-worst-query: install
+	DATABASE_URL=postgres://$(PGUSER)@$(PGHOST):5432/saleor_attention_bench \
+		$(PY) benchmarks/worst_query.py
+
 # The PostgreSQL connections the demo's server holds under 200 concurrent requests.
 benchmark-demo: install
 	DATABASE_URL=postgres://$(PGUSER)@$(PGHOST):5432/saleor_attention_connections \

@@ -27,7 +27,8 @@ def order_saved(sender, instance, created, update_fields=None, **kwargs) -> None
     awaits its rules; an external subscription link is copied into the plugin's facts."""
     if update_fields is not None and "private_metadata" not in update_fields:
         return
-    watch_rules = created and plugin_state.is_active()
+    with shop.database_access():
+        watch_rules = created and plugin_state.is_active()
     if watch_rules or facts.has_external_links(instance):
         _run_safely(
             "order_saved", lambda order: facts.order_saved(order, watch_rules), instance
