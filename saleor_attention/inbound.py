@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import time
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -26,6 +27,10 @@ SIGNATURE_HEADER = "HTTP_X_ATTENTION_SIGNATURE"
 CREDIT_CHECK = "credit_check.result"
 DELIVERY_RETURNED = "delivery.returned"
 PAYMENT_FAILED = "payment.failed"
+
+# Unix seconds in ASCII digits: 12 reach past the year 30000, and a bounded number keeps
+# the replay-window arithmetic within a float (a 400-digit one overflowed it).
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")
 
 
 @dataclass(frozen=True)
@@ -71,12 +76,13 @@ def _check_signature(settings, body: bytes, header: str, now: float) -> Optional
     if not settings.inbound_secret:
         return "the shop has not set an inbound secret"
     parts = dict(part.split("=", 1) for part in header.split(",") if "=" in part)
-    try:
-        timestamp = int(parts.get("t", ""))
-    except ValueError:
+    if not _TIMESTAMP.fullmatch(parts.get("t", "")):
         return "missing or malformed signature"
+    timestamp = int(parts["t"])
     expected = sign(settings.inbound_secret, body, timestamp).split("v1=", 1)[1]
-    if not hmac.compare_digest(expected, parts.get("v1", "")):
+    provided = parts.get("v1", "")
+    # compare_digest refuses non-ASCII text (TypeError); such a value is no hex digest.
+    if not (provided.isascii() and hmac.compare_digest(expected, provided)):
         return "bad signature"
     if abs(now - timestamp) > settings.inbound_replay_window_seconds:
         return "signature outside the replay window"

@@ -47,6 +47,15 @@ def messages(order):
     return [flag.message() for flag in Flag.objects.filter(order=order, status="ACTIVE")]
 
 
+def returned(shop, order, event_id="yamato-9"):
+    return {"id": event_id, "type": "delivery.returned", "order": shop.order_id(order)}
+
+
+def assert_nothing_written():
+    assert not InboundEvent.objects.exists()
+    assert not Flag.objects.exists() and not Event.objects.exists()
+
+
 def test_rejected_credit_check_flags_the_order(shop, post, order):
     response = post(credit_check(shop, order, "20"))
 
@@ -199,3 +208,22 @@ def test_a_payment_failure_is_ignored_while_the_plugin_is_off(shop, configure, o
     configure(active=False)
     shop.record_payment_failure(order)
     assert messages(order) == []
+
+
+@pytest.mark.parametrize("v1", ["é", "ü" * 64, "签名", "\u00ff\u0100"],
+                         ids=["accent", "long", "cjk", "latin-ext"])
+def test_a_non_ascii_signature_is_401(shop, gql, post, order, v1):
+    header = f"t={int(time.time())},v1={v1}"
+    response = gql.client.post(PATH, json.dumps(returned(shop, order)),
+                               content_type="application/json",
+                               HTTP_X_ATTENTION_SIGNATURE=header)
+
+    assert response.status_code == 401 and response.json()["error"]
+    assert_nothing_written()
+
+
+def test_a_signature_with_an_absurd_timestamp_is_401(shop, post, order):
+    response = post(returned(shop, order), timestamp=10 ** 400)
+
+    assert response.status_code == 401 and response.json()["error"]
+    assert_nothing_written()
