@@ -10,4 +10,7 @@ from . import inbound
 @require_POST
 def inbound_view(request):
     answer = inbound.receive(request.body, request.META.get(inbound.SIGNATURE_HEADER))
-    return JsonResponse(answer.body, status=answer.status)
+    response = JsonResponse(answer.body, status=answer.status)
+    for name, value in answer.headers.items():
+        response[name] = value
+    return response

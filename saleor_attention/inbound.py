@@ -12,9 +12,9 @@ import hmac
 import json
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Callable, Dict, Optional
+from typing import Callable, Dict, Mapping, Optional
 
 from django.db import IntegrityError, transaction
 
@@ -31,12 +31,15 @@ PAYMENT_FAILED = "payment.failed"
 # Unix seconds in ASCII digits: 12 reach past the year 30000, and a bounded number keeps
 # the replay-window arithmetic within a float (a 400-digit one overflowed it).
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")
+# How long a provider should wait before delivering again while the plugin is off.
+RETRY_AFTER_SECONDS = 300
 
 
 @dataclass(frozen=True)
 class Answer:
     status: int
     body: Dict[str, object]
+    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 def sign(secret: str, body: bytes, timestamp: int) -> str:
@@ -50,6 +53,14 @@ def receive(body: bytes, signature: Optional[str], now: Optional[float] = None) 
     refusal = _check_signature(settings, body, signature or "", now or time.time())
     if refusal:
         return Answer(401, {"error": refusal})
+    # Asked once the signature holds, so only the provider learns that the plugin is
+    # off, and before anything is read or written: the provider delivers the event
+    # again later and nothing is lost while the shop has the plugin switched off.
+    if not plugin_state.is_active():
+        return Answer(
+            503, {"error": "the plugin is switched off; deliver the event again later"},
+            {"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
     try:
         event = json.loads(body)
         event_id, event_type = str(event["id"]), str(event["type"])

@@ -227,3 +227,23 @@ def test_a_signature_with_an_absurd_timestamp_is_401(shop, post, order):
 
     assert response.status_code == 401 and response.json()["error"]
     assert_nothing_written()
+
+
+def test_a_signed_event_while_the_plugin_is_off_is_503_and_records_nothing(
+    shop, post, configure, order
+):
+    configure(active=False)
+
+    response = post(returned(shop, order))
+
+    assert response.status_code == 503 and response.json()["error"]
+    assert response["Retry-After"] == str(inbound.RETRY_AFTER_SECONDS)
+    assert_nothing_written()
+    configure(active=True)
+    assert post(returned(shop, order)).json() == {"id": "yamato-9", "duplicate": False}
+    assert messages(order) == ["配送戻り"]
+
+
+def test_an_unsigned_event_while_the_plugin_is_off_is_still_401(shop, post, configure, order):
+    configure(active=False)
+    assert post(returned(shop, order), secret="wrong").status_code == 401
