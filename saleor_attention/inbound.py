@@ -3,9 +3,10 @@ payment failures and delivery-returned reports, posted to the plugin's inbound e
 
 Signature: header `X-Attention-Signature: t=<unix seconds>,v1=<hex>` where v1 is
 HMAC-SHA256 over "<t>.<raw body>" with the shop's inbound secret. A bad or stale
-signature records nothing; the provider's event id makes a repeated delivery a no-op.
-Every refusal is a JSON `{"error": ...}` and writes nothing: 413 a body over
-MAX_BODY_BYTES, 401 a bad signature, 503 the plugin is off, 400 a malformed event.
+signature records nothing. The provider's event id makes a repeated delivery a no-op
+(200, duplicate); the same id with other content is a conflict (409). Every refusal is
+a JSON `{"error": ...}` and writes nothing: 413 a body over MAX_BODY_BYTES, 401 a bad
+signature, 503 the plugin is off, 400 a malformed event, 409 a conflict.
 """
 from __future__ import annotations
 
@@ -21,10 +22,10 @@ from typing import Callable, Dict, Iterator, Mapping, Optional, Tuple
 
 from django.db import IntegrityError, transaction
 
-from . import orders, plugin_state, services
+from . import canonical, orders, plugin_state, services
 from .adapter import shop
 from .errors import AttentionError
-from .models import InboundEvent
+from .models import INBOUND_EVENT_ID_UNIQUE, InboundEvent
 
 SIGNATURE_HEADER = "HTTP_X_ATTENTION_SIGNATURE"
 CREDIT_CHECK = "credit_check.result"
@@ -84,6 +85,7 @@ class _Event:
     type: str
     order: object
     payload: Dict[str, object]
+    digest: str
     act: Action
 
 
@@ -146,7 +148,7 @@ def _event(body: bytes) -> _Event:
         order = orders.from_global_id(global_id, "order")
     except AttentionError as exc:
         raise Malformed(str(exc)) from None
-    return _Event(event_id, event_type, order, payload, act)
+    return _Event(event_id, event_type, order, payload, canonical.digest(payload), act)
 
 
 def _parse(body: bytes) -> Dict[str, object]:
@@ -268,12 +270,43 @@ _HANDLERS: Dict[str, Callable[[Mapping[str, object]], Action]] = {
 
 
 def _take_in(event: _Event) -> Answer:
-    try:
-        with shop.database_access(), transaction.atomic():
-            InboundEvent.objects.create(
-                event_id=event.id, type=event.type, order=event.order, payload=event.payload
-            )
+    """Record the event and do what it asks, once per id."""
+    with shop.database_access(), transaction.atomic():
+        earlier = _digest_received(event.id)
+        if earlier is None:
+            earlier = _record(event)
+        if earlier is None:
             event.act(event.order, event.id)
-    except IntegrityError:
-        return Answer(200, {"id": event.id, "duplicate": True})
-    return Answer(200, {"id": event.id, "duplicate": False})
+            return Answer(200, {"id": event.id, "duplicate": False})
+    if earlier != event.digest:
+        raise Refused(409, f"event {event.id!r} was received before with other content")
+    return Answer(200, {"id": event.id, "duplicate": True})
+
+
+def _digest_received(event_id: str) -> Optional[str]:
+    rows = InboundEvent.objects.filter(event_id=event_id).values_list("digest", flat=True)
+    return rows.first()
+
+
+def _record(event: _Event) -> Optional[str]:
+    """None once the event is recorded; the digest of the same id if a concurrent
+    delivery recorded it first."""
+    try:
+        with transaction.atomic():  # a savepoint: after a clash the transaction goes on
+            InboundEvent.objects.create(
+                event_id=event.id, type=event.type, order=event.order,
+                payload=event.payload, digest=event.digest,
+            )
+    except IntegrityError as exc:
+        # Only the id's own constraint means "received already"; any other integrity
+        # error is a fault and must not pass for a duplicate.
+        earlier = _digest_received(event.id) if _clashes_on_event_id(exc) else None
+        if earlier is None:
+            raise
+        return earlier
+    return None
+
+
+def _clashes_on_event_id(exc: IntegrityError) -> bool:
+    diagnostics = getattr(exc.__cause__, "diag", None)  # psycopg2's, for PostgreSQL
+    return getattr(diagnostics, "constraint_name", None) == INBOUND_EVENT_ID_UNIQUE

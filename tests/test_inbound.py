@@ -4,8 +4,10 @@ import time
 
 import pytest
 
-from saleor_attention import inbound
+from saleor_attention import canonical, inbound
 from saleor_attention.models import Event, Flag, InboundEvent
+
+from .test_race import run_together
 
 SECRET = "shop-secret"
 PATH = "/plugins/global/saleor_attention/inbound/"
@@ -15,6 +17,7 @@ TEXT_2 = "注文二回目以降のため、注文ステータスを「与信NG�
 TEXT_3 = "選択中の配送方法が「代引き」を指定できないため、注文ステータスを「与信NG」、「要対応」に変更"
 TEXT_4 = "注文ステータスを「与信NG」、「要対応」に変更"
 NO_COD_METHOD = "ネコポス"
+RACE_ROUNDS = 6
 
 
 @pytest.fixture
@@ -384,3 +387,86 @@ def test_every_malformed_request_is_a_4xx_json_answer_and_writes_nothing(
     assert response.status_code == status
     assert response["Content-Type"] == "application/json" and response.json()["error"]
     assert_nothing_written()
+
+
+def test_the_same_event_laid_out_differently_is_a_duplicate(shop, post, order):
+    event = credit_check(shop, order, "20")
+    post(event)
+    reordered = json.dumps(dict(reversed(list(event.items()))), indent=2).encode()
+
+    response = post(None, raw=reordered)
+
+    assert response.json() == {"id": "np-1", "duplicate": True}
+    assert Flag.objects.count() == 1 and InboundEvent.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda shop: {"type": "delivery.returned"},
+        lambda shop: {"code": "00"},
+        lambda shop: {"order": shop.order_id(shop.order())},
+        lambda shop: {"note": "again"},
+    ],
+    ids=["type", "code", "order", "body"],
+)
+def test_the_same_id_with_other_content_is_409_and_changes_nothing(shop, post, order, change):
+    event = credit_check(shop, order, "20")
+    post(event)
+    other = {**event, **change(shop)}
+    before = (Flag.objects.count(), Event.objects.count(), InboundEvent.objects.count())
+
+    response = post(other)
+
+    assert response.status_code == 409 and response.json()["error"]
+    assert (Flag.objects.count(), Event.objects.count(), InboundEvent.objects.count()) == before
+
+
+def test_an_integrity_error_that_is_not_a_repeated_id_is_not_called_a_duplicate(
+    shop, post, order, monkeypatch
+):
+    from django.db import IntegrityError
+
+    from saleor_attention import services
+
+    def clash(order, event_id, actor=None):
+        raise IntegrityError("some other constraint")
+
+    monkeypatch.setattr(services, "report_delivery_returned", clash)
+
+    with pytest.raises(IntegrityError):
+        post(returned(shop, order))
+    assert_nothing_written()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_deliveries_of_one_event_take_it_in_once(shop, post, order):
+    for round_ in range(RACE_ROUNDS):
+        event = returned(shop, order, f"yamato-race-{round_}")
+        answers = []
+        run_together(*[lambda: answers.append(post(event))] * 2)
+
+        assert sorted(answer.json()["duplicate"] for answer in answers) == [False, True]
+        assert InboundEvent.objects.filter(event_id=event["id"]).count() == 1
+    assert Flag.objects.filter(order=order).count() == RACE_ROUNDS
+
+
+def test_events_received_before_get_their_digest_from_the_migration(shop, order):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("saleor_attention", "0004_blacklist")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old_model = executor.loader.project_state(before).apps.get_model(
+        "saleor_attention", "InboundEvent"
+    )
+    event = returned(shop, order, "yamato-old")
+    old_model.objects.create(event_id=event["id"], type=event["type"], order_id=order.pk,
+                             payload=event)
+    connection.check_constraints()  # PostgreSQL alters no table with checks pending
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes("saleor_attention"))
+
+    assert InboundEvent.objects.get().digest == canonical.digest(event)
