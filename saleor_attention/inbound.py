@@ -18,7 +18,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Callable, Dict, Iterator, Mapping, Optional, Tuple
+from typing import Callable, Dict, Iterator, Mapping, NoReturn, Optional, Tuple
 
 from django.db import IntegrityError, transaction
 
@@ -37,7 +37,8 @@ MAX_BODY_BYTES = 64 * 1024
 # Flags take "<rule>:<event id>" as their handle, at most 255 characters; the longest
 # prefix, "delivery-returned:", leaves room for 200 with a margin.
 MAX_ID_LENGTH = 200
-MAX_CODE_LENGTH = 16
+MAX_CODE_LENGTH = 16  # NP's codes are two digits
+# Other text fields (type, order): far beyond any real value, short of any abuse.
 MAX_TEXT_LENGTH = 255
 # Events are flat objects; deeper nesting is no event, and this bound keeps storing the
 # payload far from Python's recursion limit.
@@ -168,7 +169,7 @@ def _parse(body: bytes) -> Dict[str, object]:
     return payload
 
 
-def _no_constant(name: str) -> float:
+def _no_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not a number")
 
 
