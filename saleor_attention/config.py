@@ -6,7 +6,7 @@ stored values with `parse`, which names the field of any bad value.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Dict, FrozenSet, Mapping, Tuple
+from typing import Callable, Dict, FrozenSet, Mapping, Optional, Tuple
 
 PLUGIN_ID = "saleor_attention"
 # Saleor treats a plugin without a stored configuration as its DEFAULT_ACTIVE.
@@ -21,6 +21,10 @@ REJECTION_POLICIES = (ALL_ATTENTION, ALL_COD, FIRST_ORDER_COD)
 # How a purchaser can match a blacklist entry without being its customer (SPEC §5.3).
 MATCH_PATTERNS = ("PHONE", "NAME_POSTAL_CODE", "ADDRESS", "EMAIL")
 
+# A day: clocks and delivery queues are never further apart, and a wider window only
+# keeps a captured request usable for longer.
+MAX_REPLAY_WINDOW_SECONDS = 86400
+
 
 class SettingError(ValueError):
     def __init__(self, name: str, message: str):
@@ -28,7 +32,7 @@ class SettingError(ValueError):
         self.name = name
 
 
-def _whole_number(minimum: int, unit: str):
+def _whole_number(minimum: int, unit: str, maximum: Optional[int] = None):
     def parse(name: str, raw) -> int:
         try:
             value = int(str(raw).strip())
@@ -36,6 +40,8 @@ def _whole_number(minimum: int, unit: str):
             raise SettingError(name, f"{name} must be a whole number of {unit}.") from None
         if value < minimum:
             raise SettingError(name, f"{name} must be at least {minimum}.")
+        if maximum is not None and value > maximum:
+            raise SettingError(name, f"{name} must be at most {maximum}.")
         return value
 
     return parse
@@ -176,8 +182,8 @@ SETTINGS: Tuple[Setting, ...] = (
     Setting(
         "inbound_replay_window_seconds", "string", "300", "Inbound replay window (seconds)",
         "A signed event older or newer than this is refused, so a captured request "
-        "cannot be replayed later.",
-        _whole_number(1, "seconds"),
+        f"cannot be replayed later. At most {MAX_REPLAY_WINDOW_SECONDS} (a day).",
+        _whole_number(1, "seconds", maximum=MAX_REPLAY_WINDOW_SECONDS),
     ),
 )
 

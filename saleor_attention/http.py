@@ -9,5 +9,10 @@ from . import inbound
 @csrf_exempt
 @require_POST
 def inbound_view(request):
-    answer = inbound.receive(request.body, request.META.get(inbound.SIGNATURE_HEADER))
-    return JsonResponse(answer.body, status=answer.status)
+    # One byte past the cap tells an oversized body apart without reading all of it.
+    body = request.read(inbound.MAX_BODY_BYTES + 1)
+    answer = inbound.receive(body, request.META.get(inbound.SIGNATURE_HEADER))
+    response = JsonResponse(answer.body, status=answer.status)
+    for name, value in answer.headers.items():
+        response[name] = value
+    return response

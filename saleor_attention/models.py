@@ -231,17 +231,28 @@ class Event(models.Model):
         raise AppendOnly("Attention events are never deleted.")
 
 
+# Named, so that a clash on it is told apart from any other integrity error.
+INBOUND_EVENT_ID_UNIQUE = "attention_inbound_event_id_unique"
+
+
 class InboundEvent(models.Model):
     """A provider event taken in through the signed endpoint: kept so that a second
-    delivery of the same event changes nothing."""
+    delivery of the same event changes nothing, and other content under the same id
+    is refused."""
 
-    event_id = models.CharField(max_length=255, unique=True)
+    event_id = models.CharField(max_length=255)
     type = models.CharField(max_length=64)
     order = models.ForeignKey(
         "order.Order", on_delete=models.CASCADE, related_name="attention_inbound_events"
     )
     received_at = models.DateTimeField(default=timezone.now)
     payload = JSONField(default=dict, blank=True)
+    digest = models.CharField(max_length=64)  # canonical.digest(payload)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event_id"], name=INBOUND_EVENT_ID_UNIQUE)
+        ]
 
 
 class BlacklistEntry(models.Model):

@@ -4,8 +4,10 @@ import time
 
 import pytest
 
-from saleor_attention import inbound
+from saleor_attention import canonical, inbound
 from saleor_attention.models import Event, Flag, InboundEvent
+
+from .test_race import run_together
 
 SECRET = "shop-secret"
 PATH = "/plugins/global/saleor_attention/inbound/"
@@ -15,6 +17,7 @@ TEXT_2 = "注文二回目以降のため、注文ステータスを「与信NG�
 TEXT_3 = "選択中の配送方法が「代引き」を指定できないため、注文ステータスを「与信NG」、「要対応」に変更"
 TEXT_4 = "注文ステータスを「与信NG」、「要対応」に変更"
 NO_COD_METHOD = "ネコポス"
+RACE_ROUNDS = 6
 
 
 @pytest.fixture
@@ -45,6 +48,19 @@ def shipped_by(order, method):
 
 def messages(order):
     return [flag.message() for flag in Flag.objects.filter(order=order, status="ACTIVE")]
+
+
+def returned(shop, order, event_id="yamato-9"):
+    return {"id": event_id, "type": "delivery.returned", "order": shop.order_id(order)}
+
+
+def assert_nothing_written():
+    assert not InboundEvent.objects.exists()
+    assert not Flag.objects.exists() and not Event.objects.exists()
+
+
+def amount_check(shop, order, amount):
+    return {**credit_check(shop, order, "00"), "amount": amount}
 
 
 def test_rejected_credit_check_flags_the_order(shop, post, order):
@@ -199,3 +215,258 @@ def test_a_payment_failure_is_ignored_while_the_plugin_is_off(shop, configure, o
     configure(active=False)
     shop.record_payment_failure(order)
     assert messages(order) == []
+
+
+@pytest.mark.parametrize("v1", ["é", "ü" * 64, "签名", "\u00ff\u0100"],
+                         ids=["accent", "long", "cjk", "latin-ext"])
+def test_a_non_ascii_signature_is_401(shop, gql, post, order, v1):
+    header = f"t={int(time.time())},v1={v1}"
+    response = gql.client.post(PATH, json.dumps(returned(shop, order)),
+                               content_type="application/json",
+                               HTTP_X_ATTENTION_SIGNATURE=header)
+
+    assert response.status_code == 401 and response.json()["error"]
+    assert_nothing_written()
+
+
+def test_a_signature_with_an_absurd_timestamp_is_401(shop, post, order):
+    response = post(returned(shop, order), timestamp=10 ** 400)
+
+    assert response.status_code == 401 and response.json()["error"]
+    assert_nothing_written()
+
+
+def test_a_signed_event_while_the_plugin_is_off_is_503_and_records_nothing(
+    shop, post, configure, order
+):
+    configure(active=False)
+
+    response = post(returned(shop, order))
+
+    assert response.status_code == 503 and response.json()["error"]
+    assert response["Retry-After"] == str(inbound.RETRY_AFTER_SECONDS)
+    assert_nothing_written()
+    configure(active=True)
+    assert post(returned(shop, order)).json() == {"id": "yamato-9", "duplicate": False}
+    assert messages(order) == ["配送戻り"]
+
+
+def test_an_unsigned_event_while_the_plugin_is_off_is_still_401(shop, post, configure, order):
+    configure(active=False)
+    assert post(returned(shop, order), secret="wrong").status_code == 401
+
+
+@pytest.mark.parametrize("event_type", ["delivery.returned", "credit_check.result"])
+@pytest.mark.parametrize("length", [inbound.MAX_ID_LENGTH + 1, 240, 256, 1000])
+def test_an_overlong_event_id_is_400(shop, post, order, event_type, length):
+    event = {"id": "x" * length, "type": event_type, "order": shop.order_id(order),
+             "code": "20"}
+    response = post(event)
+
+    assert response.status_code == 400
+    assert "'id'" in response.json()["error"]
+    assert_nothing_written()
+
+
+def test_an_event_id_of_the_longest_length_is_taken(shop, post, order):
+    response = post(returned(shop, order, "x" * inbound.MAX_ID_LENGTH))
+    assert response.status_code == 200
+    assert messages(order) == ["配送戻り"]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"id": "np\u0000-1"},
+        {"type": "delivery.returned\u0000"},
+        {"note": "a\u0000b"},
+        {"\u0000": "key"},
+        {"nested": [{"deep": "\u0000"}]},
+        {"note": "\ud800"},  # an unpaired surrogate: PostgreSQL refuses it too
+    ],
+)
+def test_text_postgresql_cannot_store_is_400(shop, post, order, change):
+    response = post({**returned(shop, order), **change})
+
+    assert response.status_code == 400 and response.json()["error"]
+    assert_nothing_written()
+
+
+@pytest.mark.parametrize("depth", [inbound.MAX_DEPTH + 1, 30_000])
+def test_deeply_nested_json_is_400(shop, post, order, depth):
+    nested = b"[" * depth + b"]" * depth
+    raw = json.dumps(returned(shop, order)).encode()[:-1] + b', "extra": ' + nested + b"}"
+    assert len(raw) <= inbound.MAX_BODY_BYTES
+
+    response = post(None, raw=raw)
+
+    assert response.status_code == 400
+    assert "nested" in response.json()["error"]
+    assert_nothing_written()
+
+
+@pytest.mark.parametrize(
+    "amount",
+    ["NaN", "sNaN", "-sNaN", "Infinity", "-Infinity", "inf", -1, "-1", "-0.5", -0.01,
+     True, False, "", " ", "abc", "1e3", "1_000", "１２", "12.", ".5", "1.2345",
+     10 ** 12, "1234567890123", 1e300, [], {}, ["1"]],
+)
+def test_amount_must_be_a_finite_non_negative_decimal(shop, post, order, amount):
+    response = post(amount_check(shop, order, amount))
+
+    assert response.status_code == 400
+    assert "'amount'" in response.json()["error"]
+    assert_nothing_written()
+
+
+@pytest.mark.parametrize("literal", [b"NaN", b"Infinity", b"-Infinity", b"1e400", b"-1e400"])
+def test_amounts_json_numbers_cannot_hold_are_400(shop, post, order, literal):
+    raw = json.dumps(amount_check(shop, order, 0)).encode()[:-2] + literal + b"}"
+
+    response = post(None, raw=raw)
+
+    assert response.status_code == 400 and response.json()["error"]
+    assert_nothing_written()
+
+
+@pytest.mark.parametrize(
+    "amount, stored",
+    [(3980, "3980"), ("3980", "3980"), (39.8, "39.8"), ("0.125", "0.125"),
+     ("999999999999.999", "999999999999.999"), (0, "0"), (None, None)],
+)
+def test_amount_takes_numbers_and_numeric_strings(shop, post, order, amount, stored):
+    assert post(amount_check(shop, order, amount)).status_code == 200
+
+    metadata = shop.reload(order).private_metadata
+    assert metadata.get("saleor_attention.credit_checked_amount") == stored
+
+
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"id": None}, "'id'"), ({"id": ""}, "'id'"), ({"id": "  "}, "'id'"),
+        ({"id": {}}, "'id'"), ({"id": ["np-1"]}, "'id'"), ({"id": True}, "'id'"),
+        ({"id": 1.5}, "'id'"),
+        ({"type": None}, "'type'"), ({"type": 1}, "'type'"), ({"type": ["x"]}, "'type'"),
+        ({"order": None}, "'order'"), ({"order": 1}, "'order'"), ({"order": {}}, "'order'"),
+        ({"code": None}, "'code'"), ({"code": 20}, "'code'"), ({"code": ""}, "'code'"),
+        ({"code": "2" * (inbound.MAX_CODE_LENGTH + 1)}, "'code'"), ({"code": ["20"]}, "'code'"),
+    ],
+)
+def test_event_fields_must_have_their_types(shop, post, order, change, field):
+    response = post({**credit_check(shop, order, "20"), **change})
+
+    assert response.status_code == 400
+    assert field in response.json()["error"]
+    assert_nothing_written()
+
+
+def test_a_numbered_event_id_is_taken_as_text(shop, post, order):
+    response = post({**returned(shop, order), "id": 42})
+
+    assert response.json() == {"id": "42", "duplicate": False}
+    assert InboundEvent.objects.get().event_id == "42"
+
+
+@pytest.mark.parametrize(
+    "raw, status",
+    [
+        (b"", 400), (b"not json", 400), (b"\xff\xfe\x00", 400), (b"[]", 400),
+        (b'"text"', 400), (b"42", 400), (b"null", 400), (b"[{}]", 400), (b"{}", 400),
+        (json.dumps({"padding": "x" * inbound.MAX_BODY_BYTES}).encode(), 413),
+        (b"[" * 100_000 + b"]" * 100_000, 413),
+    ],
+    ids=["empty", "not-json", "not-utf8", "array", "string", "number", "null",
+         "array-of-object", "empty-object", "oversized", "100000-deep"],
+)
+def test_every_malformed_request_is_a_4xx_json_answer_and_writes_nothing(
+    shop, post, order, raw, status
+):
+    response = post(None, raw=raw)
+
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/json" and response.json()["error"]
+    assert_nothing_written()
+
+
+def test_the_same_event_laid_out_differently_is_a_duplicate(shop, post, order):
+    event = credit_check(shop, order, "20")
+    post(event)
+    reordered = json.dumps(dict(reversed(list(event.items()))), indent=2).encode()
+
+    response = post(None, raw=reordered)
+
+    assert response.json() == {"id": "np-1", "duplicate": True}
+    assert Flag.objects.count() == 1 and InboundEvent.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda shop: {"type": "delivery.returned"},
+        lambda shop: {"code": "00"},
+        lambda shop: {"order": shop.order_id(shop.order())},
+        lambda shop: {"note": "again"},
+    ],
+    ids=["type", "code", "order", "body"],
+)
+def test_the_same_id_with_other_content_is_409_and_changes_nothing(shop, post, order, change):
+    event = credit_check(shop, order, "20")
+    post(event)
+    other = {**event, **change(shop)}
+    before = (Flag.objects.count(), Event.objects.count(), InboundEvent.objects.count())
+
+    response = post(other)
+
+    assert response.status_code == 409 and response.json()["error"]
+    assert (Flag.objects.count(), Event.objects.count(), InboundEvent.objects.count()) == before
+
+
+def test_an_integrity_error_that_is_not_a_repeated_id_is_not_called_a_duplicate(
+    shop, post, order, monkeypatch
+):
+    from django.db import IntegrityError
+
+    from saleor_attention import services
+
+    def clash(order, event_id, actor=None):
+        raise IntegrityError("some other constraint")
+
+    monkeypatch.setattr(services, "report_delivery_returned", clash)
+
+    with pytest.raises(IntegrityError):
+        post(returned(shop, order))
+    assert_nothing_written()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_deliveries_of_one_event_take_it_in_once(shop, post, order):
+    for round_ in range(RACE_ROUNDS):
+        event = returned(shop, order, f"yamato-race-{round_}")
+        answers = []
+        run_together(*[lambda: answers.append(post(event))] * 2)
+
+        assert sorted(answer.json()["duplicate"] for answer in answers) == [False, True]
+        assert InboundEvent.objects.filter(event_id=event["id"]).count() == 1
+    assert Flag.objects.filter(order=order).count() == RACE_ROUNDS
+
+
+def test_events_received_before_get_their_digest_from_the_migration(shop, order):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("saleor_attention", "0004_blacklist")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old_model = executor.loader.project_state(before).apps.get_model(
+        "saleor_attention", "InboundEvent"
+    )
+    event = returned(shop, order, "yamato-old")
+    old_model.objects.create(event_id=event["id"], type=event["type"], order_id=order.pk,
+                             payload=event)
+    connection.check_constraints()  # PostgreSQL alters no table with checks pending
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes("saleor_attention"))
+
+    assert InboundEvent.objects.get().digest == canonical.digest(event)

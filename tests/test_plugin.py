@@ -51,3 +51,12 @@ def test_bad_setting_is_a_field_error_and_not_saved(configure, name, value, fiel
     assert error["code"] == "INVALID"
     stored = {item["name"]: item["value"] for item in configure()["plugin"]["configuration"]}
     assert stored[name] != value
+
+
+@pytest.mark.parametrize("value", ["86401", "99999999999999999999999"])
+def test_replay_window_has_an_upper_bound(configure, value):
+    [error] = configure(inbound_replay_window_seconds=value)["errors"]
+
+    assert error["field"] == "inboundReplayWindowSeconds" and error["code"] == "INVALID"
+    assert "at most 86400" in error["message"]
+    assert configure(inbound_replay_window_seconds="86400")["errors"] == []
