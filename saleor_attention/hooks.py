@@ -35,6 +35,11 @@ def order_saved(sender, instance, created, update_fields=None, **kwargs) -> None
         )
 
 
+def order_metadata_updated(order) -> None:
+    if facts.has_external_links(order):
+        _run_safely("order_metadata_updated", lambda order: facts.order_saved(order, False), order)
+
+
 def order_deleting(sender, instance, **kwargs) -> None:
     """pre_delete receiver for Saleor's Order: close its flags, keep the audit trail.
     Deleting an order must work whatever happens here."""

@@ -67,3 +67,12 @@ class AttentionPluginBase:
 
             hooks.order_updated(order)
         return previous_value
+
+    def order_metadata_updated(self, order, previous_value, **kwargs):
+        """Saleor 3's metadata mutations merge in SQL without saving the order (no
+        post_save): an external subscription link is copied in from here."""
+        if self.active:
+            from . import hooks
+
+            hooks.order_metadata_updated(order)
+        return previous_value

@@ -101,3 +101,20 @@ def test_blacklist_values_that_do_not_fit_are_typed_errors(gql, manager, values,
 
     assert [(e["field"], e["code"]) for e in payload["errors"]] == [(field, code)]
     assert not BlacklistEntry.objects.exists()
+
+
+QUEUE_WITH_ATTENTION = """
+query Queue($nested: Int!) {
+  attentionFlags(first: 25) { edges { node { order { attention {
+    flags(first: $nested) { id } events(last: $nested) { id }
+  } } } } }
+}
+"""
+
+
+def test_one_request_fetches_a_bounded_number_of_nested_rows(gql, manager, busy_order):
+    within = gql(QUEUE_WITH_ATTENTION, {"nested": 20}, as_=manager)  # 25 x 40 = 1,000
+    over = gql(QUEUE_WITH_ATTENTION, {"nested": 21}, as_=manager)
+
+    assert "errors" not in within
+    assert "more than 1000 flags and events" in over["errors"][0]["message"]

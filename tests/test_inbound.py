@@ -455,7 +455,8 @@ def test_events_received_before_get_their_digest_from_the_migration(shop, order)
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
-    before = [("saleor_attention", "0004_blacklist")]
+    before = [("saleor_attention", "0005_order_facts")]
+    connection.check_constraints()  # the order's rows, before any table is altered
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     old_model = executor.loader.project_state(before).apps.get_model(

@@ -15,7 +15,7 @@ def fill_digests(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('saleor_attention', '0004_blacklist'),
+        ("saleor_attention", "0005_order_facts"),
     ]
 
     # The rows are filled in last: PostgreSQL refuses to alter a table with row
