@@ -63,8 +63,8 @@ install-saleor3:
 	@test -n "$(SALEOR3_DIR)" -a -x "$(SALEOR3_PYTHON)" || \
 		{ echo "Set SALEOR3_DIR (Saleor 3 source) and SALEOR3_PYTHON (its Python)"; exit 2; }
 	$(SALEOR3_PYTHON) -m pip --version >/dev/null 2>&1 \
-		&& $(SALEOR3_PYTHON) -m pip install -q -e . \
-		|| $(UV) pip install -q --python $(SALEOR3_PYTHON) -e .
+		&& $(SALEOR3_PYTHON) -m pip install -q -e ".[test]" \
+		|| $(UV) pip install -q --python $(SALEOR3_PYTHON) -e ".[test]"
 
 test-saleor3: install-saleor3
 	PYTHONPATH=$(SALEOR3_DIR) DATABASE_URL=postgres://$(PGUSER)@$(PGHOST):5432/$(SALEOR3_DB) \
