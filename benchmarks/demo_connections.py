@@ -11,7 +11,6 @@ cannot exhaust a shared PostgreSQL (100 connections by default).
 import argparse
 import json
 import os
-import secrets
 import sys
 import threading
 import time
@@ -21,12 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, REPO)
 
-os.environ.setdefault(
-    "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/saleor_attention_bench"
-)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saleor_attention.saleor_v2.settings")
-os.environ.setdefault("ALLOWED_CLIENT_HOSTS", "localhost,127.0.0.1")
-os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+import benchmarks.environment  # noqa: E402,F401 - before Django loads
 
 from benchmarks import database  # noqa: E402
 

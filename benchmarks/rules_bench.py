@@ -16,21 +16,13 @@ blacklist entries with note `rules-bench`; the plugin's stored settings are rest
 """
 import argparse
 import os
-import secrets
 import sys
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, REPO)
 
-os.environ.setdefault(
-    "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/saleor_attention_bench"
-)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saleor_attention.saleor_v2.settings")
-os.environ.setdefault("ALLOWED_CLIENT_HOSTS", "localhost,127.0.0.1")
-# The settings require a secret; staff JWTs here are signed with a fresh one per run
-# and outlive the run.
-os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
-os.environ.setdefault("ATTENTION_JWT_LIFETIME_MINUTES", "240")
+import benchmarks.environment  # noqa: E402,F401 - before Django loads
+
 # A Japanese shop: Saleor 2.10 checks checkoutCreate's stock for the request's country
 # (GeoIP, else DEFAULT_COUNTRY), and the only warehouse zone here serves JP.
 os.environ.setdefault("DEFAULT_COUNTRY", "JP")

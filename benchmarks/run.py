@@ -11,23 +11,12 @@ runs reuse it. Only benchmark rows are added (fresh orders for orderFulfill each
 """
 import argparse
 import os
-import secrets
 import sys
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, REPO)  # benchmarks.* and the builders in tests.*
 
-# Running the script directly (not via make) must still hit the benchmark database.
-os.environ.setdefault(
-    "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/saleor_attention_bench"
-)
-# On Saleor 3 set DJANGO_SETTINGS_MODULE=saleor.settings: the entry point installs the plugin.
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saleor_attention.saleor_v2.settings")
-os.environ.setdefault("ALLOWED_CLIENT_HOSTS", "localhost,127.0.0.1")
-# The settings require a secret; staff JWTs here are signed with a fresh one per run
-# and outlive the run.
-os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
-os.environ.setdefault("ATTENTION_JWT_LIFETIME_MINUTES", "240")
+import benchmarks.environment  # noqa: E402,F401 - before Django loads
 
 from benchmarks import database  # noqa: E402
 

@@ -8,16 +8,12 @@ asks for more is refused at once, and its time is printed too.
 Prints the time (p50/p95), SQL statements and response size.
 """
 import os
-import secrets
 import sys
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, REPO)
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/saleor_attention_bench")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saleor_attention.saleor_v2.settings")
-os.environ.setdefault("ALLOWED_CLIENT_HOSTS", "localhost,127.0.0.1")
-os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
-os.environ.setdefault("ATTENTION_JWT_LIFETIME_MINUTES", "240")
+
+import benchmarks.environment  # noqa: E402,F401 - before Django loads
 
 from benchmarks import database  # noqa: E402
 
