@@ -10,5 +10,7 @@ from .line import LINE
 shop = import_module(f"saleor_attention.{LINE}.shop")
 
 
-def connect_guards() -> None:
+def connect_receivers() -> None:
+    """The guards (per line) and the hooks' model signals (the same on both lines)."""
     import_module(f"saleor_attention.{LINE}.wiring").connect()
+    import_module("saleor_attention.hooks").connect()

@@ -16,7 +16,7 @@ class AttentionConfig(AppConfig):
     default_auto_field = "django.db.models.AutoField"
 
     def ready(self):
-        from .adapter import connect_guards
+        from .adapter import connect_receivers
 
-        connect_guards()
+        connect_receivers()
         post_migrate.connect(_store_plugin_configuration, sender=self)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import logging
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models.signals import post_save, pre_delete
 
 from . import blacklist, facts, plugin_state, services
 from .adapter import shop
@@ -98,3 +100,18 @@ def _record_failure(hook: str, order, exc: Exception) -> None:
             )
     except Exception:  # noqa: BLE001 - the log line above is what is left
         logger.exception("saleor_attention: could not record the failure")
+
+
+def connect() -> None:
+    """Model signals whose receivers read the same on both Saleor lines."""
+    post_save.connect(order_saved, sender=shop.Order, dispatch_uid="saleor_attention.order")
+    pre_delete.connect(
+        order_deleting, sender=shop.Order, dispatch_uid="saleor_attention.order_deleted"
+    )
+    pre_delete.connect(
+        customer_deleting, sender=get_user_model(),
+        dispatch_uid="saleor_attention.customer_deleted",
+    )
+    post_save.connect(
+        order_event_saved, sender=shop.OrderEvent, dispatch_uid="saleor_attention.payment_failed"
+    )

@@ -10,7 +10,7 @@ from graphql_jwt.exceptions import PermissionDenied
 from saleor.core.permissions import AccountPermissions, OrderPermissions
 from saleor.graphql.decorators import _permission_required
 from saleor.order import OrderStatus, events as order_events
-from saleor.order.models import Order
+from saleor.order.models import Order, OrderEvent
 from saleor.plugins.manager import get_plugins_manager
 from saleor.plugins.models import PluginConfiguration
 

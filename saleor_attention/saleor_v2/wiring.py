@@ -1,10 +1,9 @@
-"""Signal receivers that put the guards, and the payment-failure rule, in front of
-Saleor 2.10's models."""
-from django.db.models.signals import post_save, pre_delete, pre_save
-from saleor.account.models import User
-from saleor.order.models import Fulfillment, Order, OrderEvent
+"""The fulfillment guard in front of Saleor 2.10's Fulfillment model; the receivers
+that read the same on both lines are in hooks.connect()."""
+from django.db.models.signals import pre_save
+from saleor.order.models import Fulfillment
 
-from .. import guards, hooks
+from .. import guards
 
 
 def _veto_new_fulfillment(sender, instance: Fulfillment, **kwargs):
@@ -15,14 +14,4 @@ def _veto_new_fulfillment(sender, instance: Fulfillment, **kwargs):
 def connect() -> None:
     pre_save.connect(
         _veto_new_fulfillment, sender=Fulfillment, dispatch_uid="saleor_attention.fulfillment"
-    )
-    post_save.connect(hooks.order_saved, sender=Order, dispatch_uid="saleor_attention.order")
-    pre_delete.connect(
-        hooks.customer_deleting, sender=User, dispatch_uid="saleor_attention.customer_deleted"
-    )
-    pre_delete.connect(
-        hooks.order_deleting, sender=Order, dispatch_uid="saleor_attention.order_deleted"
-    )
-    post_save.connect(
-        hooks.order_event_saved, sender=OrderEvent, dispatch_uid="saleor_attention.payment_failed"
     )

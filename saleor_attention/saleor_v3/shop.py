@@ -13,7 +13,7 @@ from saleor.core.utils.lazyobjects import unwrap_lazy
 from saleor.graphql.core.context import SyncWebhookControlContext
 from saleor.order import OrderStatus
 from saleor.order import events as order_events
-from saleor.order.models import Order
+from saleor.order.models import Order, OrderEvent
 from saleor.permission.enums import AccountPermissions, OrderPermissions
 from saleor.permission.utils import has_one_of_permissions
 from saleor.plugins.manager import get_plugins_manager

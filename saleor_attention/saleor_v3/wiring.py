@@ -1,15 +1,15 @@
-"""Signal receivers that put the guards, and the payment-failure rule, in front of
-Saleor 3's models."""
+"""The fulfillment guard in front of Saleor 3's Fulfillment model (which statuses
+ship, approvals, gift cards); the receivers that read the same on both lines are in
+hooks.connect()."""
 import inspect
 import sys
 
-from django.db.models.signals import post_save, pre_delete, pre_save
+from django.db.models.signals import pre_save
 from saleor.giftcard import utils as giftcard_utils
 from saleor.order import FulfillmentStatus
-from saleor.account.models import User
-from saleor.order.models import Fulfillment, Order, OrderEvent
+from saleor.order.models import Fulfillment
 
-from .. import guards, hooks
+from .. import guards
 
 # Statuses that mean "goods leave the warehouse". Refunds, returns, replacements and
 # cancellations also create or change fulfillments; they are never blocked.
@@ -52,14 +52,4 @@ def _veto_shipping(sender, instance: Fulfillment, **kwargs):
 def connect() -> None:
     pre_save.connect(
         _veto_shipping, sender=Fulfillment, dispatch_uid="saleor_attention.fulfillment"
-    )
-    post_save.connect(hooks.order_saved, sender=Order, dispatch_uid="saleor_attention.order")
-    pre_delete.connect(
-        hooks.customer_deleting, sender=User, dispatch_uid="saleor_attention.customer_deleted"
-    )
-    pre_delete.connect(
-        hooks.order_deleting, sender=Order, dispatch_uid="saleor_attention.order_deleted"
-    )
-    post_save.connect(
-        hooks.order_event_saved, sender=OrderEvent, dispatch_uid="saleor_attention.payment_failed"
     )
