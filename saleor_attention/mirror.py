@@ -9,7 +9,7 @@ periodic repair (tasks.repair_mirrors) write it again.
 from __future__ import annotations
 
 import json
-from typing import Dict, Iterable
+from typing import Dict, Sequence
 
 from django.db import connection
 from django.db.models import Q
@@ -26,7 +26,7 @@ COD = "COD"
 CREDIT_CHECKED_AMOUNT_KEY = "saleor_attention.credit_checked_amount"
 
 
-def values(facts: OrderFacts, active: Iterable[Flag]) -> Dict[str, str]:
+def values(facts: OrderFacts, active: Sequence[Flag]) -> Dict[str, str]:
     """Every key the plugin mirrors for one order; each value is a string."""
     summary = {
         "required": bool(active),

@@ -177,6 +177,7 @@ def report_credit_check(
         order = orders.lock(order.pk)
         parameters = {"code": code, "event_id": event_id}
         journal.rule_note(order, EventType.CREDIT_CHECK, outcome.note, parameters, actor)
+        facts_changed = outcome.switch_to_cod or (code == credit_check.OK and amount is not None)
         if outcome.switch_to_cod:
             facts.update(order, payment_method=mirror.COD)
             journal.rule_note(
@@ -185,8 +186,9 @@ def report_credit_check(
             )
         if code == credit_check.OK and amount is not None:
             facts.update(order, credit_checked_amount=amount)
-        _raise_all(order, outcome.flags + _amount_flags(order), actor)
-        _after_change(order)
+        raised = _raise_all(order, outcome.flags + _amount_flags(order), actor)
+        if facts_changed and not raised:  # a raised flag has mirrored and announced them
+            _after_change(order)
     return outcome
 
 
@@ -248,7 +250,7 @@ def orders_awaiting_rules(older_than: datetime.timedelta, limit: int) -> List[ob
     )
 
 
-def order_deleted(order, actor: Actor = RULES) -> None:
+def order_deleted(order) -> None:
     """Saleor is deleting the order: its own flags are closed and the audit trail
     keeps them, and what was deleted, with the order's number."""
     number = shop.order_number(order)
@@ -259,8 +261,8 @@ def order_deleted(order, actor: Actor = RULES) -> None:
         flag.status, flag.released_at = Status.RELEASED, now
         flag.handled_on, flag.release_comment = timezone.localdate(), comment
         flag.save(update_fields=["status", "released_at", "handled_on", "release_comment"])
-        journal.deleted_order_note(number, flag, EventType.FLAG_RELEASED, comment, actor)
-    journal.deleted_order_note(number, None, EventType.ORDER_DELETED, comment, actor)
+        journal.deleted_order_note(number, flag, EventType.FLAG_RELEASED, comment, RULES)
+    journal.deleted_order_note(number, None, EventType.ORDER_DELETED, comment, RULES)
 
 
 def _people(order) -> List[blacklist.Person]:
@@ -322,12 +324,15 @@ def report_delivery_returned(order, event_id: str, actor: Actor = RULES) -> Outc
     return outcome
 
 
-def _raise_all(order, flags, actor: Actor) -> None:
-    for flag in flags:
+def _raise_all(order, flags, actor: Actor) -> int:
+    """Raise each flag; how many were new."""
+    return sum(
         set_flag(
             order, flag.reason, scope=flag.scope, params=dict(flag.params),
             handle=flag.handle, actor=actor,
-        )
+        ).created
+        for flag in flags
+    )
 
 
 def _check_set(reason, scope, note, params, handle):

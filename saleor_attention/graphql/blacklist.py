@@ -9,7 +9,7 @@ from .database import attribute_resolver, with_database
 from .ids import BLACKLIST_ENTRY_TYPE, blacklist_entry_pk, customer
 from .mutations import AttentionMutation
 from .pagination import keyset_page
-from .people import Actor, AttentionActor, AttentionCustomer
+from .people import ActorReference, AttentionActor, AttentionCustomer
 from .permissions import staff_only
 from .scalars import DateTime
 
@@ -36,7 +36,7 @@ class AttentionBlacklistEntry(graphene.ObjectType):
 
     @staticmethod
     def resolve_created_by(root, _info):
-        return Actor(root.created_by_source, root.created_by_id, None, root.created_by_name)
+        return ActorReference(root.created_by_source, root.created_by_id, None, root.created_by_name)
 
 
 class AttentionBlacklistEntryConnection(graphene.relay.Connection):

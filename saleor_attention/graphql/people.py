@@ -14,7 +14,7 @@ from ..models import Source
 from .enums import AttentionSource
 
 
-class Actor(NamedTuple):
+class ActorReference(NamedTuple):
     source: str
     user_id: Optional[int]
     app_id: Optional[int]
@@ -32,11 +32,11 @@ class AttentionActor(graphene.ObjectType):
     )
 
     @staticmethod
-    def resolve_kind(root: Actor, _info):
+    def resolve_kind(root: ActorReference, _info):
         return root.source or Source.RULE
 
     @staticmethod
-    def resolve_id(root: Actor, _info):
+    def resolve_id(root: ActorReference, _info):
         if root.app_id is not None:
             return graphene.Node.to_global_id("App", root.app_id)
         if root.user_id is not None:
@@ -44,7 +44,7 @@ class AttentionActor(graphene.ObjectType):
         return None
 
     @staticmethod
-    def resolve_name(root: Actor, _info):
+    def resolve_name(root: ActorReference, _info):
         return root.name
 
 

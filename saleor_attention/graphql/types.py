@@ -6,7 +6,7 @@ from .. import facts, guards, services
 from ..adapter import shop
 from ..models import Flag
 from ..reasons import JA
-from .people import Actor, AttentionActor
+from .people import ActorReference, AttentionActor
 from .scalars import Date, DateTime
 from .database import attribute_resolver, with_database
 from .enums import (
@@ -84,13 +84,13 @@ class AttentionFlag(graphene.ObjectType):
 
     @staticmethod
     def resolve_created_by(root: Flag, _info):
-        return Actor(root.source, root.created_by_id, root.created_by_app_id, root.created_by_name)
+        return ActorReference(root.source, root.created_by_id, root.created_by_app_id, root.created_by_name)
 
     @staticmethod
     def resolve_released_by(root: Flag, _info):
         if root.is_active:
             return None
-        return Actor(
+        return ActorReference(
             root.released_by_source, root.released_by_id, root.released_by_app_id,
             root.released_by_name,
         )
@@ -125,7 +125,7 @@ class AttentionEvent(graphene.ObjectType):
 
     @staticmethod
     def resolve_actor(root, _info):
-        return Actor(root.actor_source, root.user_id, root.app_id, root.actor_name)
+        return ActorReference(root.actor_source, root.user_id, root.app_id, root.actor_name)
 
 
 class OrderAttention(graphene.ObjectType):
