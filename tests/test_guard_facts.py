@@ -60,7 +60,9 @@ def test_a_metadata_rewrite_cannot_detach_an_order_from_its_subscription(gql, sh
 
 
 def test_an_external_apps_link_is_copied_when_it_first_appears(gql, shop, manager, order):
-    assert shop.update_private_metadata(gql, manager, order, {SUBSCRIPTION_KEY: "sub-9"}) == []
+    with shop.hooks_run_after_commit():
+        errors = shop.update_private_metadata(gql, manager, order, {SUBSCRIPTION_KEY: "sub-9"})
+    assert errors == []
 
     assert OrderFacts.objects.get(order_id=order.pk).subscription == "sub-9"
 

@@ -361,3 +361,11 @@ PLUGIN_API_PATHS = ["/graphql/", "/plugins/global/saleor_attention/graphql/"]
 update_private_metadata, delete_private_metadata, delete_draft_order = saleor_mutations(
     lambda _kind: "errors"
 )
+
+
+def hooks_run_after_commit():
+    """Saleor 3 calls some plugin hooks (order_metadata_updated among them) on commit,
+    which a test's wrapping transaction never reaches: run them as the commit would."""
+    from django.test import TestCase
+
+    return TestCase.captureOnCommitCallbacks(execute=True)
