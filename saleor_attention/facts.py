@@ -34,9 +34,14 @@ def subscription_of(order) -> str:
 
 
 def update(order, **values) -> None:
-    """Change facts of an order whose row the caller holds locked."""
-    stored, _ = OrderFacts.objects.update_or_create(order_id=order.pk, defaults=values)
-    order.attention_facts = stored
+    """Change facts of an order whose row the caller holds locked (orders.lock, which
+    loaded them): one UPDATE, or one INSERT for an order that had none."""
+    current = of(order)
+    for name, value in values.items():
+        setattr(current, name, value)
+    if not OrderFacts.objects.filter(order_id=order.pk).update(**values):
+        current.save(force_insert=True)
+    order.attention_facts = current
 
 
 def has_external_links(order) -> bool:
