@@ -8,7 +8,7 @@ from django.db.models.signals import pre_save
 from django.test.utils import CaptureQueriesContext
 from saleor.order.models import Fulfillment
 
-from saleor_attention.adapter import connect_guards, shop
+from saleor_attention.adapter import connect_receivers, shop
 from tests.line import saleor_shop
 
 from .api import StaffAPI, data_of
@@ -27,7 +27,7 @@ def set_plugin_active(active: bool) -> None:
 
 def set_guard_connected(connected: bool) -> None:
     if connected:
-        connect_guards()  # idempotent: the receiver has a dispatch_uid
+        connect_receivers()  # idempotent: every receiver has a dispatch_uid
     else:
         pre_save.disconnect(sender=Fulfillment, dispatch_uid=GUARD_UID)
 

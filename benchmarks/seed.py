@@ -11,7 +11,7 @@ from typing import List, Tuple
 from django.db import connection, transaction
 
 from saleor_attention.reasons import CATALOGUE
-from saleor_attention.order_metadata import SUBSCRIPTION_KEY
+from saleor_attention.facts import SUBSCRIPTION_KEY
 from tests.line import saleor_shop
 
 ORDERS = 200_000
@@ -87,7 +87,10 @@ def _copied_columns() -> List[str]:
 def _insert_orders(first: int, last: int) -> None:
     template = saleor_shop.order()
     copied = ", ".join(f'"{name}"' for name in _copied_columns())
+    # Subscribed orders carry the link as an app writes it, and in the plugin's facts
+    # as its order-save receiver would have copied it.
     sql = f"""
+        WITH inserted AS (
         INSERT INTO order_order (token, user_email, created, private_metadata, {copied})
         SELECT gen_random_uuid()::text,
                replace(%(email)s, '%%s', n::text),
@@ -98,6 +101,11 @@ def _insert_orders(first: int, last: int) -> None:
                {copied}
         FROM order_order, generate_series(%(first)s, %(last)s) AS n
         WHERE order_order.id = %(template)s
+        RETURNING id, private_metadata
+        )
+        INSERT INTO saleor_attention_orderfacts (order_id, subscription, payment_method)
+        SELECT id, private_metadata ->> %(key)s, '' FROM inserted
+        WHERE private_metadata ? %(key)s
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, {
