@@ -82,6 +82,23 @@ def migrate() -> None:
     Site.objects.clear_cache()
 
 
+@contextmanager
+def plugin_switched_off():
+    """populatedb writes a past year of orders and ships them without Saleor's order
+    placement (no order_created hooks): with the plugin on, each would wait for its
+    rules and refuse its fulfillment. Loaded as history, with the plugin off."""
+    from saleor_attention.adapter import shop
+
+    stored = shop.stored_plugin_configuration()
+    stored.active = False
+    stored.save(update_fields=["active"])
+    try:
+        yield
+    finally:
+        stored.active = True
+        stored.save(update_fields=["active"])
+
+
 def populate_shop() -> None:
     """Saleor's demo shop (products, customers, 20 orders), once per database."""
     import saleor
@@ -95,7 +112,7 @@ def populate_shop() -> None:
     # populatedb opens saleor/static/... relative to the working directory.
     site_packages = os.path.dirname(os.path.dirname(saleor.__file__))
     try:
-        with working_directory(site_packages):
+        with working_directory(site_packages), plugin_switched_off():
             call_command("populatedb", createsuperuser=True, withoutimages=True)
     except Exception:
         # It cannot run in one transaction (its sequence reset commits), so a failure
