@@ -13,6 +13,7 @@ from typing import Optional
 from django.db import connection
 from django.utils import timezone
 
+from . import rows
 from .models import OrderFacts
 
 # What an external subscription app writes into an order's private metadata.
@@ -35,13 +36,21 @@ def subscription_of(order) -> str:
 
 def update(order, **values) -> None:
     """Change facts of an order whose row the caller holds locked (orders.lock, which
-    loaded them): one UPDATE, or one INSERT for an order that had none."""
+    loaded them): one statement, an UPDATE of the named facts or the INSERT of a row
+    for an order that had none."""
     current = of(order)
     for name, value in values.items():
         setattr(current, name, value)
-    if not OrderFacts.objects.filter(order_id=order.pk).update(**values):
-        current.save(force_insert=True)
+    rows.insert(OrderFacts, [current], f"(order_id) DO UPDATE SET {rows.excluded(OrderFacts, values)}")
     order.attention_facts = current
+
+
+def has_checked_amount(order) -> bool:
+    """Whether a deferred-payment provider approved an amount for the order (one
+    indexed read, before any lock: most orders have none)."""
+    return OrderFacts.objects.filter(
+        order_id=order.pk, credit_checked_amount__isnull=False
+    ).exists()
 
 
 def has_external_links(order) -> bool:

@@ -12,9 +12,9 @@ from typing import Iterable, List, Optional, Tuple
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from . import facts, orders, plugin_state, services
+from . import facts, gate, orders, services, triggers
 from .models import Flag, Scope
-from .reasons import JA, RULES_PENDING, get_reason, system_text
+from .reasons import CANNOT_SHIP, EN, JA, RULES_PENDING, get_reason, system_text
 
 FULFILL = "FULFILL"
 AUTOMATIC_CHARGE = "AUTOMATIC_CHARGE"
@@ -41,8 +41,7 @@ class OrderNeedsAttention(ValidationError):
     def __init__(self, flags: List[Flag], findings: Tuple[str, ...] = ()):
         self.flags = flags
         reasons = [f"{flag.reason} ({flag.scope}): {flag.message()}" for flag in flags]
-        names = "; ".join([*reasons, *findings])
-        message = f"The order needs attention (要対応) and cannot be shipped: {names}"
+        message = system_text(CANNOT_SHIP, EN, reasons="; ".join([*reasons, *findings]))
         super().__init__({"order": ValidationError(message, code="invalid")})
 
 
@@ -57,7 +56,7 @@ def check_fulfillment(order_id) -> None:
         order = orders.lock(order_id)
         flags = services.active_flags(order)
         findings = _unflagged_findings(order, flags)
-        if (flags or findings) and plugin_state.is_active():
+        if (flags or findings) and gate.is_on():
             raise OrderNeedsAttention(flags, findings)
 
 
@@ -68,7 +67,7 @@ def _unflagged_findings(order, flags) -> Tuple[str, ...]:
     findings = []
     if facts.of(order).rules_pending:
         findings.append(f"{RULES_PENDING}: {system_text(RULES_PENDING)}")
-    mismatch = services.amount_mismatch_of(order)
+    mismatch = triggers.amount_mismatch_of(order)
     if mismatch is not None and not any(flag.handle == mismatch.handle for flag in flags):
         text = get_reason(mismatch.reason).staff_message(mismatch.params)
         findings.append(f"{mismatch.reason}: {text}")
@@ -128,5 +127,5 @@ def check_customer_action(order, action: str, language: str = JA) -> None:
     if action not in CUSTOMER_ACTIONS:
         raise ValueError(f"Unknown customer action {action!r}")
     restrictions = customer_restrictions(services.active_flags(order))
-    if action not in restrictions.allowed_actions and plugin_state.is_active():
+    if action not in restrictions.allowed_actions and gate.is_on():
         raise CustomerActionRefused(action, restrictions, language)

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models.signals import post_save, pre_delete
 
-from . import blacklist, facts, plugin_state, services
+from . import blacklist, facts, gate, lifecycle, triggers
 from .adapter import shop
 from .models import Event, EventType
 
@@ -17,11 +17,13 @@ logger = logging.getLogger(__name__)
 
 
 def order_created(order) -> None:
-    _run_safely("order_created", services.order_was_placed, order)
+    _run_safely("order_created", triggers.order_was_placed, order)
 
 
 def order_updated(order) -> None:
-    _run_safely("order_updated", services.order_amount_changed, order)
+    if getattr(order, lifecycle.ANNOUNCED, False):
+        return  # the plugin's own announcement of a change it made
+    _run_safely("order_updated", triggers.order_amount_changed, order)
 
 
 def order_saved(sender, instance, created, update_fields=None, **kwargs) -> None:
@@ -30,7 +32,7 @@ def order_saved(sender, instance, created, update_fields=None, **kwargs) -> None
     if update_fields is not None and "private_metadata" not in update_fields:
         return
     with shop.database_access():
-        watch_rules = created and plugin_state.is_active()
+        watch_rules = created and gate.is_on()
     if watch_rules or facts.has_external_links(instance):
         _run_safely(
             "order_saved", lambda order: facts.order_saved(order, watch_rules), instance
@@ -47,7 +49,7 @@ def order_deleting(sender, instance, **kwargs) -> None:
     Deleting an order must work whatever happens here."""
     try:
         with shop.database_access(), transaction.atomic():
-            services.order_deleted(instance)
+            lifecycle.close_for_deleted_order(instance)
     except Exception:  # noqa: BLE001 - Saleor's delete goes on; the log keeps the cause
         logger.exception("saleor_attention: could not close the flags of order %s", instance.pk)
 
@@ -73,8 +75,8 @@ def payment_failed(order, event_id) -> None:
     A model signal, not a plugin hook: Saleor does not know whether we are active."""
 
     def flag_it(order):
-        if plugin_state.is_active():
-            services.report_payment_failed(order, f"order-event:{event_id}")
+        if gate.is_on():
+            triggers.payment_failed(order, f"order-event:{event_id}")
 
     _run_safely("payment_failed", flag_it, order)
 

@@ -22,7 +22,7 @@ from typing import Callable, Dict, Iterator, Mapping, NoReturn, Optional, Tuple
 
 from django.db import IntegrityError, transaction
 
-from . import canonical, orders, plugin_state, services
+from . import canonical, gate, orders, plugin_state, triggers
 from .adapter import shop
 from .errors import AttentionError
 from .models import INBOUND_EVENT_ID_UNIQUE, InboundEvent
@@ -131,7 +131,7 @@ def _check_switched_on() -> None:
     # Asked once the signature holds, so only the provider learns that the plugin is
     # off, and before anything is read or written: the provider delivers the event
     # again later and nothing is lost while the shop has the plugin switched off.
-    if not plugin_state.is_active():
+    if not gate.is_on():
         raise Refused(
             503, "the plugin is switched off; deliver the event again later",
             {"Retry-After": str(RETRY_AFTER_SECONDS)},
@@ -246,20 +246,20 @@ def _amount_text(raw: object) -> Optional[str]:
 def _credit_check(payload: Mapping[str, object]) -> Action:
     code = _text(payload, "code", MAX_CODE_LENGTH)
     amount = _amount(payload)
-    return lambda order, event_id: services.report_credit_check(
+    return lambda order, event_id: triggers.credit_check_reported(
         order, code, event_id, amount=amount
     )
 
 
 def _delivery_returned(payload: Mapping[str, object]) -> Action:
-    return lambda order, event_id: services.report_delivery_returned(order, event_id)
+    return lambda order, event_id: triggers.delivery_returned_reported(order, event_id)
 
 
 def _payment_failed(payload: Mapping[str, object]) -> Action:
     renewal = payload.get("renewal", False)
     if not isinstance(renewal, bool):
         raise Malformed("'renewal' must be true or false")
-    return lambda order, event_id: services.report_payment_failed(
+    return lambda order, event_id: triggers.payment_failed(
         order, event_id, renewal=renewal
     )
 

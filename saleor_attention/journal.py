@@ -1,57 +1,61 @@
-"""What is written down about a change: the audit trail and the order's history note
-(for Saleor's dashboard timeline)."""
+"""What is written down about a change: audit events (the plugin's trail) and the line
+each adds to the order's history (Saleor's dashboard timeline), in the catalogue's
+words. Nothing here writes: the flag lifecycle stamps a change's entries with its order
+and writes them together."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Optional
+
 from .actors import Actor
-from .adapter import shop
 from .models import Event, EventType, Flag
-from .reasons import JA
+from .reasons import FLAG_RELEASED, FLAG_SET, JA, system_text
 
 
-def flag_set(order, flag: Flag, actor: Actor) -> None:
-    message = f"要対応 設定: {flag.message(JA)} [{flag.reason}, {flag.scope}]"
-    _record(order, flag, EventType.FLAG_SET, actor, message, {"handle": flag.handle})
+@dataclass(frozen=True)
+class Entry:
+    event: Event
+    # The history line; "" for what the order's history does not show.
+    line: str
 
 
-def flag_released(order, flag: Flag, actor: Actor) -> None:
-    message = f"要対応 解除: {flag.message(JA)} [{flag.reason}, {flag.scope}]"
+def flag_set(flag: Flag, actor: Actor) -> Entry:
+    line = _flag_line(FLAG_SET, flag)
+    return _entry(flag, EventType.FLAG_SET, actor, line, {"handle": flag.handle})
+
+
+def flag_released(flag: Flag, actor: Actor) -> Entry:
+    line = _flag_line(FLAG_RELEASED, flag)
     if flag.release_comment:
-        message += f" — {flag.release_comment}"
+        line += f" — {flag.release_comment}"
     parameters = {"handled_on": flag.handled_on.isoformat()}
-    _record(order, flag, EventType.FLAG_RELEASED, actor, message, parameters)
+    return _entry(flag, EventType.FLAG_RELEASED, actor, line, parameters)
 
 
-def warning(order, code: str, message: str, actor: Actor) -> None:
-    if code == "SHIPPING_DATE_PASSED":
-        _record(order, None, EventType.SHIPPING_DATE_PASSED, actor, message, {})
+def finding(type_: str, code: str, parameters: dict, actor: Actor) -> Entry:
+    """What the plugin found that raises no flag (a pending credit check, a switch to
+    cash on delivery, a planned date that has passed): a system text and its values."""
+    line = system_text(code, JA, **parameters)
+    return _entry(None, type_, actor, line, dict(parameters))
 
 
-def rule_note(order, type_, message: str, parameters: dict, actor: Actor) -> None:
-    """A rule's finding that raises no flag (a pending credit check, a COD switch)."""
-    _record(order, None, type_, actor, message, parameters)
-
-
-def deleted_order_note(order_number: str, flag, type_, message: str, actor: Actor) -> None:
-    """The audit trail of an order Saleor is deleting: no history note (Saleor deletes
-    the history with the order) and no link to the order row."""
-    Event.objects.create(
-        order=None, order_number=order_number, flag=flag, type=type_, user=actor.user,
-        app=actor.app, actor_name=actor.name, actor_source=actor.source,
-        message=message,
+def _flag_line(code: str, flag: Flag) -> str:
+    return system_text(
+        code, JA, message=flag.message(JA), reason=flag.reason, scope=flag.scope
     )
 
 
-def _record(order, flag, type_, actor: Actor, message: str, parameters: dict) -> None:
-    Event.objects.create(
-        order=order,
-        order_number=shop.order_number(order),
+def _entry(
+    flag: Optional[Flag], type_: str, actor: Actor, line: str, parameters: dict
+) -> Entry:
+    event = Event(
         flag=flag,
         type=type_,
         user=actor.user,
         app=actor.app,
         actor_name=actor.name,
         actor_source=actor.source,
-        message=message,
+        message=line,
         parameters=parameters,
     )
-    shop.add_history_note(order, actor, message)
+    return Entry(event, line)

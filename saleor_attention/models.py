@@ -255,6 +255,29 @@ class InboundEvent(models.Model):
         ]
 
 
+class BlacklistQuerySet(models.QuerySet):
+    def sharing_keys_with(self, customer_id, people):
+        """Entries sharing a match key with an order: the customer's account, or any
+        person's (purchaser, addressee: rules.blacklist.Person) email, phone, address
+        or name with postal code. One query over indexed keys."""
+        terms = {(("customer_id", customer_id),)} if customer_id is not None else set()
+        for person in people:  # the purchaser and addressee are often the same person
+            terms |= {
+                ((key, value),) for key, value in (
+                    ("email_key", person.email), ("phone_key", person.phone),
+                    ("address_key", person.address),
+                ) if value
+            }
+            if person.name and person.postal_code:
+                terms.add((("name_key", person.name), ("postal_code_key", person.postal_code)))
+        if not terms:
+            return self.none()
+        condition = Q()
+        for term in terms:
+            condition |= Q(*term)
+        return self.filter(condition).order_by()
+
+
 class BlacklistEntry(models.Model):
     """Someone the shop will not ship to without a second look (SPEC §5.3).
 
@@ -285,6 +308,8 @@ class BlacklistEntry(models.Model):
     created_by_name = models.CharField(max_length=255, blank=True, default="")
     created_by_source = models.CharField(max_length=8, choices=Source.choices, blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = BlacklistQuerySet.as_manager()
 
     class Meta:
         ordering = ("-created_at", "-pk")

@@ -10,11 +10,12 @@ from .adapter import shop
 from .errors import AttentionError, AttentionErrorCode
 
 
-def lock(order_id):
-    """The order row, locked until the surrounding transaction ends, with its facts."""
+def lock(order_id, *related: str):
+    """The order row, locked until the surrounding transaction ends, with its facts
+    (and the `related` rows a caller reads, e.g. addresses) in the same statement."""
     return (
         shop.Order.objects.select_for_update(of=("self",))
-        .select_related("attention_facts")
+        .select_related("attention_facts", *related)
         .get(pk=order_id)
     )
 

@@ -6,7 +6,7 @@ import copy
 
 from django.core.exceptions import ValidationError
 
-from . import config
+from . import config, gate
 
 # Saleor's ConfigurationTypeField values (the same strings on 2.10 and 3.x).
 _FIELD_TYPES = {"string": "String", "boolean": "Boolean", "password": "Password"}
@@ -55,14 +55,14 @@ class AttentionPluginBase:
     # Saleor's order hooks. 3.x passes extra keyword arguments (webhooks=...); 2.10
     # calls hooks of inactive plugins too, hence the check.
     def order_created(self, order, previous_value, **kwargs):
-        if self.active:
+        if gate.is_on(self):
             from . import hooks  # imported late: Saleor loads plugins while apps load
 
             hooks.order_created(order)
         return previous_value
 
     def order_updated(self, order, previous_value, **kwargs):
-        if self.active:
+        if gate.is_on(self):
             from . import hooks
 
             hooks.order_updated(order)
@@ -71,7 +71,7 @@ class AttentionPluginBase:
     def order_metadata_updated(self, order, previous_value, **kwargs):
         """Saleor 3's metadata mutations merge in SQL without saving the order (no
         post_save): an external subscription link is copied in from here."""
-        if self.active:
+        if gate.is_on(self):
             from . import hooks
 
             hooks.order_metadata_updated(order)

@@ -35,9 +35,6 @@ class Reason:
     manual: bool = False
     parameters: Tuple[str, ...] = field(default=())
 
-    def variants(self):
-        return tuple(self.staff)
-
     def staff_message(self, params: Optional[Mapping] = None, language: str = JA) -> str:
         params = dict(params or {})
         texts = self.staff.get(params.get("variant", DEFAULT_VARIANT))
@@ -244,17 +241,59 @@ def get_reason(code: str) -> Reason:
     return CATALOGUE[code]
 
 
-# What the plugin itself says, outside any reason: (ja, en).
+# What the plugin itself says, outside any reason: (ja, en), with {parameters}.
 ORDER_DELETED = "ORDER_DELETED"
 RULES_PENDING = "RULES_PENDING"
+FLAG_SET = "FLAG_SET"
+FLAG_RELEASED = "FLAG_RELEASED"
+CANNOT_SHIP = "CANNOT_SHIP"
+STILL_NEEDS_ATTENTION = "STILL_NEEDS_ATTENTION"
+SHIPPING_DATE_PASSED = "SHIPPING_DATE_PASSED"
+CREDIT_CHECK_OK = "CREDIT_CHECK_OK"
+CREDIT_CHECK_PENDING = "CREDIT_CHECK_PENDING"
+CREDIT_CHECK_UNDER_REVIEW = "CREDIT_CHECK_UNDER_REVIEW"
+CREDIT_CHECK_REJECTED = "CREDIT_CHECK_REJECTED"
+CREDIT_CHECK_UNRECOGNIZED = "CREDIT_CHECK_UNRECOGNIZED"
+SWITCHED_TO_COD = "SWITCHED_TO_COD"
 SYSTEM_TEXTS: Dict[str, Text] = {
     ORDER_DELETED: ("注文が削除されたため、要対応を終了", "The order was deleted: attention closed."),
     RULES_PENDING: (
         "注文のチェック(ルール)がまだ実行されていません",
         "The order's checks (rules) have not run yet.",
     ),
+    FLAG_SET: ("要対応 設定: {message} [{reason}, {scope}]", "Attention set: {message} [{reason}, {scope}]"),
+    FLAG_RELEASED: (
+        "要対応 解除: {message} [{reason}, {scope}]",
+        "Attention released: {message} [{reason}, {scope}]",
+    ),
+    CANNOT_SHIP: (
+        "要対応のため出荷できません: {reasons}",
+        "The order needs attention (要対応) and cannot be shipped: {reasons}",
+    ),
+    STILL_NEEDS_ATTENTION: (
+        "まだ要対応です: 今回注文分に {order} 件、定期注文全体に {subscription} 件の要対応が"
+        "残っています。それらも解除してください。",
+        "The order still needs attention: {order} flag(s) on this order (今回注文分) and "
+        "{subscription} on its whole subscription (定期注文全体). Release those too.",
+    ),
+    SHIPPING_DATE_PASSED: (
+        "出荷できる状態に戻りましたが、出荷予定日 {date} を過ぎています。出荷前に日付を変更してください。",
+        "The order is ready to ship again, but its planned shipping date {date} has "
+        "passed: change the date before shipping.",
+    ),
+    CREDIT_CHECK_OK: ("与信OK", "Credit check approved."),
+    CREDIT_CHECK_PENDING: ("与信保留中", "Credit check pending."),
+    CREDIT_CHECK_UNDER_REVIEW: ("与信審査中", "Credit check under review."),
+    CREDIT_CHECK_REJECTED: ("与信NG", "Credit check rejected."),
+    CREDIT_CHECK_UNRECOGNIZED: ("与信結果「{code}」", "Credit check result “{code}”."),
+    SWITCHED_TO_COD: (
+        "後払い与信NGのため、支払い方法を代引きに変更",
+        "Deferred-payment credit check rejected: payment switched to cash on delivery.",
+    ),
 }
 
 
-def system_text(code: str, language: str = JA) -> str:
-    return _pick(SYSTEM_TEXTS[code], language)
+def system_text(key: str, language: str = JA, /, **params) -> str:
+    """A system text with its {parameters} filled in (positional-only key and
+    language, so that a parameter may be called `code`)."""
+    return _pick(SYSTEM_TEXTS[key], language).format(**params)

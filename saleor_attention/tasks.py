@@ -6,7 +6,7 @@ import datetime
 
 from celery import shared_task
 
-from . import hooks, mirror, plugin_state, services
+from . import gate, hooks, mirror, services
 from .adapter import shop
 
 # An order's rules normally run within a second of its commit; older than this, the
@@ -19,7 +19,7 @@ BATCH = 200
 def run_pending_rules(grace_seconds: float = PENDING_GRACE.total_seconds()) -> int:
     """Run the rules of orders still waiting for them; returns how many ran."""
     with shop.database_access():
-        if not plugin_state.is_active():
+        if not gate.is_on():
             return 0  # switched off: they wait, and run once it is switched on
         waiting = services.orders_awaiting_rules(
             datetime.timedelta(seconds=grace_seconds), BATCH

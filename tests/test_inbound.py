@@ -427,12 +427,12 @@ def test_an_integrity_error_that_is_not_a_repeated_id_is_not_called_a_duplicate(
 ):
     from django.db import IntegrityError
 
-    from saleor_attention import services
+    from saleor_attention import triggers
 
     def clash(order, event_id, actor=None):
         raise IntegrityError("some other constraint")
 
-    monkeypatch.setattr(services, "report_delivery_returned", clash)
+    monkeypatch.setattr(triggers, "delivery_returned_reported", clash)
 
     with pytest.raises(IntegrityError):
         post(returned(shop, order))

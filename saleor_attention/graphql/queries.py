@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from graphql import GraphQLError
 
-from .. import facts, guards, orders, plugin_state, services
+from .. import facts, gate, guards, orders, plugin_state, services
 from ..adapter import shop
 from ..errors import AttentionError
 from ..models import Flag
@@ -120,7 +120,7 @@ def resolve_customer_restrictions(root, _info):
     order = shop.order_of_graphql_root(root)
     # Whoever Saleor lets see the order (its customer, the holder of its token,
     # staff) may see what the storefront allows; the texts are customer-safe.
-    active = services.active_flags(order) if plugin_state.is_active() else []
+    active = services.active_flags(order) if gate.is_on() else []
     return CustomerRestrictions(guards.customer_restrictions(active))
 
 

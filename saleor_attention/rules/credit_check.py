@@ -4,6 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import config
+from ..reasons import (
+    CREDIT_CHECK_OK, CREDIT_CHECK_PENDING, CREDIT_CHECK_REJECTED, CREDIT_CHECK_UNDER_REVIEW,
+    CREDIT_CHECK_UNRECOGNIZED,
+)
 from . import FlagToRaise, Outcome
 
 OK = "00"
@@ -26,18 +30,19 @@ class CreditCheck:
 
 
 def evaluate(check: CreditCheck, settings: config.AttentionSettings) -> Outcome:
-    if check.code == OK:
-        return Outcome(note="与信OK")
-    if check.code == PENDING:
-        return Outcome(note="与信保留中 (pending)")
-    if check.code == UNDER_REVIEW:
-        return Outcome(note="与信審査中 (under review)")
+    if check.code in _NOTED:
+        return Outcome(note=_NOTED[check.code])
     if check.code == REJECTED:
         return _rejected(check, settings.deferred_payment_rejection_policy)
+    params = {"code": check.code}
     return Outcome(
-        flags=(_flag(UNRECOGNIZED_REASON, check, {"code": check.code}),),
-        note=f"与信結果「{check.code}」",
+        flags=(_flag(UNRECOGNIZED_REASON, check, params),),
+        note=CREDIT_CHECK_UNRECOGNIZED, note_params=params,
     )
+
+
+# Results that only go into the audit trail.
+_NOTED = {OK: CREDIT_CHECK_OK, PENDING: CREDIT_CHECK_PENDING, UNDER_REVIEW: CREDIT_CHECK_UNDER_REVIEW}
 
 
 def _rejected(check: CreditCheck, policy: str) -> Outcome:
@@ -48,12 +53,12 @@ def _rejected(check: CreditCheck, policy: str) -> Outcome:
     if not check.cod_possible:
         variant = "first_order_no_cod" if policy == config.FIRST_ORDER_COD else "no_cod"
         return _attention(check, variant)
-    return Outcome(switch_to_cod=True, note="与信NG: 代引きに変更")
+    return Outcome(switch_to_cod=True, note=CREDIT_CHECK_REJECTED)
 
 
 def _attention(check: CreditCheck, variant: str) -> Outcome:
     return Outcome(
-        flags=(_flag(REJECTED_REASON, check, {"variant": variant}),), note="与信NG"
+        flags=(_flag(REJECTED_REASON, check, {"variant": variant}),), note=CREDIT_CHECK_REJECTED
     )
 
 

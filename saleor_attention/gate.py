@@ -1,0 +1,19 @@
+"""The on/off switch, asked at every way into the plugin: Saleor's plugin hooks, the
+model signals (new orders, payment events, fulfillments), the inbound endpoint,
+scheduled work, and the vetoes staff and customers meet. Switched off, no rule runs,
+no guard refuses and no inbound event raises a flag; bookkeeping goes on (a deleted
+order's flags are closed, the metadata mirror is repaired), so nothing is lost when
+it is switched on again."""
+from __future__ import annotations
+
+
+def is_on(plugin=None) -> bool:
+    """Saleor's plugin hooks pass the plugin instance, which knows (no query); other
+    entries read the stored switch."""
+    if plugin is not None:
+        return plugin.active
+    # Imported here: the plugin class imports this module while Saleor loads its apps,
+    # before Saleor's models (which plugin_state reads through the adapter) exist.
+    from . import plugin_state
+
+    return plugin_state.is_active()

@@ -1,0 +1,213 @@
+"""The flag lifecycle: every change of one order's attention is one batch.
+
+A change locks the order's row when it starts and holds it to the end, so a
+concurrent change or fulfillment of the same order waits its turn. It writes when it
+ends, once each: the new flags together, the audit events, one order history note,
+the facts, the metadata mirror, and one announcement (Saleor's order-updated hooks)
+after the transaction commits. The plugin does not react to its own announcement.
+
+    with lifecycle.change(order, actor) as change:
+        change.raise_flags([FlagToRaise("REMOTE_ISLAND", "remote-island")])
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime
+from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+
+from django.db import transaction
+from django.utils import timezone
+
+from . import facts, journal, mirror, orders, rows
+from .actors import RULES, Actor
+from .adapter import shop
+from .errors import AttentionError, AttentionErrorCode
+from .models import Event, Flag, Scope, Status
+from .reasons import ORDER_DELETED, system_text
+from .rules import FlagToRaise
+
+# Set on the order Saleor's hooks receive from our own announcement.
+ANNOUNCED = "_attention_announced"
+# A flag's identity while it is active: the same cause on the same target.
+_Cause = Tuple[str, str, str]  # scope, reason, handle
+# Facts the metadata mirror shows: a change of one is announced.
+_MIRRORED_FACTS = ("payment_method", "credit_checked_amount")
+
+
+class OrderChange:
+    """One order, locked, with its facts and active flags (its own and its
+    subscription's) as they are now; what the change does is written by `finish`."""
+
+    def __init__(self, order, actor: Actor, related: Sequence[str] = ()):
+        self.actor = actor
+        self.order = orders.lock(order.pk, *related)
+        self.facts = facts.of(self.order)
+        self.order.attention_facts = self.facts  # what facts.update changes
+        self.active: List[Flag] = list(
+            Flag.objects.active().affecting(self.order.pk, self.facts.subscription)
+        )
+        self.number = shop.order_number(self.order)
+        self._entries: List[journal.Entry] = []
+        self._facts: Dict[str, object] = {}
+        # Whether Saleor's view of the order (the mirror) moves.
+        self._visible = False
+        self.wrote = False
+
+    def raise_flags(
+        self, wanted: Iterable[FlagToRaise], note: str = "",
+        handled_on: Optional[datetime.date] = None,
+    ) -> List[Tuple[Flag, bool]]:
+        """Each wanted flag with whether it is new: a cause already active is that flag."""
+        found: Dict[_Cause, Flag] = {_cause_of(flag): flag for flag in self.active}
+        new: Dict[_Cause, Flag] = {}
+        for flag in wanted:
+            cause = _cause_of(flag)
+            if cause not in found and cause not in new:
+                new[cause] = self._new_flag(flag, note, handled_on)
+        if new:
+            found.update(self._insert(list(new.values())))
+        return [(found[_cause_of(flag)], _cause_of(flag) in new) for flag in wanted]
+
+    def release(self, flags: Sequence[Flag], handled_on: datetime.date, comment: str) -> None:
+        """Release active flags of this order (chosen and locked by the caller)."""
+        released = {
+            "status": Status.RELEASED, "released_at": timezone.now(),
+            "released_by": self.actor.user, "released_by_app": self.actor.app,
+            "released_by_name": self.actor.name, "released_by_source": self.actor.source,
+            "handled_on": handled_on, "release_comment": comment,
+        }
+        self.wrote = True
+        Flag.objects.filter(pk__in=[flag.pk for flag in flags]).update(**released)
+        for flag in flags:
+            for name, value in released.items():
+                setattr(flag, name, value)
+            self._entries.append(journal.flag_released(flag, self.actor))
+        gone = {flag.pk for flag in flags}
+        self.active = [flag for flag in self.active if flag.pk not in gone]
+        self._visible = True
+
+    def note(self, type_: str, code: str, parameters: Optional[dict] = None) -> None:
+        """Record a finding that raises no flag (SYSTEM_TEXTS code and its values)."""
+        self._entries.append(journal.finding(type_, code, parameters or {}, self.actor))
+
+    def update_facts(self, **values) -> None:
+        for name, value in values.items():
+            self._visible |= name in _MIRRORED_FACTS and getattr(self.facts, name) != value
+            setattr(self.facts, name, value)
+        self._facts.update(values)
+
+    def finish(self) -> None:
+        """Write what the change did; announce it if Saleor's view of the order moved."""
+        if self._entries:
+            self._write_entries()
+        if self._facts:
+            facts.update(self.order, **self._facts)
+        if self._visible:
+            mirror.write(self.order.pk, mirror.values(self.facts, self.active))
+            setattr(self.order, ANNOUNCED, True)
+            shop.announce_order_updated(self.order)
+
+    def _new_flag(self, flag: FlagToRaise, note: str, handled_on) -> Flag:
+        if flag.scope == Scope.SUBSCRIPTION and not self.facts.subscription:
+            raise AttentionError(
+                "scope", AttentionErrorCode.NOT_IN_SUBSCRIPTION,
+                "This order is not part of a subscription; use scope ORDER.",
+            )
+        return Flag(
+            order=self.order, order_number=self.number, scope=flag.scope,
+            subscription=self.facts.subscription if flag.scope == Scope.SUBSCRIPTION else "",
+            reason=flag.reason, source=self.actor.source, params=dict(flag.params),
+            note=note, handle=flag.handle, handled_on=handled_on,
+            created_by=self.actor.user, created_by_app=self.actor.app,
+            created_by_name=self.actor.name, created_at=timezone.now(),
+        )
+
+    def _insert(self, new: List[Flag]) -> Dict[_Cause, Flag]:
+        """One INSERT of every new flag. A cause a concurrent change raised a moment ago
+        (a subscription flag set through another of its orders) clashes with the
+        one-active-flag-per-cause constraints: it is skipped and that flag returned."""
+        self.wrote = True
+        inserted = rows.insert(
+            Flag, new, "DO NOTHING", returning=("id", "scope", "reason", "handle")
+        )
+        ids = {(scope, reason, handle): pk for pk, scope, reason, handle in inserted}
+        by_cause: Dict[_Cause, Flag] = {}
+        for flag in new:
+            flag.pk = ids.get(_cause_of(flag))
+            flag._state.adding, flag._state.db = flag.pk is None, "default"
+            if flag.pk is None:
+                by_cause[_cause_of(flag)] = self._raised_meanwhile(flag)
+            else:
+                by_cause[_cause_of(flag)] = flag
+                self.active.insert(0, flag)
+                self._entries.append(journal.flag_set(flag, self.actor))
+                self._visible = True
+        return by_cause
+
+    def _raised_meanwhile(self, flag: Flag) -> Flag:
+        target = {"subscription": flag.subscription} if flag.subscription else {"order": self.order}
+        return Flag.objects.active().get(
+            scope=flag.scope, reason=flag.reason, handle=flag.handle, **target
+        )
+
+    def _write_entries(self) -> None:
+        for entry in self._entries:
+            entry.event.order_id, entry.event.order_number = self.order.pk, self.number
+        Event.objects.bulk_create([entry.event for entry in self._entries])
+        lines = [entry.line for entry in self._entries if entry.line]
+        shop.add_history_note(self.order, self.actor, "\n".join(lines))
+
+
+@contextlib.contextmanager
+def change(order, actor: Actor = RULES, related: Sequence[str] = ()) -> Iterator[OrderChange]:
+    """One change of one order (loaded with its `related` rows), in the caller's
+    transaction or a new one, with no savepoint of its own. A refusal (AttentionError) raised before the change wrote
+    anything leaves the caller's transaction usable; any other error rolls it back."""
+    refusal = None
+    with transaction.atomic(savepoint=False):
+        batch = OrderChange(order, actor, related)
+        try:
+            yield batch
+        except AttentionError as exc:
+            if batch.wrote:
+                raise
+            refusal = exc
+        else:
+            batch.finish()
+    if refusal is not None:
+        raise refusal
+
+
+def raise_flags(order, flags: Sequence[FlagToRaise], actor: Actor = RULES) -> int:
+    """Raise flags on an order in one change; how many were new."""
+    with change(order, actor) as batch:
+        return sum(created for _flag, created in batch.raise_flags(flags))
+
+
+def close_for_deleted_order(order) -> None:
+    """Saleor is deleting the order: its own flags are closed by the system and the
+    audit trail keeps them, with the order's number. Nothing is written into the
+    order (Saleor deletes its history and metadata with it)."""
+    number = shop.order_number(order)
+    flags = list(Flag.objects.active().filter(order_id=order.pk, scope=Scope.ORDER))
+    comment = system_text(ORDER_DELETED)
+    Flag.objects.filter(pk__in=[flag.pk for flag in flags]).update(
+        status=Status.RELEASED, released_at=timezone.now(),
+        handled_on=timezone.localdate(), release_comment=comment,
+    )
+    events = [journal.flag_released(_released(flag, comment), RULES).event for flag in flags]
+    events.append(journal.finding("ORDER_DELETED", ORDER_DELETED, {}, RULES).event)
+    for event in events:
+        event.order_number = number
+    Event.objects.bulk_create(events)
+
+
+def _released(flag: Flag, comment: str) -> Flag:
+    flag.status, flag.handled_on, flag.release_comment = (
+        Status.RELEASED, timezone.localdate(), comment
+    )
+    return flag
+
+
+def _cause_of(flag) -> _Cause:
+    return (flag.scope, flag.reason, flag.handle)

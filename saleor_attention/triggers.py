@@ -1,0 +1,141 @@
+"""When each rule runs: one trigger per rule gathers the facts it reads, calls the pure
+rule (rules/) and carries its outcome out in an order change (lifecycle.py).
+
+Rules that fire on the same occasion share one change: an order that is placed runs
+the blacklist and the order-placed rules together, one lock and one write for all.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import List, Optional
+
+from . import facts, lifecycle, mirror, normalize, orders, plugin_state
+from .actors import RULES, Actor
+from .adapter import shop
+from .models import BlacklistEntry, EventType
+from .reasons import SWITCHED_TO_COD
+from .rules import (
+    FlagToRaise, Outcome, amount_mismatch, blacklist, credit_check, delivery_returned,
+    order_placed, payment_failure,
+)
+
+
+def order_was_placed(order) -> Outcome:
+    """A new order: blacklist, remote island, cash on delivery. The order awaits its
+    rules from its first save (facts.order_saved) until they ran here."""
+    settings = plugin_state.settings()
+    with lifecycle.change(order, related=_PEOPLE) as change:
+        flags = _blacklist(change.order, settings) + _placed(change, settings)
+        change.raise_flags(flags)
+        if change.facts.rules_pending:
+            change.update_facts(rules_pending_since=None)
+    return Outcome(flags=tuple(flags))
+
+
+def credit_check_reported(
+    order, code: str, event_id: str, amount: Optional[Decimal] = None, actor: Actor = RULES
+) -> Outcome:
+    """A deferred-payment provider's credit check result (SPEC §5.1). With an approved
+    result ("00") the provider's checked `amount` is kept: shipping is then refused
+    while the order total differs from it (SPEC §5.2)."""
+    settings = plugin_state.settings()
+    check = credit_check.CreditCheck(
+        code=code,
+        event_id=event_id,
+        first_order=orders.is_first_order(order),
+        cod_possible=order.shipping_method_name not in settings.cod_unavailable_shipping_methods,
+    )
+    outcome = credit_check.evaluate(check, settings)
+    with lifecycle.change(order, actor) as change:
+        parameters = {"code": code, "event_id": event_id}
+        change.note(EventType.CREDIT_CHECK, outcome.note, {**outcome.note_params, **parameters})
+        if outcome.switch_to_cod:
+            change.update_facts(payment_method=mirror.COD)
+            change.note(EventType.SWITCHED_TO_COD, SWITCHED_TO_COD, parameters)
+        if code == credit_check.OK and amount is not None:
+            change.update_facts(credit_checked_amount=amount)
+        change.raise_flags(outcome.flags + _amount_mismatch(change.order))
+    return outcome
+
+
+def order_amount_changed(order) -> Outcome:
+    """Raise the mismatch flag as soon as an order's total leaves the checked amount,
+    in the transaction that changed it, so it never depends on a vetoed shipment."""
+    if not facts.has_checked_amount(order):
+        return Outcome()  # most orders: no deferred payment, nothing to compare
+    with lifecycle.change(order) as change:
+        outcome = Outcome(flags=_amount_mismatch(change.order))
+        change.raise_flags(outcome.flags)
+    return outcome
+
+
+def payment_failed(order, event_id: str, renewal: bool = False, actor: Actor = RULES) -> Outcome:
+    """A card charge for the order failed (reported by Saleor, a payment app or provider)."""
+    failure = payment_failure.PaymentFailure(event_id=event_id, renewal=renewal)
+    return _raise(order, payment_failure.evaluate(failure), actor)
+
+
+def delivery_returned_reported(order, event_id: str, actor: Actor = RULES) -> Outcome:
+    """A carrier reports that a shipment came back to the shop."""
+    returned = delivery_returned.DeliveryReturned(event_id=event_id)
+    return _raise(order, delivery_returned.evaluate(returned), actor)
+
+
+def amount_mismatch_of(order) -> Optional[FlagToRaise]:
+    """The mismatch rule on the order's locked facts (the fulfillment guard asks it)."""
+    return amount_mismatch.evaluate(
+        facts.of(order).credit_checked_amount, order.total_gross_amount
+    )
+
+
+def _raise(order, flag: FlagToRaise, actor: Actor) -> Outcome:
+    lifecycle.raise_flags(order, (flag,), actor)
+    return Outcome(flags=(flag,))
+
+
+def _amount_mismatch(order) -> tuple:
+    mismatch = amount_mismatch_of(order)
+    return (mismatch,) if mismatch else ()
+
+
+def _blacklist(order, settings) -> List[FlagToRaise]:
+    people = _people(order)
+    entries = BlacklistEntry.objects.sharing_keys_with(order.user_id, people).values_list(
+        "customer_id", "email_key", "phone_key", "name_key", "postal_code_key", "address_key"
+    )
+    return blacklist.evaluate(
+        order.user_id, people, [blacklist.Entry(*row) for row in entries], settings
+    )
+
+
+def _placed(change: lifecycle.OrderChange, settings) -> List[FlagToRaise]:
+    address = change.order.shipping_address
+    placed = order_placed.PlacedOrder(
+        shipping_postal_code=normalize.digits_key(address.postal_code if address else ""),
+        payment_gateway=shop.payment_gateway(change.order),
+        subscription=change.facts.subscription,
+    )
+    return order_placed.evaluate(placed, settings)
+
+
+# Where the blacklist finds the purchaser and the addressee.
+_PEOPLE = ("billing_address", "shipping_address")
+
+
+def _people(order) -> List[blacklist.Person]:
+    """The purchaser (billing address and email) and the shipping addressee."""
+    people = [
+        blacklist.Person(
+            email=normalize.email_key(order.user_email),
+            phone=normalize.phone_key(str(address.phone or "")),
+            name=normalize.text_key(f"{address.last_name}{address.first_name}"),
+            postal_code=normalize.digits_key(address.postal_code),
+            address=normalize.text_key(
+                f"{address.country_area}{address.city}{address.city_area}"
+                f"{address.street_address_1}{address.street_address_2}"
+            ),
+        )
+        for address in (order.billing_address, order.shipping_address)
+        if address is not None
+    ]
+    return people or [blacklist.Person(email=normalize.email_key(order.user_email))]
