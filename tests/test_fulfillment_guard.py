@@ -106,14 +106,6 @@ def test_subscription_flag_blocks_every_order_of_the_subscription(gql, shop, man
     assert fulfill(gql, other, manager, shop)["orderErrors"] == []
 
 
-def test_inactive_plugin_does_not_block_and_keeps_flags(gql, shop, manager, order, configure):
-    set_manual(gql, order, manager, shop)
-    assert configure(active=False)["plugin"]["active"] is False
-
-    assert fulfill(gql, order, manager, shop)["orderErrors"] == []
-    assert services.needs_attention(order)
-
-
 def test_reactivated_plugin_blocks_again(gql, shop, manager, order, configure):
     set_manual(gql, order, manager, shop)
     configure(active=False)

@@ -211,12 +211,6 @@ def test_a_payment_failure_saleor_records_flags_the_order(shop, order):
     assert Flag.objects.get(order=order).source == "RULE"
 
 
-def test_a_payment_failure_is_ignored_while_the_plugin_is_off(shop, configure, order):
-    configure(active=False)
-    shop.record_payment_failure(order)
-    assert messages(order) == []
-
-
 @pytest.mark.parametrize("v1", ["é", "ü" * 64, "签名", "\u00ff\u0100"],
                          ids=["accent", "long", "cjk", "latin-ext"])
 def test_a_non_ascii_signature_is_401(shop, gql, post, order, v1):

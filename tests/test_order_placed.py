@@ -63,10 +63,3 @@ def test_a_failing_rule_never_breaks_order_creation(place, configure, shop):
     assert active_reasons(order) == []
     failure = Event.objects.get(order=order, type="RULE_FAILED")
     assert "order_created" in failure.message
-
-
-def test_no_rules_while_the_plugin_is_off(place, configure):
-    configure(remote_island_check="true", active=True)
-    configure(active=False)
-
-    assert active_reasons(place(postal_code=HACHIJO)) == []
