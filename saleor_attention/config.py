@@ -214,4 +214,9 @@ def parse(values: Mapping[str, object]) -> AttentionSettings:
     return AttentionSettings(**parsed)
 
 
+def of_configuration(configuration) -> AttentionSettings:
+    """Settings from Saleor's configuration list ([{"name": …, "value": …}])."""
+    return parse({item["name"]: item.get("value") for item in configuration or []})
+
+
 DEFAULTS = parse({})

@@ -9,15 +9,22 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models.signals import post_save, pre_delete
 
-from . import blacklist, facts, gate, lifecycle, triggers
+from . import blacklist, config, facts, gate, lifecycle, triggers
 from .adapter import shop
 from .models import Event, EventType
 
 logger = logging.getLogger(__name__)
 
 
-def order_created(order) -> None:
-    _run_safely("order_created", triggers.order_was_placed, order)
+def order_created(order, configuration=None) -> None:
+    """A new order's rules, with the settings Saleor loaded for the plugin (or, from
+    scheduled work, the stored ones)."""
+
+    def run_rules(order):
+        settings = None if configuration is None else config.of_configuration(configuration)
+        triggers.order_was_placed(order, settings)
+
+    _run_safely("order_created", run_rules, order)
 
 
 def order_updated(order) -> None:

@@ -46,9 +46,8 @@ class AttentionPluginBase:
     @classmethod
     def validate_plugin_configuration(cls, plugin_configuration, **kwargs):
         """Saleor's pluginUpdate answers a bad value with a field error; nothing is saved."""
-        values = {item["name"]: item.get("value") for item in plugin_configuration.configuration}
         try:
-            config.parse(values)
+            config.of_configuration(plugin_configuration.configuration)
         except config.SettingError as exc:
             raise ValidationError({exc.name: ValidationError(str(exc), code="invalid")}) from None
 
@@ -58,7 +57,7 @@ class AttentionPluginBase:
         if gate.is_on(self):
             from . import hooks  # imported late: Saleor loads plugins while apps load
 
-            hooks.order_created(order)
+            hooks.order_created(order, self.configuration)
         return previous_value
 
     def order_updated(self, order, previous_value, **kwargs):

@@ -15,5 +15,4 @@ def settings() -> config.AttentionSettings:
     stored = shop.stored_plugin_configuration()
     if stored is None:
         return config.DEFAULTS
-    values = {item["name"]: item.get("value") for item in stored.configuration or []}
-    return config.parse(values)
+    return config.of_configuration(stored.configuration)

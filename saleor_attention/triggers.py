@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import List, Optional
 
-from . import facts, lifecycle, mirror, normalize, orders, plugin_state
+from . import config, facts, lifecycle, mirror, normalize, orders, plugin_state
 from .actors import RULES, Actor
 from .adapter import shop
 from .models import BlacklistEntry, EventType
@@ -20,10 +20,10 @@ from .rules import (
 )
 
 
-def order_was_placed(order) -> Outcome:
+def order_was_placed(order, settings: Optional[config.AttentionSettings] = None) -> Outcome:
     """A new order: blacklist, remote island, cash on delivery. The order awaits its
     rules from its first save (facts.order_saved) until they ran here."""
-    settings = plugin_state.settings()
+    settings = settings or plugin_state.settings()
     with lifecycle.change(order, related=_PEOPLE) as change:
         flags = _blacklist(change.order, settings) + _placed(change, settings)
         change.raise_flags(flags)
