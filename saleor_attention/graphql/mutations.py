@@ -52,14 +52,13 @@ class AttentionFlagSetInput(graphene.InputObjectType):
 
 
 class AttentionFlagSet(AttentionMutation):
+    """Put an order (or its whole subscription) on attention. Requires MANAGE_ORDERS."""
+
     flag = graphene.Field(AttentionFlag)
     created = graphene.Boolean(description="False when an active flag with the same handle existed.")
 
     class Arguments:
         input = AttentionFlagSetInput(required=True)
-
-    class Meta:
-        description = "Put an order (or its whole subscription) on attention. Requires MANAGE_ORDERS."
 
     @classmethod
     def perform(cls, info, input):
@@ -85,6 +84,8 @@ class AttentionFlagReleaseInput(graphene.InputObjectType):
 
 
 class AttentionFlagRelease(AttentionMutation):
+    """Release flags with a handling date and comment. Requires MANAGE_ORDERS."""
+
     released = graphene.List(graphene.NonNull(AttentionFlag))
     remaining = graphene.List(
         graphene.NonNull(AttentionFlag),
@@ -94,9 +95,6 @@ class AttentionFlagRelease(AttentionMutation):
 
     class Arguments:
         input = AttentionFlagReleaseInput(required=True)
-
-    class Meta:
-        description = "Release flags with a handling date and comment. Requires MANAGE_ORDERS."
 
     @classmethod
     def perform(cls, info, input):
