@@ -22,9 +22,10 @@ from typing import Callable, Dict, Iterator, Mapping, NoReturn, Optional, Tuple
 
 from django.db import IntegrityError, transaction
 
-from . import canonical, gate, orders, plugin_state, triggers
+from . import canonical, gate, plugin_state, triggers
 from .adapter import shop
 from .errors import AttentionError
+from .graphql import ids  # the one decoder of Saleor's global ids
 from .models import INBOUND_EVENT_ID_UNIQUE, InboundEvent
 
 SIGNATURE_HEADER = "HTTP_X_ATTENTION_SIGNATURE"
@@ -148,7 +149,7 @@ def _event(body: bytes) -> _Event:
     global_id = _text(payload, "order")
     act = _HANDLERS[event_type](payload)
     try:
-        order = orders.from_global_id(global_id, "order")
+        order = ids.order(global_id, "order")
     except AttentionError as exc:
         raise Malformed(str(exc)) from None
     return _Event(event_id, event_type, order, payload, canonical.digest(payload), act)

@@ -28,6 +28,33 @@ class Status(models.TextChoices):
     RELEASED = "RELEASED", "Released"
 
 
+# Who did something, as the rows below name them. An account or app is referenced
+# while it exists and its name kept as text, so the record outlives it.
+
+def _account():
+    """A user account (staff or customer); null once Saleor deletes it."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
+def _app():
+    """An app; null once Saleor deletes it."""
+    return models.ForeignKey(
+        "app.App", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+
+def _actor_name():
+    """Who, as named when it happened: kept when the account or app is deleted."""
+    return models.CharField(max_length=255, blank=True, default="")
+
+
+def _actor_source():
+    return models.CharField(max_length=8, choices=Source.choices, blank=True, default="")
+
+
 class OrderFacts(models.Model):
     """What the rules and guards know about one order beyond Saleor's own columns.
 
@@ -102,26 +129,15 @@ class Flag(models.Model):
         max_length=8, choices=Status.choices, default=Status.ACTIVE
     )
     created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_by_app = models.ForeignKey(
-        "app.App", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    # Who, as named when it happened: kept when the account or app is deleted.
-    created_by_name = models.CharField(max_length=255, blank=True, default="")
+    created_by = _account()
+    created_by_app = _app()
+    created_by_name = _actor_name()
     handled_on = models.DateField(null=True, blank=True)
     released_at = models.DateTimeField(null=True, blank=True)
-    released_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    released_by_app = models.ForeignKey(
-        "app.App", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    released_by_name = models.CharField(max_length=255, blank=True, default="")
-    released_by_source = models.CharField(max_length=8, choices=Source.choices, blank=True, default="")
+    released_by = _account()
+    released_by_app = _app()
+    released_by_name = _actor_name()
+    released_by_source = _actor_source()
     release_comment = models.TextField(blank=True, default="")
 
     objects = FlagQuerySet.as_manager()
@@ -206,15 +222,10 @@ class Event(models.Model):
     )
     type = models.CharField(max_length=32, choices=EventType.choices)
     date = models.DateTimeField(default=timezone.now)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    app = models.ForeignKey(
-        "app.App", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    actor_name = models.CharField(max_length=255, blank=True, default="")
-    actor_source = models.CharField(max_length=8, choices=Source.choices, blank=True, default="")
+    user = _account()
+    app = _app()
+    actor_name = _actor_name()
+    actor_source = _actor_source()
     message = models.TextField(blank=True, default="")
     parameters = JSONField(default=dict, blank=True)
 
@@ -285,10 +296,7 @@ class BlacklistEntry(models.Model):
     match keys (normalize.py), indexed, so matching an order is one indexed query.
     """
 
-    customer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    customer = _account()
     email = models.CharField(max_length=254, blank=True, default="")
     phone = models.CharField(max_length=64, blank=True, default="")
     name = models.CharField(max_length=255, blank=True, default="")
@@ -301,12 +309,9 @@ class BlacklistEntry(models.Model):
     postal_code_key = models.CharField(max_length=16, blank=True, default="")
     address_key = models.CharField(max_length=512, blank=True, default="", db_index=True)
     created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_by_name = models.CharField(max_length=255, blank=True, default="")
-    created_by_source = models.CharField(max_length=8, choices=Source.choices, blank=True, default="")
+    created_by = _account()
+    created_by_name = _actor_name()
+    created_by_source = _actor_source()
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = BlacklistQuerySet.as_manager()

@@ -2,12 +2,7 @@
 supplies the model and what its fields are called."""
 from __future__ import annotations
 
-import binascii
-
-import graphene
-
 from .adapter import shop
-from .errors import AttentionError, AttentionErrorCode
 
 
 def lock(order_id, *related: str):
@@ -31,20 +26,3 @@ def is_first_order(order) -> bool:
     created = shop.ORDER_CREATED_FIELD
     return not same_customer.filter(**{f"{created}__lt": getattr(order, created)}).exists()
 
-
-def from_global_id(global_id: str, field: str):
-    """The order a Saleor Order id names; a typed error naming `field` otherwise."""
-    try:
-        type_name, pk = graphene.Node.from_global_id(global_id)
-        order = (
-            shop.Order.objects.filter(pk=shop.ORDER_PK(pk)).first()
-            if type_name == "Order"
-            else None
-        )
-    except (ValueError, TypeError, UnicodeDecodeError, AttributeError, binascii.Error):
-        order = None
-    if order is None:
-        raise AttentionError(
-            field, AttentionErrorCode.NOT_FOUND, f"Couldn't resolve to an order: {global_id}"
-        )
-    return order

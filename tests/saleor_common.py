@@ -1,13 +1,67 @@
 """Test helpers whose Saleor models and API look the same on 2.10 and 3.x; each
-line's shop module re-exports them beside what differs."""
+line's shop module re-exports them beside what differs. Where a shared helper needs
+what differs (builders, the name of a mutation's errors), it asks the line's module
+through `_line()`."""
+import uuid
+
 import graphene
-from saleor.account.models import Address
+from django.db import models
+from saleor.account.models import Address, User
+from saleor.order import OrderStatus
 from saleor.order.models import Fulfillment, Order, OrderEvent
-from saleor.warehouse.models import Stock
+from saleor.payment.models import Payment
+from saleor.warehouse.models import Stock, Warehouse
+
+CURRENCY = "USD"
+SHIPPED = OrderStatus.FULFILLED
+NOT_SHIPPED = OrderStatus.UNFULFILLED
+
+
+def _line():
+    """The shop module of the Saleor line under test (it imports this one)."""
+    from tests.line import saleor_shop
+
+    return saleor_shop
+
+
+def _permission(codename, app_label):
+    # 2.10 keeps Django's Permission model, 3.x its own: the one users are granted.
+    permission = User._meta.get_field("user_permissions").related_model
+    return permission.objects.get(codename=codename, content_type__app_label=app_label)
+
+
+def manage_orders_permission():
+    return _permission("manage_orders", "order")
+
+
+def manage_users_permission():
+    return _permission("manage_users", "account")
+
+
+def superuser():
+    user = _line().staff()
+    user.is_superuser = True
+    user.save()
+    return user
+
+
+def auth_header(who):
+    """HTTP headers that authenticate a user (as the line does) or an app token."""
+    if who is None:
+        return {}
+    if isinstance(who, str):
+        return {"HTTP_AUTHORIZATION": f"Bearer {who}"}
+    return {"HTTP_AUTHORIZATION": _line().user_authorization(who)}
 
 
 def order_id(order):
     return graphene.Node.to_global_id("Order", order.pk)
+
+
+def unknown_order_id():
+    """A well-formed Order id that names no order (2.10: a number; 3.x: a UUID)."""
+    pk = uuid.uuid4() if isinstance(Order._meta.pk, models.UUIDField) else 2 ** 31 - 1
+    return graphene.Node.to_global_id("Order", pk)
 
 
 def order_number(order):
@@ -15,9 +69,14 @@ def order_number(order):
     return str(getattr(order, "number", order.pk))
 
 
-def fulfill_variables(order):
+def line_and_warehouse(order):
+    """The order's one line and the warehouse that stocks it."""
     line = order.lines.get()
-    warehouse = Stock.objects.get(product_variant=line.variant).warehouse
+    return line, Stock.objects.get(product_variant=line.variant).warehouse
+
+
+def fulfill_variables(order):
+    line, warehouse = line_and_warehouse(order)
     return {
         "order": order_id(order),
         "input": {
@@ -64,6 +123,68 @@ def address(postal_code="100-0001", phone=""):
     )
 
 
+def warehouse(n, shipping_zone):
+    """A warehouse serving the shipping zone (orderFulfill ships only from one)."""
+    created = Warehouse.objects.create(
+        name=f"Warehouse {n}", slug=f"warehouse-{n}", address=address()
+    )
+    created.shipping_zones.add(shipping_zone)
+    return created
+
+
+def order_fields(n, user, status, postal_code, phone, shipping_method, total, metadata):
+    """What Order.objects.create is given the same on both lines."""
+    return dict(
+        status=status, user=user,
+        user_email=user.email if user else f"guest{n}@example.com",
+        billing_address=address(phone=phone), shipping_address=address(postal_code, phone),
+        shipping_method=shipping_method, shipping_method_name=shipping_method.name,
+        total=total, private_metadata=dict(metadata or {}),
+    )
+
+
+def payment(order, gateway):
+    return Payment.objects.create(
+        order=order, gateway=gateway, total=order.total_gross_amount, currency=CURRENCY,
+        billing_email=order.user_email, is_active=True,
+    )
+
+
+def place_order(gql, as_, postal_code="100-0001", payment_gateway=None, user=None, phone=""):
+    """An order placed the way staff place one: a draft, completed with Saleor's own
+    draftOrderComplete (which runs the plugins' order_created hooks)."""
+    draft = _line().order(
+        user=user, status=OrderStatus.DRAFT, postal_code=postal_code, phone=phone
+    )
+    if payment_gateway:
+        payment(draft, payment_gateway)
+    errors = _line().errors_field("order")
+    with _line().hooks_run_after_commit():
+        response = gql(_DRAFT_ORDER_COMPLETE % errors, {"id": order_id(draft)}, as_=as_)
+    assert response["data"]["draftOrderComplete"][errors] == [], response
+    return reload(draft)
+
+
+def change_total(order, amount):
+    """Staff edit the order's total; Saleor then calls the plugins' order_updated."""
+    order = reload(order)  # as the editing request loads it
+    order.total_gross_amount = amount
+    order.save(update_fields=["total_gross_amount"])
+    _line().plugins_manager().order_updated(order)
+
+
+def configure_plugin(gql, as_, active=None, values=None):
+    """Saleor's pluginUpdate; returns its errors and the plugin's state read back
+    through the `plugins` query (2.10's pluginUpdate payload resolves the configuration
+    by database id: null; on 3.x the plugin is global, configured with no channel)."""
+    payload = {"configuration": [{"name": k, "value": v} for k, v in (values or {}).items()]}
+    if active is not None:
+        payload["active"] = active
+    errors = _line().errors_field("plugins")
+    answer = gql(_PLUGIN_UPDATE % errors, {"input": payload}, as_=as_)["data"]["pluginUpdate"]
+    return {"errors": answer[errors], "plugin": _line().plugin_state(gql, as_)}
+
+
 GUEST_ORDER = """
 query Guest($token: UUID!) { orderByToken(token: $token) {
     customerRestrictions { restricted allowedActions message }
@@ -71,6 +192,34 @@ query Guest($token: UUID!) { orderByToken(token: $token) {
 } }
 """
 
+
+# Saleor's own operations; %s is where the line names their errors (errors_field).
+_ORDER_FULFILL = """
+mutation Fulfill($order: ID!, $input: OrderFulfillInput!) {
+  orderFulfill(order: $order, input: $input) {
+    fulfillments { id }
+    order { status }
+    %s { field code message }
+  }
+}
+"""
+
+def order_fulfill_document(errors_field):
+    """orderFulfill, its errors under 2.10's key `orderErrors` on both lines."""
+    return _ORDER_FULFILL % f"orderErrors: {errors_field('order')}"
+
+
+_DRAFT_ORDER_COMPLETE = """
+mutation Complete($id: ID!) {
+  draftOrderComplete(id: $id) { order { status } %s { field code message } }
+}
+"""
+
+_PLUGIN_UPDATE = """
+mutation Configure($input: PluginUpdateInput!) {
+  pluginUpdate(id: "saleor_attention", input: $input) { %s { field code message } }
+}
+"""
 
 _UPDATE_PRIVATE_METADATA = """
 mutation Update($id: ID!, $input: [MetadataInput!]!) {
@@ -89,24 +238,28 @@ mutation Delete($id: ID!) { draftOrderDelete(id: $id) { %s { field code message 
 """
 
 
-def saleor_mutations(errors_field):
-    """Saleor mutations whose shape differs between lines only by the errors field
-    (2.10: metadataErrors/orderErrors; 3.x: errors)."""
+def update_private_metadata(gql, as_, order, values):
+    items = [{"key": key, "value": value} for key, value in values.items()]
+    return _saleor_mutation(
+        gql, as_, _UPDATE_PRIVATE_METADATA, "updatePrivateMetadata", "metadata",
+        {"id": order_id(order), "input": items},
+    )
 
-    def update_private_metadata(gql, as_, order, values):
-        items = [{"key": key, "value": value} for key, value in values.items()]
-        document = _UPDATE_PRIVATE_METADATA % errors_field("metadata")
-        data = gql(document, {"id": order_id(order), "input": items}, as_=as_)["data"]
-        return data["updatePrivateMetadata"][errors_field("metadata")]
 
-    def delete_private_metadata(gql, as_, order, keys):
-        document = _DELETE_PRIVATE_METADATA % errors_field("metadata")
-        data = gql(document, {"id": order_id(order), "keys": keys}, as_=as_)["data"]
-        return data["deletePrivateMetadata"][errors_field("metadata")]
+def delete_private_metadata(gql, as_, order, keys):
+    return _saleor_mutation(
+        gql, as_, _DELETE_PRIVATE_METADATA, "deletePrivateMetadata", "metadata",
+        {"id": order_id(order), "keys": keys},
+    )
 
-    def delete_draft_order(gql, as_, order):
-        document = _DRAFT_ORDER_DELETE % errors_field("order")
-        data = gql(document, {"id": order_id(order)}, as_=as_)["data"]
-        return data["draftOrderDelete"][errors_field("order")]
 
-    return update_private_metadata, delete_private_metadata, delete_draft_order
+def delete_draft_order(gql, as_, order):
+    return _saleor_mutation(
+        gql, as_, _DRAFT_ORDER_DELETE, "draftOrderDelete", "order", {"id": order_id(order)}
+    )
+
+
+def _saleor_mutation(gql, as_, document, name, kind, variables):
+    """The errors of one of Saleor's mutations, under the name the line gives them."""
+    errors = _line().errors_field(kind)
+    return gql(document % errors, variables, as_=as_)["data"][name][errors]

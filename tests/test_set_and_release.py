@@ -9,6 +9,7 @@ from saleor_attention.actors import RULES, Actor
 from saleor_attention.models import Event, Flag
 
 from .documents import ORDER_ATTENTION, RELEASE_FLAGS, SET_FLAG, today
+from .line import saleor_shop
 
 
 def flag_gid(flag):
@@ -160,9 +161,9 @@ def test_only_a_subscription_flag_leaves_customer_changes_open(gql, shop, manage
 @pytest.mark.parametrize(
     "variables, field, code",
     [
-        ({"order": "not-an-id", "note": "x"}, "order", "NOT_FOUND"),
-        ({"order": graphene.Node.to_global_id("Product", 1), "note": "x"}, "order", "NOT_FOUND"),
-        ({"order": graphene.Node.to_global_id("Order", 999999), "note": "x"}, "order", "NOT_FOUND"),
+        ({"order": "not-an-id", "note": "x"}, "order", "GRAPHQL_ERROR"),
+        ({"order": graphene.Node.to_global_id("Product", 1), "note": "x"}, "order", "GRAPHQL_ERROR"),
+        ({"order": saleor_shop.unknown_order_id(), "note": "x"}, "order", "NOT_FOUND"),
         ({"reason": "NO_SUCH_REASON", "note": "x"}, "reason", "INVALID"),
         ({"reason": "DEFERRED_PAYMENT_UNRECOGNIZED"}, "reason", "INVALID"),
         ({"note": ""}, "note", "REQUIRED"),

@@ -5,10 +5,10 @@ from django.db.models import Q
 from .. import blacklist, normalize
 from ..adapter import shop
 from ..models import BlacklistEntry
-from .database import attribute_resolver, with_database
+from .database import attribute_resolver
 from .ids import BLACKLIST_ENTRY_TYPE, blacklist_entry_pk, customer
 from .mutations import AttentionMutation
-from .pagination import keyset_page
+from .pagination import CountedConnection, keyset_page
 from .people import ActorReference, AttentionActor, AttentionCustomer
 from .permissions import staff_only
 from .scalars import DateTime
@@ -39,15 +39,9 @@ class AttentionBlacklistEntry(graphene.ObjectType):
         return ActorReference(root.created_by_source, root.created_by_id, None, root.created_by_name)
 
 
-class AttentionBlacklistEntryConnection(graphene.relay.Connection):
-    total_count = graphene.Int(required=True)
-
+class AttentionBlacklistEntryConnection(CountedConnection):
     class Meta:
         node = AttentionBlacklistEntry
-
-    @with_database
-    def resolve_total_count(self, _info):
-        return self.queryset.count()
 
 
 class AttentionBlacklistEntryFilterInput(graphene.InputObjectType):
@@ -74,14 +68,18 @@ def _values(data):
     return values
 
 
-class AttentionBlacklistEntryCreate(AttentionMutation):
+class _EntryMutation(AttentionMutation):
     entry = graphene.Field(AttentionBlacklistEntry)
+
+    class Meta:
+        abstract = True
+
+
+class AttentionBlacklistEntryCreate(_EntryMutation):
+    """Add someone to the blacklist. Requires MANAGE_ORDERS."""
 
     class Arguments:
         input = AttentionBlacklistEntryInput(required=True)
-
-    class Meta:
-        description = "Add someone to the blacklist. Requires MANAGE_ORDERS."
 
     @classmethod
     def perform(cls, info, input):
@@ -89,15 +87,12 @@ class AttentionBlacklistEntryCreate(AttentionMutation):
         return cls(entry=entry, errors=[])
 
 
-class AttentionBlacklistEntryUpdate(AttentionMutation):
-    entry = graphene.Field(AttentionBlacklistEntry)
+class AttentionBlacklistEntryUpdate(_EntryMutation):
+    """Change a blacklist entry. Requires MANAGE_ORDERS."""
 
     class Arguments:
         id = graphene.ID(required=True)
         input = AttentionBlacklistEntryInput(required=True)
-
-    class Meta:
-        description = "Change a blacklist entry. Requires MANAGE_ORDERS."
 
     @classmethod
     def perform(cls, info, id, input):
@@ -105,14 +100,11 @@ class AttentionBlacklistEntryUpdate(AttentionMutation):
         return cls(entry=entry, errors=[])
 
 
-class AttentionBlacklistEntryDelete(AttentionMutation):
-    entry = graphene.Field(AttentionBlacklistEntry)
+class AttentionBlacklistEntryDelete(_EntryMutation):
+    """Remove a blacklist entry. Requires MANAGE_ORDERS."""
 
     class Arguments:
         id = graphene.ID(required=True)
-
-    class Meta:
-        description = "Remove a blacklist entry. Requires MANAGE_ORDERS."
 
     @classmethod
     def perform(cls, info, id):

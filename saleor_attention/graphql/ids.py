@@ -1,9 +1,13 @@
-"""Global ids in and out. Bad ids become typed errors naming the input field."""
+"""Global ids in and out. Bad ids become typed errors naming the input field, by one
+rule for every input that takes an id: an id that is malformed or of another type is
+GRAPHQL_ERROR ("Couldn't resolve to …"); a well-formed id of the right type that
+names nothing is NOT_FOUND."""
 import binascii
 
 import graphene
 from django.contrib.auth import get_user_model
 
+from ..adapter import shop
 from ..errors import AttentionError, AttentionErrorCode
 
 FLAG_TYPE = "AttentionFlag"
@@ -11,30 +15,41 @@ BLACKLIST_ENTRY_TYPE = "AttentionBlacklistEntry"
 
 
 def flag_pk(global_id: str, field: str) -> int:
-    return _pk(global_id, FLAG_TYPE, field, "a flag")
+    return _pk(global_id, FLAG_TYPE, field, "flag")
 
 
 def blacklist_entry_pk(global_id: str, field: str) -> int:
-    return _pk(global_id, BLACKLIST_ENTRY_TYPE, field, "a blacklist entry")
+    return _pk(global_id, BLACKLIST_ENTRY_TYPE, field, "blacklist entry")
+
+
+def order(global_id: str, field: str):
+    """The order a Saleor Order id names (its pk: an int on 2.10, a UUID on 3.x)."""
+    return _found(shop.Order.objects.all(), global_id, "Order", field, "order", shop.ORDER_PK)
 
 
 def customer(global_id: str, field: str):
     """A customer account by Saleor's User id (the same form on both Saleor lines).
     Staff accounts are not customers: they answer as unknown ids do."""
     users = get_user_model().objects.filter(is_staff=False)
-    found = users.filter(pk=_pk(global_id, "User", field, "a customer")).first()
+    return _found(users, global_id, "User", field, "customer")
+
+
+def _found(queryset, global_id: str, expected_type: str, field: str, noun: str, pk_type=int):
+    found = queryset.filter(pk=_pk(global_id, expected_type, field, noun, pk_type)).first()
     if found is None:
-        raise AttentionError(field, AttentionErrorCode.NOT_FOUND, f"No such customer: {global_id}")
+        raise AttentionError(field, AttentionErrorCode.NOT_FOUND, f"No such {noun}: {global_id}")
     return found
 
 
-def _pk(global_id: str, expected_type: str, field: str, what: str) -> int:
+def _pk(global_id: str, expected_type: str, field: str, noun: str, pk_type=int):
     try:
         type_name, pk = graphene.Node.from_global_id(global_id)
         if type_name != expected_type:
             raise ValueError(type_name)
-        return int(pk)
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        return pk_type(pk)
+    except (ValueError, TypeError, AttributeError, binascii.Error, UnicodeDecodeError):
+        article = "an" if noun[0] in "aeiou" else "a"
         raise AttentionError(
-            field, AttentionErrorCode.GRAPHQL_ERROR, f"Couldn't resolve to {what}: {global_id}"
+            field, AttentionErrorCode.GRAPHQL_ERROR,
+            f"Couldn't resolve to {article} {noun}: {global_id}",
         ) from None

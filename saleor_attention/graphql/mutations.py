@@ -1,14 +1,14 @@
 """Staff mutations: set and release flags. Each calls one service and nothing else."""
 import graphene
 
-from .. import orders, services
+from .. import services
 from ..adapter import shop
 from ..errors import AttentionError, AttentionErrorCode
 from ..models import Flag
 from ..reasons import MANUAL
 from .scalars import Date
 from .enums import AttentionScope
-from .ids import flag_pk
+from . import ids
 from .permissions import staff_only
 from .types import AttentionError as AttentionErrorType
 from .types import AttentionFlag, AttentionWarning
@@ -52,18 +52,17 @@ class AttentionFlagSetInput(graphene.InputObjectType):
 
 
 class AttentionFlagSet(AttentionMutation):
+    """Put an order (or its whole subscription) on attention. Requires MANAGE_ORDERS."""
+
     flag = graphene.Field(AttentionFlag)
     created = graphene.Boolean(description="False when an active flag with the same handle existed.")
 
     class Arguments:
         input = AttentionFlagSetInput(required=True)
 
-    class Meta:
-        description = "Put an order (or its whole subscription) on attention. Requires MANAGE_ORDERS."
-
     @classmethod
     def perform(cls, info, input):
-        order = orders.from_global_id(input["order"], "order")
+        order = ids.order(input["order"], "order")
         result = services.set_flag(
             order,
             input.get("reason") or MANUAL,
@@ -85,6 +84,8 @@ class AttentionFlagReleaseInput(graphene.InputObjectType):
 
 
 class AttentionFlagRelease(AttentionMutation):
+    """Release flags with a handling date and comment. Requires MANAGE_ORDERS."""
+
     released = graphene.List(graphene.NonNull(AttentionFlag))
     remaining = graphene.List(
         graphene.NonNull(AttentionFlag),
@@ -95,14 +96,11 @@ class AttentionFlagRelease(AttentionMutation):
     class Arguments:
         input = AttentionFlagReleaseInput(required=True)
 
-    class Meta:
-        description = "Release flags with a handling date and comment. Requires MANAGE_ORDERS."
-
     @classmethod
     def perform(cls, info, input):
-        flag_ids = [flag_pk(gid, "flags") for gid in input.get("flags") or []]
+        flag_ids = [ids.flag_pk(gid, "flags") for gid in input.get("flags") or []]
         if input.get("order"):
-            order = orders.from_global_id(input["order"], "order")
+            order = ids.order(input["order"], "order")
         elif flag_ids:
             order = _order_of_flag(flag_ids[0])
         else:

@@ -8,7 +8,22 @@ import graphene
 from django.db.models import Q
 from graphql import GraphQLError
 
+from .database import with_database
+
 MAX_PAGE = 100
+
+
+class CountedConnection(graphene.relay.Connection):
+    """A connection keyset_page fills, with the total its filters match."""
+
+    total_count = graphene.Int(required=True)
+
+    class Meta:
+        abstract = True
+
+    @with_database
+    def resolve_total_count(self, _info):
+        return self.queryset.count()
 
 
 def keyset_page(connection_type, queryset, field, descending, first, after, **backwards):

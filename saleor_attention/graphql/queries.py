@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from graphql import GraphQLError
 
-from .. import facts, gate, guards, orders, plugin_state, services
+from .. import facts, gate, guards, plugin_state, services
 from ..adapter import shop
 from ..errors import AttentionError
 from ..models import Flag
@@ -20,6 +20,7 @@ from .enums import (
     AttentionSource,
 )
 from .database import with_database
+from . import ids
 from .pagination import keyset_page
 from .permissions import staff_only
 from .types import AttentionFlagConnection, CustomerRestrictions, OrderAttention
@@ -68,9 +69,14 @@ def _filtered(queryset, filter):
         queryset = queryset.filter(source=filter["source"])
     if filter.get("order"):
         try:
-            order = orders.from_global_id(filter["order"], "order")
+            order = ids.order(filter["order"], "order")
         except AttentionError as exc:
-            raise GraphQLError(str(exc)) from None
+            [problem] = exc.problems
+            # A query has no typed errors list: the code and field go with the error.
+            raise GraphQLError(
+                problem.message,
+                extensions={"code": problem.code.name, "field": problem.field},
+            ) from None
         queryset = queryset.affecting(order.pk, facts.subscription_of(order))
     if filter.get("subscription"):
         queryset = queryset.filter(subscription=filter["subscription"])

@@ -9,6 +9,7 @@ from ..reasons import JA
 from .people import ActorReference, AttentionActor
 from .scalars import Date, DateTime
 from .database import attribute_resolver, with_database
+from .pagination import CountedConnection
 from .enums import (
     AttentionBlockedAction,
     AttentionCustomerAction,
@@ -192,15 +193,9 @@ def _bounded(info, argument: str, value: int) -> int:
     return value
 
 
-class AttentionFlagConnection(graphene.relay.Connection):
-    total_count = graphene.Int(required=True)
-
+class AttentionFlagConnection(CountedConnection):
     class Meta:
         node = AttentionFlag
-
-    @with_database
-    def resolve_total_count(self, _info):
-        return self.queryset.count()
 
 
 class CustomerRestrictions(graphene.ObjectType):
