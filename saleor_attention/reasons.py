@@ -33,6 +33,7 @@ class Reason:
     emails_customer: bool = False
     # Set only by staff or apps, never by a rule.
     manual: bool = False
+    # What its staff texts name in {braces}: a flag of this reason must carry them.
     parameters: Tuple[str, ...] = field(default=())
 
     def staff_message(self, params: Optional[Mapping] = None, language: str = JA) -> str:
@@ -40,10 +41,10 @@ class Reason:
         texts = self.staff.get(params.get("variant", DEFAULT_VARIANT))
         if texts is None:
             raise MissingParameter(f"{self.code} has no variant {params['variant']!r}")
-        try:
-            return _pick(texts, language).format(**params)
-        except KeyError as exc:
-            raise MissingParameter(f"{self.code} needs parameter {exc}") from None
+        missing = [name for name in self.parameters if name not in params]
+        if missing:
+            raise MissingParameter(f"{self.code} needs parameter {missing[0]!r}")
+        return _pick(texts, language).format(**params)
 
     def customer_message(self, language: str = JA) -> str:
         return _pick(self.customer, language)
