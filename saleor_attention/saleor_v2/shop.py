@@ -14,10 +14,8 @@ from saleor.order.models import Order, OrderEvent
 from saleor.plugins.manager import get_plugins_manager
 from saleor.plugins.models import PluginConfiguration
 
+from .. import config
 from ..actors import Actor
-from ..config import DEFAULT_ACTIVE, PLUGIN_ID
-from ..plugin_base import DEFAULT_CONFIGURATION as DEFAULTS
-from ..plugin_base import PLUGIN_NAME
 from . import graphql_types as types
 
 SHIPPED_STATUSES = (OrderStatus.FULFILLED, OrderStatus.PARTIALLY_FULFILLED)
@@ -51,14 +49,18 @@ def announce_order_updated(order: Order) -> None:
 
 
 def stored_plugin_configuration() -> Optional[PluginConfiguration]:
-    return PluginConfiguration.objects.filter(identifier=PLUGIN_ID).first()
+    return PluginConfiguration.objects.filter(identifier=config.PLUGIN_ID).first()
 
 
 def ensure_plugin_configuration() -> None:
     """Store the plugin's configuration at install time, switched on."""
     PluginConfiguration.objects.get_or_create(
-        identifier=PLUGIN_ID,
-        defaults={"name": PLUGIN_NAME, "active": DEFAULT_ACTIVE, "configuration": DEFAULTS},
+        identifier=config.PLUGIN_ID,
+        defaults={
+            "name": config.PLUGIN_NAME,
+            "active": config.DEFAULT_ACTIVE,
+            "configuration": config.DEFAULT_CONFIGURATION,
+        },
     )
 
 

@@ -19,10 +19,8 @@ from saleor.permission.utils import has_one_of_permissions
 from saleor.plugins.manager import get_plugins_manager
 from saleor.plugins.models import PluginConfiguration
 
+from .. import config
 from ..actors import Actor
-from ..config import DEFAULT_ACTIVE, PLUGIN_ID
-from ..plugin_base import DEFAULT_CONFIGURATION as DEFAULTS
-from ..plugin_base import PLUGIN_NAME
 from . import graphql_types as types
 
 SHIPPED_STATUSES = (
@@ -71,7 +69,7 @@ def announce_order_updated(order: Order) -> None:
 
 def stored_plugin_configuration() -> Optional[PluginConfiguration]:
     # The plugin is global (not per channel): its row has no channel.
-    return PluginConfiguration.objects.filter(identifier=PLUGIN_ID, channel=None).first()
+    return PluginConfiguration.objects.filter(identifier=config.PLUGIN_ID, channel=None).first()
 
 
 def actor_of(context) -> Actor:
@@ -91,9 +89,13 @@ def ensure_plugin_configuration() -> None:
     """Store the plugin's configuration at install time, switched on: Saleor 3 would
     otherwise create it inactive (its model default) on the first settings change."""
     PluginConfiguration.objects.get_or_create(
-        identifier=PLUGIN_ID,
+        identifier=config.PLUGIN_ID,
         channel=None,
-        defaults={"name": PLUGIN_NAME, "active": DEFAULT_ACTIVE, "configuration": DEFAULTS},
+        defaults={
+            "name": config.PLUGIN_NAME,
+            "active": config.DEFAULT_ACTIVE,
+            "configuration": config.DEFAULT_CONFIGURATION,
+        },
     )
 
 
