@@ -1,16 +1,29 @@
 """The door from the plugin's core to the Saleor line this process runs on.
 
 Everything that imports `saleor.*` lives in one adapter package per line; core modules
-reach Saleor only through `shop` from here.
+reach Saleor only through `shop` from here, which meets the contract in port.py.
 """
 from importlib import import_module
 
-from .line import LINE
+from django.db.models.signals import pre_save
 
-shop = import_module(f"saleor_attention.{LINE}.shop")
+from .line import LINE
+from .port import SaleorPort
+
+shop: SaleorPort = import_module(f"saleor_attention.{LINE}.shop")
 
 
 def connect_receivers() -> None:
-    """The guards (per line) and the hooks' model signals (the same on both lines)."""
-    import_module(f"saleor_attention.{LINE}.wiring").connect()
+    """The fulfillment guard, and the hooks' model signals."""
+    pre_save.connect(
+        _veto_shipping, sender=shop.Fulfillment, dispatch_uid="saleor_attention.fulfillment"
+    )
     import_module("saleor_attention.hooks").connect()
+
+
+def _veto_shipping(sender, instance, **kwargs) -> None:
+    """Whatever path saves a fulfillment that ships, the guard checks its order first."""
+    if shop.starts_shipping(instance):
+        from . import guards  # imported late: guards reach Saleor through this module
+
+        guards.check_fulfillment(instance.order_id)

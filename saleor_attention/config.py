@@ -1,7 +1,8 @@
 """The shop's settings (重要項目設定): each declared once with its default and check.
 
-The Saleor adapters build the plugin's CONFIG_STRUCTURE from `SETTINGS`, and parse the
-stored values with `parse`, which names the field of any bad value.
+The plugin's name, CONFIG_STRUCTURE and DEFAULT_CONFIGURATION are built from `SETTINGS`
+here, below the Saleor adapters that store and show them; `parse` reads the stored
+values and names the field of any bad value.
 """
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 from typing import Callable, Dict, FrozenSet, Mapping, Optional, Tuple
 
 PLUGIN_ID = "saleor_attention"
+PLUGIN_NAME = "Attention (要対応)"
 # Saleor treats a plugin without a stored configuration as its DEFAULT_ACTIVE.
 DEFAULT_ACTIVE = True
 
@@ -220,3 +222,17 @@ def of_configuration(configuration) -> AttentionSettings:
 
 
 DEFAULTS = parse({})
+
+# Saleor's ConfigurationTypeField values (the same strings on 2.10 and 3.x).
+_FIELD_TYPES = {"string": "String", "boolean": "Boolean", "password": "Password"}
+
+# The settings as Saleor's plugin page shows them, and as Saleor stores them at first.
+CONFIG_STRUCTURE = {
+    setting.name: {
+        "type": _FIELD_TYPES[setting.kind],
+        "help_text": setting.help_text,
+        "label": setting.label,
+    }
+    for setting in SETTINGS
+}
+DEFAULT_CONFIGURATION = [{"name": setting.name, "value": setting.default} for setting in SETTINGS]

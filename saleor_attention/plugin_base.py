@@ -8,34 +8,17 @@ from django.core.exceptions import ValidationError
 
 from . import config, gate
 
-# Saleor's ConfigurationTypeField values (the same strings on 2.10 and 3.x).
-_FIELD_TYPES = {"string": "String", "boolean": "Boolean", "password": "Password"}
-
-
-PLUGIN_NAME = "Attention (要対応)"
-CONFIG_STRUCTURE = {
-    setting.name: {
-        "type": _FIELD_TYPES[setting.kind],
-        "help_text": setting.help_text,
-        "label": setting.label,
-    }
-    for setting in config.SETTINGS
-}
-DEFAULT_CONFIGURATION = [
-    {"name": setting.name, "value": setting.default} for setting in config.SETTINGS
-]
-
 
 class AttentionPluginBase:
     PLUGIN_ID = config.PLUGIN_ID
-    PLUGIN_NAME = PLUGIN_NAME
+    PLUGIN_NAME = config.PLUGIN_NAME
     PLUGIN_DESCRIPTION = (
         "Puts orders on attention when staff must decide before anything else happens, "
         "and blocks their shipping until staff release the flags."
     )
     DEFAULT_ACTIVE = config.DEFAULT_ACTIVE
-    CONFIG_STRUCTURE = CONFIG_STRUCTURE
-    DEFAULT_CONFIGURATION = DEFAULT_CONFIGURATION
+    CONFIG_STRUCTURE = config.CONFIG_STRUCTURE
+    DEFAULT_CONFIGURATION = config.DEFAULT_CONFIGURATION
 
     def __init__(self, *, configuration, **kwargs):
         # Saleor hands every instance the class's DEFAULT_CONFIGURATION list itself;

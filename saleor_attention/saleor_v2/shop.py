@@ -1,5 +1,5 @@
-"""Saleor 2.10 as the service layer sees it: orders, history notes, metadata,
-webhooks, the plugin's stored settings and who is calling."""
+"""Saleor 2.10 as the core sees it (port.SaleorPort): orders, which fulfillments ship,
+history notes, webhooks, the plugin's stored settings and who is calling."""
 from __future__ import annotations
 
 import contextlib
@@ -10,17 +10,15 @@ from graphql_jwt.exceptions import PermissionDenied
 from saleor.core.permissions import AccountPermissions, OrderPermissions
 from saleor.graphql.decorators import _permission_required
 from saleor.order import OrderStatus, events as order_events
-from saleor.order.models import Order, OrderEvent
+from saleor.order.models import Fulfillment, Order, OrderEvent
 from saleor.plugins.manager import get_plugins_manager
 from saleor.plugins.models import PluginConfiguration
 
+from .. import config
 from ..actors import Actor
-from ..config import DEFAULT_ACTIVE, PLUGIN_ID
-from ..plugin_base import DEFAULT_CONFIGURATION as DEFAULTS
-from ..plugin_base import PLUGIN_NAME
 from . import graphql_types as types
 
-SHIPPED_STATUSES = (OrderStatus.FULFILLED, OrderStatus.PARTIALLY_FULFILLED)
+_SHIPPED_STATUSES = (OrderStatus.FULFILLED, OrderStatus.PARTIALLY_FULFILLED)
 # What orders.py needs to know of this line's Order model.
 ORDER_CREATED_FIELD = "created"
 DRAFT_STATUS = OrderStatus.DRAFT
@@ -28,7 +26,13 @@ ORDER_PK = int  # what the pk in an Order global id is
 
 
 def is_shipped(order: Order) -> bool:
-    return order.status in SHIPPED_STATUSES
+    return order.status in _SHIPPED_STATUSES
+
+
+def starts_shipping(fulfillment: Fulfillment) -> bool:
+    """On 2.10 every new fulfillment ships (one is only ever fulfilled, then maybe
+    cancelled: no approvals, returns or refunds)."""
+    return fulfillment._state.adding
 
 
 def order_number(order: Order) -> str:
@@ -51,14 +55,18 @@ def announce_order_updated(order: Order) -> None:
 
 
 def stored_plugin_configuration() -> Optional[PluginConfiguration]:
-    return PluginConfiguration.objects.filter(identifier=PLUGIN_ID).first()
+    return PluginConfiguration.objects.filter(identifier=config.PLUGIN_ID).first()
 
 
 def ensure_plugin_configuration() -> None:
     """Store the plugin's configuration at install time, switched on."""
     PluginConfiguration.objects.get_or_create(
-        identifier=PLUGIN_ID,
-        defaults={"name": PLUGIN_NAME, "active": DEFAULT_ACTIVE, "configuration": DEFAULTS},
+        identifier=config.PLUGIN_ID,
+        defaults={
+            "name": config.PLUGIN_NAME,
+            "active": config.DEFAULT_ACTIVE,
+            "configuration": config.DEFAULT_CONFIGURATION,
+        },
     )
 
 

@@ -1,7 +1,10 @@
-"""Saleor 3 as the service layer sees it: orders, history notes, webhooks, the
-plugin's stored settings and who is calling."""
+"""Saleor 3 as the core sees it (port.SaleorPort): orders, which fulfillments ship
+(approvals, gift cards), history notes, webhooks, the plugin's stored settings and who
+is calling."""
 from __future__ import annotations
 
+import inspect
+import sys
 import uuid
 from typing import Optional
 
@@ -10,22 +13,21 @@ from django.utils.functional import LazyObject
 from saleor.core.db.connection import allow_writer
 from saleor.core.exceptions import PermissionDenied
 from saleor.core.utils.lazyobjects import unwrap_lazy
+from saleor.giftcard import utils as giftcard_utils
 from saleor.graphql.core.context import SyncWebhookControlContext
-from saleor.order import OrderStatus
+from saleor.order import FulfillmentStatus, OrderStatus
 from saleor.order import events as order_events
-from saleor.order.models import Order, OrderEvent
+from saleor.order.models import Fulfillment, Order, OrderEvent
 from saleor.permission.enums import AccountPermissions, OrderPermissions
 from saleor.permission.utils import has_one_of_permissions
 from saleor.plugins.manager import get_plugins_manager
 from saleor.plugins.models import PluginConfiguration
 
+from .. import config
 from ..actors import Actor
-from ..config import DEFAULT_ACTIVE, PLUGIN_ID
-from ..plugin_base import DEFAULT_CONFIGURATION as DEFAULTS
-from ..plugin_base import PLUGIN_NAME
 from . import graphql_types as types
 
-SHIPPED_STATUSES = (
+_SHIPPED_STATUSES = (
     OrderStatus.FULFILLED,
     OrderStatus.PARTIALLY_FULFILLED,
     OrderStatus.PARTIALLY_RETURNED,
@@ -38,7 +40,40 @@ ORDER_PK = uuid.UUID  # what the pk in an Order global id is
 
 
 def is_shipped(order: Order) -> bool:
-    return order.status in SHIPPED_STATUSES
+    return order.status in _SHIPPED_STATUSES
+
+
+# Fulfillment statuses that mean "goods leave the warehouse". Refunds, returns,
+# replacements and cancellations also create or change fulfillments; they never ship.
+_SHIPPING = (FulfillmentStatus.FULFILLED, FulfillmentStatus.WAITING_FOR_APPROVAL)
+
+# Saleor fulfils non-shippable gift cards by itself when an order is paid, inside
+# checkout completion; nothing is shipped, and a veto there would fail the checkout.
+_GIFT_CARD_AUTOFULFILMENT = inspect.unwrap(giftcard_utils.fulfill_non_shippable_gift_cards).__code__
+
+
+def starts_shipping(fulfillment: Fulfillment) -> bool:
+    """A new fulfillment that ships (not Saleor's gift-card autofulfilment), or
+    orderFulfillmentApprove turning a waiting fulfillment into a fulfilled one."""
+    if fulfillment.status not in _SHIPPING:
+        return False
+    if fulfillment._state.adding:
+        return not _inside_gift_card_autofulfilment()
+    return (
+        fulfillment.status == FulfillmentStatus.FULFILLED
+        and Fulfillment.objects.filter(
+            pk=fulfillment.pk, status=FulfillmentStatus.WAITING_FOR_APPROVAL
+        ).exists()
+    )
+
+
+def _inside_gift_card_autofulfilment() -> bool:
+    frame = sys._getframe(2)
+    while frame is not None:
+        if frame.f_code is _GIFT_CARD_AUTOFULFILMENT:
+            return True
+        frame = frame.f_back
+    return False
 
 
 def order_number(order: Order) -> str:
@@ -71,7 +106,7 @@ def announce_order_updated(order: Order) -> None:
 
 def stored_plugin_configuration() -> Optional[PluginConfiguration]:
     # The plugin is global (not per channel): its row has no channel.
-    return PluginConfiguration.objects.filter(identifier=PLUGIN_ID, channel=None).first()
+    return PluginConfiguration.objects.filter(identifier=config.PLUGIN_ID, channel=None).first()
 
 
 def actor_of(context) -> Actor:
@@ -91,9 +126,13 @@ def ensure_plugin_configuration() -> None:
     """Store the plugin's configuration at install time, switched on: Saleor 3 would
     otherwise create it inactive (its model default) on the first settings change."""
     PluginConfiguration.objects.get_or_create(
-        identifier=PLUGIN_ID,
+        identifier=config.PLUGIN_ID,
         channel=None,
-        defaults={"name": PLUGIN_NAME, "active": DEFAULT_ACTIVE, "configuration": DEFAULTS},
+        defaults={
+            "name": config.PLUGIN_NAME,
+            "active": config.DEFAULT_ACTIVE,
+            "configuration": config.DEFAULT_CONFIGURATION,
+        },
     )
 
 

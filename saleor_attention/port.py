@@ -1,0 +1,87 @@
+"""The contract between the plugin's core and a Saleor line.
+
+Core modules reach Saleor only through `adapter.shop`, the module `saleor_vN/shop.py` of
+the line this process runs on; every such module implements `SaleorPort`, and
+tests/test_port.py checks that it does, on whichever line is installed. This module
+imports nothing of Saleor's or the core's.
+"""
+from typing import TYPE_CHECKING, Any, Callable, ContextManager, Optional, Protocol, Type
+
+if TYPE_CHECKING:
+    from .actors import Actor
+
+
+class SaleorGraphQLTypes(Protocol):
+    """Saleor's GraphQL types the plugin's schema points at or shares (`shop.types`)."""
+
+    Date: Any  # Saleor's Date scalar
+    DateTime: Any  # Saleor's DateTime scalar
+    Order: Any  # Saleor's Order object type, which the plugin's fields extend
+
+
+class SaleorPort(Protocol):
+    """What the core needs of a Saleor line. A module implements it (so the methods'
+    `self` stands for nothing); "order" is always an instance of `Order`."""
+
+    # Saleor's models: the core queries and locks orders, and listens to their signals.
+    Order: Type[Any]
+    OrderEvent: Type[Any]  # an order's history; a "payment_failed" event raises a flag
+    Fulfillment: Type[Any]  # guarded: see starts_shipping
+
+    # Parses the pk out of an Order global id ("Order:<pk>"); ValueError if it is not one.
+    ORDER_PK: Callable[[str], Any]
+    ORDER_CREATED_FIELD: str  # the Order field that holds when it was placed
+    DRAFT_STATUS: str  # Order.status of a staff draft: not an order anyone placed yet
+    PermissionDenied: Type[Exception]  # what Saleor's GraphQL answers as a permission error
+    types: SaleorGraphQLTypes
+
+    def order_number(self, order) -> str:
+        """The number staff know the order by."""
+
+    def payment_gateway(self, order) -> str:
+        """The gateway of the order's latest payment; "" when it has none."""
+
+    def is_shipped(self, order) -> bool:
+        """Whether goods of the order have left the warehouse (its status says so)."""
+
+    def starts_shipping(self, fulfillment) -> bool:
+        """Whether saving this Fulfillment (in pre_save, not yet written) sends goods
+        out; the guard then refuses it while the order needs attention."""
+
+    def add_history_note(self, order, actor: "Actor", message: str) -> None:
+        """A note in Saleor's order history (staff see it on the order), by the actor."""
+
+    def announce_order_updated(self, order) -> None:
+        """Saleor's order-updated hooks (webhooks included), run only once the current
+        transaction commits (never if it rolls back)."""
+
+    def stored_plugin_configuration(self) -> Optional[Any]:
+        """The plugin's stored PluginConfiguration (active, configuration); None if
+        Saleor has none yet."""
+
+    def ensure_plugin_configuration(self) -> None:
+        """Store the plugin's configuration, switched on with the default settings,
+        unless one is stored already (run after migrate)."""
+
+    def actor_of(self, context) -> "Actor":
+        """Who sends a GraphQL request (its `info.context`): the app, else the
+        authenticated user, else neither."""
+
+    def can_manage_orders(self, context) -> bool:
+        """Whether the caller holds Saleor's MANAGE_ORDERS."""
+
+    def can_manage_users(self, context) -> bool:
+        """Whether Saleor would show this caller customer accounts (MANAGE_USERS)."""
+
+    def graphql_order(self, order) -> Any:
+        """The root Saleor's Order type resolves its fields on, for this order."""
+
+    def order_of_graphql_root(self, root) -> Any:
+        """The order behind a root of Saleor's Order type (graphql_order's inverse)."""
+
+    def extended_schema(self) -> Any:
+        """Saleor's graphene schema with the plugin's queries, mutations and Order fields."""
+
+    def database_access(self) -> ContextManager[Any]:
+        """A context manager around the core's reads and writes outside Saleor's
+        request handling (hooks, signals, tasks), as the line requires."""
