@@ -43,9 +43,7 @@ class OrderChange:
         self.order = orders.lock(order.pk, *related)
         self.facts = facts.of(self.order)
         self.order.attention_facts = self.facts  # what facts.update changes
-        self.active: List[Flag] = list(
-            Flag.objects.active().affecting(self.order.pk, self.facts.subscription)
-        )
+        self._active: Optional[List[Flag]] = None
         self.number = shop.order_number(self.order)
         self._entries: List[journal.Entry] = []
         self._facts: Dict[str, object] = {}
@@ -53,11 +51,25 @@ class OrderChange:
         self._visible = False
         self.wrote = False
 
+    @property
+    def active(self) -> List[Flag]:
+        """The flags that make the order need attention (its own and its
+        subscription's), read under the lock when first asked: a change that raises
+        nothing never reads them."""
+        if self._active is None:
+            self._active = list(
+                Flag.objects.active().affecting(self.order.pk, self.facts.subscription)
+            )
+        return self._active
+
     def raise_flags(
         self, wanted: Iterable[FlagToRaise], note: str = "",
         handled_on: Optional[datetime.date] = None,
     ) -> List[Tuple[Flag, bool]]:
         """Each wanted flag with whether it is new: a cause already active is that flag."""
+        wanted = list(wanted)
+        if not wanted:
+            return []
         found: Dict[_Cause, Flag] = {_cause_of(flag): flag for flag in self.active}
         new: Dict[_Cause, Flag] = {}
         for flag in wanted:
@@ -83,7 +95,7 @@ class OrderChange:
                 setattr(flag, name, value)
             self._entries.append(journal.flag_released(flag, self.actor))
         gone = {flag.pk for flag in flags}
-        self.active = [flag for flag in self.active if flag.pk not in gone]
+        self._active = [flag for flag in self.active if flag.pk not in gone]
         self._visible = True
 
     def note(self, type_: str, code: str, parameters: Optional[dict] = None) -> None:

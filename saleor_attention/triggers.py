@@ -112,7 +112,10 @@ def _placed(change: lifecycle.OrderChange, settings) -> List[FlagToRaise]:
     address = change.order.shipping_address
     placed = order_placed.PlacedOrder(
         shipping_postal_code=normalize.digits_key(address.postal_code if address else ""),
-        payment_gateway=shop.payment_gateway(change.order),
+        payment_gateway=(
+            shop.payment_gateway(change.order)
+            if order_placed.reads_payment_gateway(settings) else ""
+        ),
         subscription=change.facts.subscription,
     )
     return order_placed.evaluate(placed, settings)

@@ -41,6 +41,12 @@ def built_in_remote_islands() -> FrozenSet[str]:
     return frozenset(line for line in lines if line and not line.startswith("#"))
 
 
+def reads_payment_gateway(settings: config.AttentionSettings) -> bool:
+    """Whether the order's payment gateway can change the outcome (so the trigger
+    need not look it up for shops that never refuse cash on delivery)."""
+    return bool(settings.cod_payment_gateways) and not settings.cod_allowed_regular_orders
+
+
 def _cod_refused(order: PlacedOrder, settings: config.AttentionSettings) -> bool:
     # Subscription orders follow their own COD settings (the subscription issue).
     is_cod = order.payment_gateway in settings.cod_payment_gateways
