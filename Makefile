@@ -9,7 +9,9 @@ DEMO_DB ?= saleor_attention_demo
 export DJANGO_SETTINGS_MODULE := saleor_attention.saleor_v2.settings
 export ALLOWED_CLIENT_HOSTS ?= localhost,127.0.0.1
 
-.PHONY: install test install-saleor3 test-saleor3 demo benchmark benchmark-rules benchmark-demo benchmark-saleor3 clean
+.PHONY: install test install-saleor3 test-saleor3 demo benchmark benchmark-rules benchmark-demo \
+	benchmark-saleor3 benchmark-lifecycle benchmark-order-created benchmark-fulfill \
+	benchmark-checkout benchmark-issue8 clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON38) -m venv $(VENV)
@@ -28,20 +30,44 @@ test: install
 demo: install
 	DATABASE_URL=postgres://$(PGUSER)@$(PGHOST):5432/$(DEMO_DB) $(PY) demo/serve.py
 
+BENCH_DB_URL = postgres://$(PGUSER)@$(PGHOST):5432/saleor_attention_bench
+# Interleaved runs per mode for the on/off ratios (orderFulfill, checkoutComplete).
+RUNS ?= 300
+
 benchmark: install
-	DATABASE_URL=postgres://$(PGUSER)@$(PGHOST):5432/saleor_attention_bench \
-		$(PY) benchmarks/run.py
+	DATABASE_URL=$(BENCH_DB_URL) $(PY) benchmarks/run.py
 
 # The order-placed rules (blacklist, remote island, COD) at 1,000 / 1,000,000 customers,
-# and checkoutComplete with the plugin active vs inactive.
+# and checkoutComplete with the plugin active, inactive and not installed (plain Saleor).
 benchmark-rules: install
-	DATABASE_URL=postgres://$(PGUSER)@$(PGHOST):5432/saleor_attention_bench \
-		$(PY) benchmarks/rules_bench.py $(BENCH_ARGS)
+	DATABASE_URL=$(BENCH_DB_URL) $(PY) benchmarks/rules_bench.py $(BENCH_ARGS)
+
+# Issue 8 (the flag lifecycle), before and after: `make benchmark-issue8` prints all four.
+# Statements the plugin issues in Saleor's transaction for a change raising k = 1..5
+# flags and a SUBSCRIPTION flag on subscriptions of 1/10/100 orders; the guard's.
+benchmark-lifecycle: install
+	DATABASE_URL=$(BENCH_DB_URL) $(PY) benchmarks/lifecycle_bench.py $(BENCH_ARGS)
+
+# hooks.order_created at 1,000,000 customers / 10,000 blacklist entries: no match vs
+# an order matching 3 rules.
+benchmark-order-created: install
+	DATABASE_URL=$(BENCH_DB_URL) $(PY) benchmarks/rules_bench.py --rules-only --large-only \
+		--kinds no-match,3-rules --orders 200 --matches 200 $(BENCH_ARGS)
+
+# orderFulfill / checkoutComplete: plugin active vs plain Saleor, $(RUNS) interleaved runs.
+benchmark-fulfill: install
+	DATABASE_URL=$(BENCH_DB_URL) $(PY) benchmarks/run.py --fulfill-only --iterations $(RUNS) \
+		$(BENCH_ARGS)
+
+benchmark-checkout: install
+	DATABASE_URL=$(BENCH_DB_URL) $(PY) benchmarks/rules_bench.py --checkout-only \
+		--iterations $(RUNS) $(BENCH_ARGS)
+
+benchmark-issue8: benchmark-lifecycle benchmark-order-created benchmark-fulfill benchmark-checkout
 
 # The largest single staff query the nested caps allow: time, SQL statements, size.
 benchmark-worst-query: install
-	DATABASE_URL=postgres://$(PGUSER)@$(PGHOST):5432/saleor_attention_bench \
-		$(PY) benchmarks/worst_query.py
+	DATABASE_URL=$(BENCH_DB_URL) $(PY) benchmarks/worst_query.py
 
 # The PostgreSQL connections the demo's server holds under 200 concurrent requests.
 benchmark-demo: install

@@ -1,56 +1,15 @@
-"""orderFulfill with and without the attention guard: latency and SQL statements."""
+"""orderFulfill with the plugin active, inactive, and in plain Saleor (not installed):
+latency and SQL statements."""
 from collections import Counter
 from dataclasses import dataclass
 from typing import Dict, List
 
-from django.db import connection
-from django.db.models.signals import pre_save
-from django.test.utils import CaptureQueriesContext
-from saleor.order.models import Fulfillment
-
-from saleor_attention.adapter import connect_receivers, shop
 from tests.line import saleor_shop
 
 from .api import StaffAPI, data_of
-from .sqltext import shape
-from .stats import Timings, timed
-
-GUARD_UID = "saleor_attention.fulfillment"
-
-
-def set_plugin_active(active: bool) -> None:
-    """What the dashboard's plugin switch (pluginUpdate) stores."""
-    stored = shop.stored_plugin_configuration()
-    stored.active = active
-    stored.save(update_fields=["active"])
-
-
-def set_guard_connected(connected: bool) -> None:
-    if connected:
-        connect_receivers()  # idempotent: every receiver has a dispatch_uid
-    else:
-        pre_save.disconnect(sender=Fulfillment, dispatch_uid=GUARD_UID)
-
-
-@dataclass(frozen=True)
-class Mode:
-    label: str
-    guard: bool
-    plugin_active: bool
-
-    def apply(self) -> None:
-        set_guard_connected(self.guard)
-        set_plugin_active(self.plugin_active)
-
-
-ACTIVE = Mode("plugin active", guard=True, plugin_active=True)
-INACTIVE = Mode("plugin inactive", guard=True, plugin_active=False)
-WITHOUT = Mode("guard disconnected (= no plugin)", guard=False, plugin_active=True)
-MODES = (ACTIVE, INACTIVE, WITHOUT)
-
-
-def restore() -> None:
-    ACTIVE.apply()
+from .plugin_modes import ACTIVE, INACTIVE, MODES, PLAIN, Mode, restore  # noqa: F401
+from .sqltext import capturing, is_transaction_control, shape
+from .stats import Timings, rotated, timed
 
 
 def build_orders(count: int) -> List:
@@ -64,12 +23,6 @@ def check_shipped(response) -> None:
         raise RuntimeError(f"orderFulfill did not ship the order: {payload}")
 
 
-def _rotated(modes, turn: int):
-    """Each mode takes each position in turn, so drift and caching hit all alike."""
-    shift = turn % len(modes)
-    return modes[shift:] + modes[:shift]
-
-
 def measure_latency(api: StaffAPI, iterations: int, warmup: int) -> Dict[Mode, Timings]:
     rounds = warmup + iterations
     orders = {mode: build_orders(rounds) for mode in MODES}
@@ -78,7 +31,7 @@ def measure_latency(api: StaffAPI, iterations: int, warmup: int) -> Dict[Mode, T
     timings = {mode: Timings(mode.label) for mode in MODES}
     try:
         for turn in range(rounds):
-            for mode in _rotated(MODES, turn):
+            for mode in rotated(MODES, turn):
                 mode.apply()
                 seconds, response = timed(
                     lambda: api.post(saleor_shop.ORDER_FULFILL, variables[mode][turn])
@@ -93,9 +46,6 @@ def measure_latency(api: StaffAPI, iterations: int, warmup: int) -> Dict[Mode, T
 
 # ---------------------------------------------------------------- SQL statements
 
-_TRANSACTION_CONTROL = {"SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT"}
-
-
 @dataclass
 class Statements:
     mode: Mode
@@ -106,14 +56,10 @@ class Statements:
         return [sql for sql in self.sql if not is_transaction_control(sql)]
 
 
-def is_transaction_control(sql: str) -> bool:
-    return sql.split(None, 1)[0].upper() in _TRANSACTION_CONTROL
-
-
 def capture(api: StaffAPI, mode: Mode, order) -> Statements:
     mode.apply()
     variables = saleor_shop.fulfill_variables(order)
-    with CaptureQueriesContext(connection) as captured:
+    with capturing() as captured:
         response = api.post(saleor_shop.ORDER_FULFILL, variables)
     check_shipped(response)
     return Statements(mode, [query["sql"] for query in captured.captured_queries])

@@ -1,5 +1,6 @@
 """Timing and the printed tables."""
 import gc
+import random
 import statistics
 import time
 from dataclasses import dataclass, field
@@ -48,6 +49,58 @@ class Timings:
     @property
     def runs(self) -> int:
         return len(self.seconds)
+
+
+def rotated(items: Sequence[T], turn: int) -> List[T]:
+    """Each item takes each position in turn, so drift and caching hit all alike."""
+    shift = turn % len(items)
+    return [*items[shift:], *items[:shift]]
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """A ratio of medians with its bootstrap confidence interval."""
+
+    value: float
+    low: float
+    high: float
+    runs: Tuple[int, int]
+    confidence: float
+
+    def __str__(self) -> str:
+        runs = "/".join(map(str, sorted(set(self.runs))))
+        return (f"{self.value:.3f} ({self.confidence:.0%} CI {self.low:.3f}-{self.high:.3f}, "
+                f"{runs} runs each)")
+
+
+def ratio_of_medians(
+    numerator: Sequence[float], denominator: Sequence[float], confidence: float = 0.95,
+    resamples: int = 10_000, seed: int = 8,
+) -> Ratio:
+    """median(numerator) / median(denominator), and a percentile bootstrap interval.
+
+    Interleaved runs come in rounds (one run of every mode per round): with as many
+    runs on both sides the rounds are resampled (pairs kept together, so the drift of
+    a shared machine moves both sides alike); otherwise each side on its own.
+    """
+    draw = random.Random(seed)
+    value = statistics.median(numerator) / statistics.median(denominator)
+    paired = len(numerator) == len(denominator)
+    ratios = []
+    for _ in range(resamples):
+        if paired:
+            picks = [draw.randrange(len(numerator)) for _ in numerator]
+            top = [numerator[i] for i in picks]
+            bottom = [denominator[i] for i in picks]
+        else:
+            top = draw.choices(numerator, k=len(numerator))
+            bottom = draw.choices(denominator, k=len(denominator))
+        ratios.append(statistics.median(top) / statistics.median(bottom))
+    ratios.sort()
+    tail = (1 - confidence) / 2
+    low = ratios[int(tail * resamples)]
+    high = ratios[min(resamples - 1, int((1 - tail) * resamples))]
+    return Ratio(value, low, high, (len(numerator), len(denominator)), confidence)
 
 
 def merged(label: str, timings: Sequence[Timings]) -> Timings:

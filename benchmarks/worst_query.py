@@ -33,10 +33,8 @@ query Worst($order: ID!, $nested: Int!) {
 
 def main() -> None:
     database.prepare()
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     from benchmarks.api import StaffAPI, data_of, fresh_builder_serials, staff_manager
+    from benchmarks.sqltext import capturing
     from benchmarks.stats import Timings, facts, heading, timed
     from saleor_attention import services
     from tests.line import saleor_shop
@@ -54,7 +52,7 @@ def main() -> None:
             timings.add(seconds)
         if nested == 5:
             data_of(response, "attentionFlags")
-        with CaptureQueriesContext(connection) as queries:
+        with capturing() as queries:
             response = api.post(WORST, variables)
         print(heading(f"100 queue rows x {nested} flags + {nested} events: {label}"))
         print(facts([
