@@ -47,7 +47,7 @@ def plugin_version() -> str:
     folder = os.path.dirname(os.path.dirname(os.path.abspath(saleor_attention.__file__)))
     try:
         commit = subprocess.run(
-            ["git", "-C", folder, "log", "-1", "--format=%h %s"],
+            ["git", "-C", folder, "log", "-1", "--format=%h %s", "--", "saleor_attention"],
             capture_output=True, text=True, check=True,
         ).stdout.strip()
         dirty = subprocess.run(
@@ -56,7 +56,7 @@ def plugin_version() -> str:
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         commit, dirty = "unknown", ""
-    return f"{folder} @ {commit}{' (+ local changes)' if dirty else ''}"
+    return f"{folder}, last plugin commit {commit}{' (+ local changes)' if dirty else ''}"
 
 
 def print_environment(args) -> None:
