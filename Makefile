@@ -10,8 +10,8 @@ export DJANGO_SETTINGS_MODULE := saleor_attention.saleor_v2.settings
 export ALLOWED_CLIENT_HOSTS ?= localhost,127.0.0.1
 
 .PHONY: install test install-saleor3 test-saleor3 demo benchmark benchmark-rules benchmark-demo \
-	benchmark-saleor3 benchmark-lifecycle benchmark-order-created benchmark-fulfill \
-	benchmark-checkout benchmark-issue8 clean
+	benchmark-saleor3 benchmark-saleor3-plain benchmark-saleor3-checkout benchmark-lifecycle \
+	benchmark-order-created benchmark-fulfill benchmark-checkout benchmark-issue8 clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON38) -m venv $(VENV)
@@ -102,3 +102,18 @@ benchmark-saleor3: install-saleor3
 	PYTHONPATH=$(SALEOR3_DIR) DJANGO_SETTINGS_MODULE=saleor.settings \
 		DATABASE_URL=postgres://$(PGUSER)@$(PGHOST):5432/saleor_attention3_bench \
 		$(SALEOR3_PYTHON) benchmarks/run.py --fulfill-only
+
+# The plugin against plain Saleor 3 (the plugin out of settings.PLUGINS, its receivers
+# disconnected), interleaved, ratio of medians with a 95 % bootstrap interval:
+# orderFulfill (plain) and checkoutComplete through the storefront API (checkout).
+SALEOR3_BENCH_DB ?= saleor_attention3_bench_b
+
+benchmark-saleor3-plain: install-saleor3
+	PYTHONPATH=$(SALEOR3_DIR) DJANGO_SETTINGS_MODULE=saleor.settings \
+		DATABASE_URL=postgres://$(PGUSER)@$(PGHOST):5432/$(SALEOR3_BENCH_DB) \
+		$(SALEOR3_PYTHON) benchmarks/saleor3_plain.py --bench fulfill $(BENCH_ARGS)
+
+benchmark-saleor3-checkout: install-saleor3
+	PYTHONPATH=$(SALEOR3_DIR) DJANGO_SETTINGS_MODULE=saleor.settings \
+		DATABASE_URL=postgres://$(PGUSER)@$(PGHOST):5432/$(SALEOR3_BENCH_DB) \
+		$(SALEOR3_PYTHON) benchmarks/saleor3_plain.py --bench checkout $(BENCH_ARGS)
