@@ -30,6 +30,11 @@ def order_created(order, configuration=None) -> None:
 def order_updated(order) -> None:
     if getattr(order, lifecycle.ANNOUNCED, False):
         return  # the plugin's own announcement of a change it made
+    with shop.database_access():
+        # One primary-key read of the plugin's own table, outside a savepoint: most
+        # orders (no deferred payment) stop here, and orderFulfill pays no savepoint.
+        if not facts.has_checked_amount(order):
+            return
     _run_safely("order_updated", triggers.order_amount_changed, order)
 
 

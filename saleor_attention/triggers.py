@@ -60,9 +60,8 @@ def credit_check_reported(
 
 def order_amount_changed(order) -> Outcome:
     """Raise the mismatch flag as soon as an order's total leaves the checked amount,
-    in the transaction that changed it, so it never depends on a vetoed shipment."""
-    if not facts.has_checked_amount(order):
-        return Outcome()  # most orders: no deferred payment, nothing to compare
+    in the transaction that changed it, so it never depends on a vetoed shipment.
+    (hooks.order_updated calls it only for orders with a checked amount.)"""
     with lifecycle.change(order) as change:
         outcome = Outcome(flags=_amount_mismatch(change.order))
         change.raise_flags(outcome.flags)
