@@ -9,9 +9,10 @@ DEMO_DB ?= saleor_attention_demo
 export DJANGO_SETTINGS_MODULE := saleor_attention.saleor_v2.settings
 export ALLOWED_CLIENT_HOSTS ?= localhost,127.0.0.1
 
-.PHONY: install test install-saleor3 test-saleor3 demo benchmark benchmark-rules benchmark-demo \
-	benchmark-saleor3 benchmark-saleor3-plain benchmark-saleor3-checkout benchmark-lifecycle \
-	benchmark-order-created benchmark-fulfill benchmark-checkout benchmark-issue8 clean
+.PHONY: install test install-saleor3 test-saleor3 demo benchmark benchmark-queue \
+	benchmark-rules benchmark-demo benchmark-saleor3 benchmark-saleor3-plain \
+	benchmark-saleor3-checkout benchmark-lifecycle benchmark-order-created benchmark-fulfill \
+	benchmark-checkout benchmark-issue8 clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON38) -m venv $(VENV)
@@ -64,6 +65,13 @@ benchmark-checkout: install
 		--iterations $(RUNS) $(BENCH_ARGS)
 
 benchmark-issue8: benchmark-lifecycle benchmark-order-created benchmark-fulfill benchmark-checkout
+
+# attentionFlags(first: 20), every filter and sort, at 1,000,000 flags over 2,000,000
+# orders (seeded once into saleor_attention_queue, ~2 GB), against Saleor's own
+# orders(first: 20) interleaved.
+benchmark-queue: install
+	DATABASE_URL=postgres://$(PGUSER)@$(PGHOST):5432/saleor_attention_queue \
+		$(PY) benchmarks/run.py --queue-only --query-runs 30 --query-warmup 3 $(BENCH_ARGS)
 
 # The largest single staff query the nested caps allow: time, SQL statements, size.
 benchmark-worst-query: install

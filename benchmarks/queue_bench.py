@@ -157,3 +157,402 @@ def explain(sql: str) -> str:
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
         return "\n".join(row[0] for row in cursor.fetchall())
+
+
+# ---------------------------------------------------------------------------------
+# The queue at shop scale (`make benchmark-queue`): 1,000,000 flags over 2,000,000
+# orders, every filter and every sort, against Saleor's own orders(first: 20).
+# ---------------------------------------------------------------------------------
+
+BIG_ORDERS = 2_000_000
+BIG_FLAGS = 1_000_000
+BIG_SUBSCRIBED = 400_000  # the first 400,000 orders, in subscriptions of 5
+BIG_PAGE = 20
+BIG_SQL_TARGET_MS = 5.0
+BIG_CHUNK = 250_000  # rows per INSERT, each committed: an interrupted seed resumes
+BIG_ORDER_EMAIL = "queue-%s@example.com"
+BIG_SUBSCRIPTION_PREFIX = "QUEUE-SUB-"
+BIG_HANDLE_PREFIX = "queue-"
+
+# What a work-queue screen shows per row: the flag, and its order as Saleor's list
+# shows it, with the order's attention summary.
+QUEUE_PAGE = """
+query Queue($filter: AttentionFlagFilterInput, $first: Int, $after: String,
+            $sortBy: AttentionFlagSortingInput) {
+  attentionFlags(filter: $filter, first: $first, after: $after, sortBy: $sortBy) {
+    pageInfo { hasNextPage endCursor }
+    edges { node {
+      id reason scope source status message createdAt orderNumber subscription
+      createdBy { kind name }
+      order { id number created status userEmail attention { required blockedActions } }
+    } }
+  }
+}
+"""
+QUEUE_COUNT = """
+query QueueCount($filter: AttentionFlagFilterInput) {
+  attentionFlags(filter: $filter, first: 1) { totalCount }
+}
+"""
+# The dashboard's order list (Saleor 2.10's OrderList, without the billing address).
+SALEOR_ORDERS = """
+query Orders($first: Int) {
+  orders(first: $first) {
+    pageInfo { hasNextPage endCursor }
+    edges { node { id number created status paymentStatus userEmail
+                   total { gross { amount currency } } } }
+  }
+}
+"""
+SALEOR_ORDERS_COUNT = "{ orders(first: 1) { totalCount } }"
+
+
+@dataclass
+class BigDataset:
+    orders: int
+    flags: int
+    active: int
+    subscription_scope: int
+    generated: bool
+
+
+def big_ensure() -> BigDataset:
+    """Seed what is missing (set-based SQL, in committed chunks), then settle the
+    tables as autovacuum would. Reruns only count."""
+    from . import seed
+
+    generated = False
+    orders = _big_count(
+        "SELECT count(*) FROM order_order WHERE user_email LIKE %s", [BIG_ORDER_EMAIL % "%"]
+    )
+    if orders < BIG_ORDERS:
+        # Over the last two years; the first BIG_SUBSCRIBED in subscriptions (in their
+        # metadata and OrderFacts, as the plugin keeps them).
+        for first in range(orders + 1, BIG_ORDERS + 1, BIG_CHUNK):
+            last = min(first + BIG_CHUNK - 1, BIG_ORDERS)
+            print(f"Orders {first:,}-{last:,} of {BIG_ORDERS:,}...", flush=True)
+            seed._insert_orders(
+                first, last, email=BIG_ORDER_EMAIL, subscribed=BIG_SUBSCRIBED,
+                prefix=BIG_SUBSCRIPTION_PREFIX, days=730,
+            )
+        generated = True
+    flags = _big_count(
+        "SELECT count(*) FROM saleor_attention_flag WHERE handle LIKE %s",
+        [BIG_HANDLE_PREFIX + "%"],
+    )
+    if flags < BIG_FLAGS:
+        _big_numbered_orders()
+        for first in range(flags + 1, BIG_FLAGS + 1, BIG_CHUNK):
+            last = min(first + BIG_CHUNK - 1, BIG_FLAGS)
+            print(f"Flags {first:,}-{last:,} of {BIG_FLAGS:,}...", flush=True)
+            _big_flags(first, last)
+        generated = True
+    print("VACUUM ANALYZE...", flush=True)
+    with connection.cursor() as cursor:
+        for table in ("order_order", "saleor_attention_flag", "saleor_attention_orderfacts"):
+            cursor.execute(f"VACUUM ANALYZE {table}")
+        cursor.execute(
+            """SELECT count(*), count(*) FILTER (WHERE status = 'ACTIVE'),
+                      count(*) FILTER (WHERE scope = 'SUBSCRIPTION')
+               FROM saleor_attention_flag"""
+        )
+        flags, active, subscription_scope = cursor.fetchone()
+    return BigDataset(
+        _big_count("SELECT count(*) FROM order_order"), flags, active, subscription_scope,
+        generated,
+    )
+
+
+def _big_count(sql, params=()) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
+
+
+def _big_numbered_orders() -> None:
+    """A temporary table numbering the seeded orders, subscribed ones first, so a
+    flag finds a random order by number."""
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS queue_orders")
+        cursor.execute(
+            """CREATE TEMPORARY TABLE queue_orders AS
+               SELECT (row_number() OVER (ORDER BY o.id))::int AS n, o.id, o.created,
+                      coalesce(f.subscription, '') AS subscription
+               FROM order_order o
+               LEFT JOIN saleor_attention_orderfacts f ON f.order_id = o.id
+               WHERE o.user_email LIKE %s""",
+            [BIG_ORDER_EMAIL % "%"],
+        )
+        cursor.execute("CREATE INDEX ON queue_orders (n)")
+        cursor.execute("ANALYZE queue_orders")
+        # Subscribed orders were inserted first: they are numbers 1..BIG_SUBSCRIBED.
+        cursor.execute(
+            "SELECT count(*) FROM queue_orders WHERE subscription <> '' AND n > %s",
+            [BIG_SUBSCRIBED],
+        )
+        if cursor.fetchone()[0]:
+            raise RuntimeError("subscribed orders are not numbered first")
+
+
+def _big_flags(first: int, last: int) -> None:
+    """Flags on random orders, a little after the order; reasons skewed (the first of
+    the catalogue common, the last rare), 65 % raised by rules, 25 % by staff, 10 % by
+    apps; 15 % on whole subscriptions; recent flags mostly still ACTIVE, older ones
+    mostly released: about 30 % ACTIVE in all."""
+    from django.db import transaction
+
+    from . import seed
+
+    codes, params, notes = seed._reasons()
+    sql = """
+        WITH reasons AS (
+            SELECT * FROM unnest(%(codes)s::text[], %(params)s::text[], %(notes)s::text[])
+                WITH ORDINALITY AS r (code, params, note, number)
+        ),
+        drawn AS (
+            SELECT g, random() < 0.15 AS whole_subscription, random() AS pick,
+                   random() AS r_reason, random() AS r_source, random() AS r_status,
+                   random() AS r_delay
+            FROM generate_series(%(first)s, %(last)s) AS g
+        ),
+        targeted AS (
+            SELECT d.*, o.id AS order_id, o.subscription,
+                   least(now(), o.created + d.r_delay ^ 3 * interval '5 days') AS created_at
+            FROM drawn d
+            JOIN queue_orders o ON o.n = 1 + floor(d.pick * CASE WHEN d.whole_subscription
+                                         THEN %(subscribed)s ELSE %(orders)s END)::int
+        ),
+        settled AS (
+            SELECT t.*, CASE WHEN t.created_at > now() - interval '30 days'
+                             THEN t.r_status < 0.9 ELSE t.r_status < 0.275 END AS active
+            FROM targeted t
+        )
+        INSERT INTO saleor_attention_flag (
+            order_id, order_number, scope, subscription, reason, source, params, note,
+            handle, status, created_at, created_by_name, handled_on, released_at,
+            released_by_name, released_by_source, release_comment)
+        SELECT s.order_id, s.order_id::text,
+               CASE WHEN s.whole_subscription THEN 'SUBSCRIPTION' ELSE 'ORDER' END,
+               CASE WHEN s.whole_subscription THEN s.subscription ELSE '' END,
+               r.code,
+               CASE WHEN s.r_source < 0.65 THEN 'RULE'
+                    WHEN s.r_source < 0.9 THEN 'STAFF' ELSE 'APP' END,
+               r.params::jsonb, r.note,
+               %(handle)s || s.g,
+               CASE WHEN s.active THEN 'ACTIVE' ELSE 'RELEASED' END,
+               s.created_at,
+               'Benchmark',
+               CASE WHEN NOT s.active THEN (s.created_at + interval '1 day')::date END,
+               CASE WHEN NOT s.active
+                    THEN least(now(), s.created_at + random() * interval '3 days') END,
+               CASE WHEN NOT s.active THEN 'Benchmark' ELSE '' END,
+               CASE WHEN NOT s.active THEN 'STAFF' ELSE '' END,
+               CASE WHEN NOT s.active THEN 'Benchmark: handled' ELSE '' END
+        FROM settled s
+        JOIN reasons r ON r.number = 1 + floor(s.r_reason ^ 2 * cardinality(%(codes)s::text[]))
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, {
+            "codes": codes, "params": params, "notes": notes, "first": first, "last": last,
+            "subscribed": BIG_SUBSCRIBED, "orders": BIG_ORDERS, "handle": BIG_HANDLE_PREFIX,
+        })
+
+
+def big_variants() -> List[Variant]:
+    """No filter, each filter alone, each sort both ways, and deep pages."""
+    from django.utils import timezone
+    import datetime
+
+    from saleor_attention.reasons import CATALOGUE
+
+    codes = list(CATALOGUE)
+    common, rare = codes[0], codes[-1]
+    now = timezone.now()
+    day = datetime.timedelta(days=1)
+    page = {"first": BIG_PAGE}
+
+    def v(label, filter=None, sort=None, after=None):
+        variables = dict(page)
+        if filter:
+            variables["filter"] = filter
+        if sort:
+            variables["sortBy"] = {"field": sort[0], "direction": sort[1]}
+        if after:
+            variables["after"] = after
+        return Variant(label, variables)
+
+    busy = (
+        Flag.objects.filter(scope=Scope.SUBSCRIPTION, status=Status.ACTIVE)
+        .order_by("pk").first()
+    )
+    cases = [
+        v("no filter (CREATED_AT DESC)"),
+        v("status ACTIVE", {"status": "ACTIVE"}),
+        v("status RELEASED", {"status": "RELEASED"}),
+        v(f"reasons [{common}] (common)", {"reasons": [common]}),
+        v(f"reasons [{rare}] (rare)", {"reasons": [rare]}),
+        v("reasons [2 rare]", {"reasons": codes[-2:]}),
+        v(f"ACTIVE + reasons [{rare}]", {"status": "ACTIVE", "reasons": [rare]}),
+        v("scope SUBSCRIPTION", {"scope": "SUBSCRIPTION"}),
+        v("scope ORDER", {"scope": "ORDER"}),
+        v("source APP", {"source": "APP"}),
+        v("source STAFF", {"source": "STAFF"}),
+        v("order (+ its subscription)",
+          {"order": graphene.Node.to_global_id("Order", busy.order_id)}),
+        v("subscription", {"subscription": busy.subscription}),
+        v("created last 7 days", {"created": {"gte": (now - 7 * day).isoformat()}}),
+        v("created a month a year ago", {"created": {
+            "gte": (now - 395 * day).isoformat(), "lte": (now - 365 * day).isoformat()}}),
+        v("overdue true", {"overdue": True}),
+        v("overdue false", {"overdue": False}),
+        v("ACTIVE + APP + SUBSCRIPTION",
+          {"status": "ACTIVE", "source": "APP", "scope": "SUBSCRIPTION"}),
+        v("sort CREATED_AT ASC", sort=("CREATED_AT", "ASC")),
+        v("sort REASON ASC", sort=("REASON", "ASC")),
+        v("sort REASON DESC", sort=("REASON", "DESC")),
+        v("sort ORDER ASC", sort=("ORDER", "ASC")),
+        v("sort ORDER DESC", sort=("ORDER", "DESC")),
+        v("ACTIVE, sort REASON ASC", {"status": "ACTIVE"}, ("REASON", "ASC")),
+        v("ACTIVE, sort ORDER DESC", {"status": "ACTIVE"}, ("ORDER", "DESC")),
+    ]
+    deep = [
+        ("after row 100,000", Flag.objects.order_by("-created_at", "-pk"), "created_at",
+         None, None),
+        ("ACTIVE, after row 50,000",
+         Flag.objects.filter(status="ACTIVE").order_by("-created_at", "-pk"), "created_at",
+         {"status": "ACTIVE"}, None),
+        ("sort REASON ASC, after row 100,000", Flag.objects.order_by("reason", "pk"),
+         "reason", None, ("REASON", "ASC")),
+        ("sort ORDER ASC, after row 100,000", Flag.objects.order_by("order_id", "pk"),
+         "order_id", None, ("ORDER", "ASC")),
+    ]
+    for label, ordered, field, filter, sort in deep:
+        row = 50_000 if "50,000" in label else 100_000
+        cases.append(v(label, filter, sort, encode_cursor(field, ordered[row - 1])))
+    return cases
+
+
+@dataclass
+class BigResult:
+    queue: Timings
+    saleor: Timings
+    profile: SqlProfile
+
+
+def big_measure(api: StaffAPI, cases: List[Variant], runs: int, warmup: int):
+    """Each variant's request then Saleor's orders(first: 20), turn after turn, so
+    load from elsewhere hits both alike. A variant slower than 2 s gets 5 runs."""
+    saleor_vars = {"first": BIG_PAGE}
+    results = {}
+    for case in cases:
+        results[case] = BigResult(Timings(case.label), Timings("orders(first: 20)"),
+                                  big_profile(api, case))
+    slow = {
+        case for case in cases
+        if timed(lambda: api.post(QUEUE_PAGE, case.variables))[0] > 2.0
+    }
+    for turn in range(warmup + runs):
+        for case in cases:
+            if case in slow and turn >= warmup + 5:
+                continue
+            seconds, response = timed(lambda: api.post(QUEUE_PAGE, case.variables))
+            page = data_of(response, "attentionFlags")
+            if not page["edges"]:
+                raise RuntimeError(f"{case.label}: an empty page proves nothing")
+            baseline, response = timed(lambda: api.post(SALEOR_ORDERS, saleor_vars))
+            data_of(response, "orders")
+            if turn >= warmup:
+                results[case].queue.add(seconds)
+                results[case].saleor.add(baseline)
+    return results
+
+
+def big_profile(api: StaffAPI, case: Variant, document: str = QUEUE_PAGE) -> SqlProfile:
+    recorder = SqlRecorder()
+    with connection.execute_wrapper(recorder):
+        response = api.post(document, case.variables)
+    data_of(response, "attentionFlags" if "attentionFlags" in document else "orders")
+    return SqlProfile(recorder.statements, 0)
+
+
+def big_counts(api: StaffAPI, cases: List[Variant], runs: int = 5):
+    """totalCount alone per filter: the median SQL time of `runs` requests."""
+    import statistics
+
+    rows = []
+    seen = set()
+    for case in cases:
+        filter = case.variables.get("filter")
+        key = repr(filter)
+        if key in seen:
+            continue
+        seen.add(key)
+        variables = {"filter": filter} if filter else {}
+        times, count = [], None
+        for _ in range(runs):
+            recorder = SqlRecorder()
+            with connection.execute_wrapper(recorder):
+                response = api.post(QUEUE_COUNT, variables)
+            count = data_of(response, "attentionFlags")["totalCount"]
+            times.append(sum(s.seconds for s in recorder.statements) * 1000)
+        rows.append((case.label, count, statistics.median(times)))
+    times = []
+    for _ in range(runs):
+        recorder = SqlRecorder()
+        with connection.execute_wrapper(recorder):
+            response = api.post(SALEOR_ORDERS_COUNT)
+        count = data_of(response, "orders")["totalCount"]
+        times.append(sum(s.seconds for s in recorder.statements) * 1000)
+    rows.append(("Saleor orders(first: 1) { totalCount }", count, statistics.median(times)))
+    return rows
+
+
+def big_report(args) -> None:
+    """The whole queue report: seed (or reuse), measure, print."""
+    import os
+
+    from .api import fresh_builder_serials, staff_manager
+    from .sqltext import abridged
+    from .stats import facts, heading, merged, table, verdict
+
+    fresh_builder_serials()
+    dataset = big_ensure()
+    api = StaffAPI(staff_manager())
+    cases = big_variants()
+    print(heading("attentionFlags at shop scale"))
+    print(facts([
+        ("orders (all)", f"{dataset.orders:,}"),
+        ("flags: all / ACTIVE / SUBSCRIPTION scope",
+         f"{dataset.flags:,} / {dataset.active:,} / {dataset.subscription_scope:,}"),
+        ("data", "generated this run" if dataset.generated else "reused"),
+        ("runs per variant", f"{args.query_runs} (+{args.query_warmup} warm-up), "
+                             "each followed by Saleor's orders(first: 20)"),
+        ("load average (1/5/15 min)", " / ".join(f"{x:.2f}" for x in os.getloadavg())),
+    ]))
+    print("\nTiming (interleaved with Saleor's orders(first: 20))...", flush=True)
+    results = big_measure(api, cases, args.query_runs, args.query_warmup)
+    print(heading(f"attentionFlags(first: {BIG_PAGE}) vs orders(first: {BIG_PAGE}) (ms)"))
+    rows = []
+    for case, r in results.items():
+        ok = r.profile.total_ms <= BIG_SQL_TARGET_MS and r.queue.p95 <= r.saleor.p95
+        rows.append([case.label, r.profile.count, r.profile.total_ms, r.queue.runs,
+                     r.queue.p50, r.queue.p95, r.saleor.p50, r.saleor.p95, verdict(ok)])
+    queue_all = merged("all variants", [r.queue for r in results.values()])
+    saleor_all = merged("orders", [r.saleor for r in results.values()])
+    rows.append(["all variants", "", "", queue_all.runs, queue_all.p50, queue_all.p95,
+                 saleor_all.p50, saleor_all.p95,
+                 verdict(queue_all.p95 <= saleor_all.p95)])
+    print(table(["variant", "SQL", "SQL ms", "runs", "p50", "p95", "orders p50",
+                 "orders p95", f"SQL<={BIG_SQL_TARGET_MS:.0f}, p95<=orders"], rows))
+    print("SQL: statements in one request (profiled once, client-side time of each); "
+          "p50/p95: whole request.")
+    print(f"Load average now: {' / '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(heading("totalCount alone (median SQL ms of 5 requests)"))
+    print(table(["filter of variant", "totalCount", "SQL ms"], big_counts(api, cases)))
+    for case, r in results.items():
+        if r.profile.total_ms > BIG_SQL_TARGET_MS:
+            print(heading(f"Slow SQL: {case.label} ({r.profile.total_ms:.1f} ms, "
+                          f"{r.profile.count} statements)"))
+            for statement in r.profile.slowest[:1]:
+                print(f"{statement.seconds * 1000:.1f} ms: {abridged(statement.sql)}\n")
+                print(explain(statement.sql))

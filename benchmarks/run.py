@@ -34,13 +34,19 @@ def parse_args():
         action="store_true",
         help="only the orderFulfill figures (no 200,000-order data set); e.g. on Saleor 3",
     )
+    parser.add_argument(
+        "--queue-only",
+        action="store_true",
+        help="only attentionFlags at 1,000,000 flags over 2,000,000 orders, against "
+        "Saleor's orders(first: 20) (make benchmark-queue)",
+    )
     return parser.parse_args()
 
 
 def refuse_foreign_database() -> None:
     """The run adds 200,000 orders: never into a database not meant for it."""
     name = database.database_name()
-    if "bench" not in name:
+    if "bench" not in name and "queue" not in name:
         sys.exit(f"Refusing to fill {name!r}: point DATABASE_URL at a *bench* database.")
 
 
@@ -48,6 +54,11 @@ def main() -> None:
     args = parse_args()
     refuse_foreign_database()
     database.prepare()
+    if args.queue_only:
+        from benchmarks import queue_bench  # needs Django set up
+
+        queue_bench.big_report(args)
+        return
     from benchmarks import report  # needs Django set up
 
     report.run(args)

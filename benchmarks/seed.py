@@ -84,7 +84,12 @@ def _copied_columns() -> List[str]:
 
 
 @transaction.atomic
-def _insert_orders(first: int, last: int) -> None:
+def _insert_orders(
+    first: int, last: int, *, email: str = ORDER_EMAIL, subscribed: int = SUBSCRIBED,
+    prefix: str = SUBSCRIPTION_PREFIX, days: int = 365,
+) -> None:
+    """Copies number first..last, created over the last `days`; the first
+    `subscribed` in subscriptions of SUBSCRIPTION_SIZE orders."""
     template = saleor_shop.order()
     copied = ", ".join(f'"{name}"' for name in _copied_columns())
     # Subscribed orders carry the link as an app writes it, and in the plugin's facts
@@ -94,7 +99,7 @@ def _insert_orders(first: int, last: int) -> None:
         INSERT INTO order_order (token, user_email, created, private_metadata, {copied})
         SELECT gen_random_uuid()::text,
                replace(%(email)s, '%%s', n::text),
-               now() - random() * interval '365 days',
+               now() - random() * %(days)s * interval '1 day',
                CASE WHEN n <= %(subscribed)s
                     THEN jsonb_build_object(%(key)s, %(prefix)s || (n - 1) / %(size)s)
                     ELSE '{{}}'::jsonb END,
@@ -109,8 +114,8 @@ def _insert_orders(first: int, last: int) -> None:
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, {
-            "email": ORDER_EMAIL, "subscribed": SUBSCRIBED, "key": SUBSCRIPTION_KEY,
-            "prefix": SUBSCRIPTION_PREFIX, "size": SUBSCRIPTION_SIZE,
+            "email": email, "subscribed": subscribed, "key": SUBSCRIPTION_KEY,
+            "prefix": prefix, "size": SUBSCRIPTION_SIZE, "days": days,
             "first": first, "last": last, "template": template.pk,
         })
 

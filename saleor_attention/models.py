@@ -157,6 +157,11 @@ class Flag(models.Model):
                 fields=["status", "reason", "created_at", "id"], name="attention_flag_reason"
             ),
             models.Index(fields=["reason", "id"], name="attention_flag_by_reason"),
+            # attentionFlags(filter: {reasons}) newest first, without a status: a rare
+            # reason otherwise filters hundreds of rows of the time index per page.
+            models.Index(
+                fields=["reason", "created_at", "id"], name="attention_flag_reason_created"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -23,7 +23,12 @@ from .database import with_database
 from . import ids
 from .pagination import keyset_page
 from .permissions import staff_only
-from .types import AttentionFlagConnection, CustomerRestrictions, OrderAttention
+from .types import (
+    ActiveFlagsOfPage,
+    AttentionFlagConnection,
+    CustomerRestrictions,
+    OrderAttention,
+)
 
 
 class AttentionDateTimeRange(graphene.InputObjectType):
@@ -52,10 +57,16 @@ class AttentionFlagSortingInput(graphene.InputObjectType):
 def resolve_attention_flags(info, filter=None, first=None, after=None, sort_by=None, **backwards):
     field = sort_by.field if sort_by else AttentionFlagSortField.CREATED_AT.value
     descending = (sort_by.direction if sort_by else "DESC") == "DESC"
-    queryset = _filtered(Flag.objects.select_related("order"), filter or {})
-    return keyset_page(
+    # The order and its facts come with each flag: an order's `attention` then reads
+    # no row of its own, and the page's active flags are one query (ActiveFlagsOfPage).
+    queryset = _filtered(
+        Flag.objects.select_related("order", "order__attention_facts"), filter or {}
+    )
+    connection = keyset_page(
         AttentionFlagConnection, queryset, field, descending, first, after, **backwards
     )
+    ActiveFlagsOfPage.register(info, [edge.node.order for edge in connection.edges])
+    return connection
 
 
 def _filtered(queryset, filter):
@@ -108,8 +119,9 @@ class AttentionQueries(graphene.ObjectType):
 
 
 @staff_only
-def resolve_order_attention(root, _info):
-    return OrderAttention(shop.order_of_graphql_root(root))
+def resolve_order_attention(root, info):
+    order = shop.order_of_graphql_root(root)
+    return OrderAttention(order, ActiveFlagsOfPage.lookup(info, order))
 
 
 def order_attention_field():

@@ -1,10 +1,13 @@
+from collections import defaultdict
+
 import graphene
+from django.db.models import Q
 
 from graphql import GraphQLError
 
 from .. import facts, guards, services
 from ..adapter import shop
-from ..models import Flag
+from ..models import Flag, Scope
 from ..reasons import JA
 from .people import ActorReference, AttentionActor
 from .scalars import Date, DateTime
@@ -151,10 +154,10 @@ class OrderAttention(graphene.ObjectType):
         description="The latest audit events, in the order they happened.",
     )
 
-    def __init__(self, order):
+    def __init__(self, order, active=None):
         super().__init__()
         self.order = order
-        self.active = services.active_flags(order)
+        self.active = services.active_flags(order) if active is None else active
         self.facts = facts.of(order)
 
     def resolve_required(self, _info):
@@ -191,6 +194,58 @@ def _bounded(info, argument: str, value: int) -> int:
         )
     info.context.attention_nested_rows = spent
     return value
+
+
+class ActiveFlagsOfPage:
+    """The active flags of every order on one page of attentionFlags, read in one
+    query when the first order's `attention` asks for them (not one per order).
+
+    Each order gets what services.active_flags gives it: its own ORDER flags and its
+    subscription's, in the same order. The page's orders come with their OrderFacts.
+    """
+
+    def __init__(self, orders):
+        self.orders = {order.pk: order for order in orders}
+        self._active = None
+
+    @classmethod
+    def register(cls, info, orders) -> None:
+        """Offer the page's orders to the `attention` fields resolved below it."""
+        page = cls([order for order in orders if order is not None])
+        pages = getattr(info.context, "attention_active_pages", {})
+        pages.update(dict.fromkeys(page.orders, page))
+        info.context.attention_active_pages = pages
+
+    @staticmethod
+    def lookup(info, order):
+        """The order's active flags if a page read them (or can), else None."""
+        page = getattr(info.context, "attention_active_pages", {}).get(order.pk)
+        return None if page is None else page.active_of(order.pk)
+
+    def active_of(self, order_pk):
+        if self._active is None:
+            with shop.database_access():
+                self._active = self._read()
+        return self._active[order_pk]
+
+    def _read(self):
+        by_subscription = defaultdict(list)
+        for pk, order in self.orders.items():
+            subscription = facts.subscription_of(order)
+            if subscription:
+                by_subscription[subscription].append(pk)
+        condition = Q(order_id__in=list(self.orders), scope=Scope.ORDER)
+        if by_subscription:
+            condition |= Q(subscription__in=list(by_subscription), scope=Scope.SUBSCRIPTION)
+        active = {pk: [] for pk in self.orders}
+        # Newest first (Flag's ordering), as services.active_flags lists them.
+        for flag in Flag.objects.active().filter(condition):
+            if flag.scope == Scope.ORDER:
+                active[flag.order_id].append(flag)
+            else:
+                for pk in by_subscription.get(flag.subscription, ()):
+                    active[pk].append(flag)
+        return active
 
 
 class AttentionFlagConnection(CountedConnection):
