@@ -22,17 +22,22 @@ class PlacedOrder:
 
 def evaluate(order: PlacedOrder, settings: config.AttentionSettings) -> List[FlagToRaise]:
     flags = []
-    if settings.remote_island_check and order.shipping_postal_code in remote_islands(settings):
+    if settings.remote_island_check and is_remote_island(order.shipping_postal_code, settings):
         flags.append(FlagToRaise("REMOTE_ISLAND", "remote-island"))
     if _cod_refused(order, settings):
         flags.append(FlagToRaise("COD_NOT_ALLOWED", "cod-not-allowed"))
     return flags
 
 
-def remote_islands(settings: config.AttentionSettings) -> FrozenSet[str]:
+def is_remote_island(postal_code: str, settings: config.AttentionSettings) -> bool:
+    """In the built-in list or the shop's additions, and not among its removals
+    (asked per order without building the union of thousands of codes)."""
+    if postal_code in settings.remote_island_postal_codes_removed:
+        return False
     return (
-        built_in_remote_islands() | settings.remote_island_postal_codes_added
-    ) - settings.remote_island_postal_codes_removed
+        postal_code in settings.remote_island_postal_codes_added
+        or postal_code in built_in_remote_islands()
+    )
 
 
 @lru_cache(maxsize=1)
