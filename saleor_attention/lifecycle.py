@@ -22,7 +22,7 @@ from . import facts, journal, mirror, orders, rows
 from .actors import RULES, Actor
 from .adapter import shop
 from .errors import AttentionError, AttentionErrorCode
-from .models import Event, Flag, Scope, Status
+from .models import Event, EventType, Flag, Scope, Status
 from .reasons import ORDER_DELETED, system_text
 from .rules import FlagToRaise
 
@@ -82,18 +82,13 @@ class OrderChange:
 
     def release(self, flags: Sequence[Flag], handled_on: datetime.date, comment: str) -> None:
         """Release active flags of this order (chosen and locked by the caller)."""
-        released = {
-            "status": Status.RELEASED, "released_at": timezone.now(),
-            "released_by": self.actor.user, "released_by_app": self.actor.app,
-            "released_by_name": self.actor.name, "released_by_source": self.actor.source,
-            "handled_on": handled_on, "release_comment": comment,
-        }
         self.wrote = True
-        Flag.objects.filter(pk__in=[flag.pk for flag in flags]).update(**released)
-        for flag in flags:
-            for name, value in released.items():
-                setattr(flag, name, value)
-            self._entries.append(journal.flag_released(flag, self.actor))
+        _mark_released(
+            flags, released_by=self.actor.user, released_by_app=self.actor.app,
+            released_by_name=self.actor.name, released_by_source=self.actor.source,
+            handled_on=handled_on, release_comment=comment,
+        )
+        self._entries += [journal.flag_released(flag, self.actor) for flag in flags]
         gone = {flag.pk for flag in flags}
         self._active = [flag for flag in self.active if flag.pk not in gone]
         self._visible = True
@@ -146,10 +141,10 @@ class OrderChange:
         by_cause: Dict[_Cause, Flag] = {}
         for flag in new:
             flag.pk = ids.get(_cause_of(flag))
-            flag._state.adding, flag._state.db = flag.pk is None, "default"
             if flag.pk is None:
                 by_cause[_cause_of(flag)] = self._raised_meanwhile(flag)
             else:
+                flag._state.adding, flag._state.db = False, "default"
                 by_cause[_cause_of(flag)] = flag
                 self.active.insert(0, flag)
                 self._entries.append(journal.flag_set(flag, self.actor))
@@ -202,23 +197,23 @@ def close_for_deleted_order(order) -> None:
     order (Saleor deletes its history and metadata with it)."""
     number = shop.order_number(order)
     flags = list(Flag.objects.active().filter(order_id=order.pk, scope=Scope.ORDER))
-    comment = system_text(ORDER_DELETED)
-    Flag.objects.filter(pk__in=[flag.pk for flag in flags]).update(
-        status=Status.RELEASED, released_at=timezone.now(),
-        handled_on=timezone.localdate(), release_comment=comment,
+    _mark_released(
+        flags, handled_on=timezone.localdate(), release_comment=system_text(ORDER_DELETED)
     )
-    events = [journal.flag_released(_released(flag, comment), RULES).event for flag in flags]
-    events.append(journal.finding("ORDER_DELETED", ORDER_DELETED, {}, RULES).event)
+    events = [journal.flag_released(flag, RULES).event for flag in flags]
+    events.append(journal.finding(EventType.ORDER_DELETED, ORDER_DELETED, {}, RULES).event)
     for event in events:
         event.order_number = number
     Event.objects.bulk_create(events)
 
 
-def _released(flag: Flag, comment: str) -> Flag:
-    flag.status, flag.handled_on, flag.release_comment = (
-        Status.RELEASED, timezone.localdate(), comment
-    )
-    return flag
+def _mark_released(flags: Sequence[Flag], **values) -> None:
+    """One UPDATE of the flags' release columns, and the same values on the objects."""
+    values.update(status=Status.RELEASED, released_at=timezone.now())
+    Flag.objects.filter(pk__in=[flag.pk for flag in flags]).update(**values)
+    for flag in flags:
+        for name, value in values.items():
+            setattr(flag, name, value)
 
 
 def _cause_of(flag) -> _Cause:

@@ -16,7 +16,7 @@ from django.db.models import Q
 
 from . import facts
 from .adapter import shop
-from .models import Flag, OrderFacts, Scope
+from .models import Flag, OrderFacts
 
 SUMMARY_KEY = "saleor_attention"
 # How the order will be paid after the plugin changed it: "COD" after a rejected
@@ -69,29 +69,12 @@ def repair(batch: int) -> int:
         orders = list(page.select_related("attention_facts")[:batch])
         if not orders:
             return repaired
-        for order, active in _with_active_flags(orders):
-            expected = values(facts.of(order), active)
+        active = Flag.objects.active().affecting_each(
+            {order.pk: facts.of(order).subscription for order in orders}
+        )
+        for order in orders:
+            expected = values(facts.of(order), active[order.pk])
             if not is_current(order.private_metadata, expected):
                 write(order.pk, expected)
                 repaired += 1
         after = orders[-1].pk
-
-
-def _with_active_flags(orders):
-    """Each order with its active flags (own and subscription's), newest first, as
-    services.active_flags orders them: two queries for the whole batch."""
-    subscriptions = {facts.of(order).subscription for order in orders} - {""}
-    flags = list(
-        Flag.objects.active().filter(
-            Q(order_id__in=[order.pk for order in orders], scope=Scope.ORDER)
-            | Q(subscription__in=subscriptions, scope=Scope.SUBSCRIPTION)
-        )
-    )
-    for order in orders:
-        subscription = facts.of(order).subscription
-        yield order, [
-            flag for flag in flags
-            if (flag.scope == Scope.ORDER and flag.order_id == order.pk)
-            or (subscription and flag.subscription == subscription
-                and flag.scope == Scope.SUBSCRIPTION)
-        ]

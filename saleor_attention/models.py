@@ -2,6 +2,9 @@
 the order's private metadata only mirrors a summary of them."""
 from __future__ import annotations
 
+from collections import defaultdict
+from typing import Dict
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -105,6 +108,25 @@ class FlagQuerySet(models.QuerySet):
         if subscription:
             condition |= Q(subscription=subscription, scope=Scope.SUBSCRIPTION)
         return self.filter(condition)
+
+    def affecting_each(self, subscriptions: Dict[object, str]) -> Dict[object, list]:
+        """For many orders ({order pk: its subscription or ""}), the flags of this
+        queryset that apply to each, as `affecting` would give them: one query."""
+        by_subscription = defaultdict(list)
+        for order_id, subscription in subscriptions.items():
+            if subscription:
+                by_subscription[subscription].append(order_id)
+        condition = Q(order_id__in=list(subscriptions), scope=Scope.ORDER)
+        if by_subscription:
+            condition |= Q(subscription__in=list(by_subscription), scope=Scope.SUBSCRIPTION)
+        each: Dict[object, list] = {order_id: [] for order_id in subscriptions}
+        for flag in self.filter(condition):
+            if flag.scope == Scope.ORDER:
+                each[flag.order_id].append(flag)
+            else:
+                for order_id in by_subscription[flag.subscription]:
+                    each[order_id].append(flag)
+        return each
 
 
 class Flag(models.Model):

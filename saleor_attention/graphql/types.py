@@ -1,13 +1,10 @@
-from collections import defaultdict
-
 import graphene
-from django.db.models import Q
 
 from graphql import GraphQLError
 
 from .. import facts, guards, services
 from ..adapter import shop
-from ..models import Flag, Scope
+from ..models import Flag
 from ..reasons import JA
 from .people import ActorReference, AttentionActor
 from .scalars import Date, DateTime
@@ -229,23 +226,9 @@ class ActiveFlagsOfPage:
         return self._active[order_pk]
 
     def _read(self):
-        by_subscription = defaultdict(list)
-        for pk, order in self.orders.items():
-            subscription = facts.subscription_of(order)
-            if subscription:
-                by_subscription[subscription].append(pk)
-        condition = Q(order_id__in=list(self.orders), scope=Scope.ORDER)
-        if by_subscription:
-            condition |= Q(subscription__in=list(by_subscription), scope=Scope.SUBSCRIPTION)
-        active = {pk: [] for pk in self.orders}
-        # Newest first (Flag's ordering), as services.active_flags lists them.
-        for flag in Flag.objects.active().filter(condition):
-            if flag.scope == Scope.ORDER:
-                active[flag.order_id].append(flag)
-            else:
-                for pk in by_subscription.get(flag.subscription, ()):
-                    active[pk].append(flag)
-        return active
+        return Flag.objects.active().affecting_each(
+            {pk: facts.subscription_of(order) for pk, order in self.orders.items()}
+        )
 
 
 class AttentionFlagConnection(CountedConnection):
