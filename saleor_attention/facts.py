@@ -14,7 +14,8 @@ from django.db import connection
 from django.utils import timezone
 
 from . import rows
-from .models import OrderFacts
+from .adapter import shop
+from .models import OrderFacts, SubscriptionFacts
 
 # What an external subscription app writes into an order's private metadata.
 SUBSCRIPTION_KEY = "saleor_attention.subscription"
@@ -53,6 +54,50 @@ def has_checked_amount(order) -> bool:
     ).exists()
 
 
+def clear_to_ship(order_id) -> bool:
+    """Whether the order and its facts row, both locked, show nothing that stops
+    shipping: no active flag of its own or of its subscription, rules run, no
+    credit-checked amount to compare. One statement. False also when the order has
+    no facts row yet (an order from before the plugin): the caller looks closer.
+
+    The counts are kept by a trigger in the transaction that sets or releases a
+    flag (migration 0008), and that transaction holds the same two locks (taken in
+    the same order, orders.lock): a check that waited on them reads the facts row
+    as that transaction committed it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT facts.active_flags = 0 AND COALESCE(subscription.active_flags, 0) = 0
+                   AND facts.rules_pending_since IS NULL
+                   AND facts.credit_checked_amount IS NULL
+            FROM {shop.Order._meta.db_table} orders
+            JOIN {OrderFacts._meta.db_table} facts ON facts.order_id = orders.id
+            LEFT JOIN {SubscriptionFacts._meta.db_table} subscription
+                ON facts.subscription <> '' AND subscription.subscription = facts.subscription
+            WHERE orders.id = %s
+            FOR UPDATE OF orders, facts
+            """,
+            [order_id],
+        )
+        row = cursor.fetchone()
+    return bool(row and row[0])
+
+
+def ensure_row(order_id) -> None:
+    """Give an order from before the plugin (whose row the caller holds locked) its
+    empty facts row, so that changes and the guard lock both."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {OrderFacts._meta.db_table}
+                (order_id, subscription, payment_method, active_flags)
+            SELECT id, '', '', 0 FROM {shop.Order._meta.db_table} WHERE id = %s
+            ON CONFLICT (order_id) DO NOTHING
+            """,
+            [order_id],
+        )
+
+
 def has_external_links(order) -> bool:
     return any(_external_links(order.private_metadata or {}))
 
@@ -86,8 +131,8 @@ def _merge(order_id, subscription: str, planned, pending_since) -> None:
         cursor.execute(
             f"""
             INSERT INTO {table} (order_id, subscription, planned_shipping_date,
-                                 payment_method, rules_pending_since)
-            VALUES (%s, %s, %s, '', %s)
+                                 payment_method, rules_pending_since, active_flags)
+            VALUES (%s, %s, %s, '', %s, 0)
             ON CONFLICT (order_id) DO UPDATE SET
                 subscription = CASE WHEN {table}.subscription = ''
                                THEN EXCLUDED.subscription ELSE {table}.subscription END,

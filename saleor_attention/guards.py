@@ -48,11 +48,16 @@ class OrderNeedsAttention(ValidationError):
 def check_fulfillment(order_id) -> None:
     """Veto a new fulfillment of an order that needs attention.
 
-    Locks the order row first, so a flag being set or released on the same order
-    either committed before this check or waits until the fulfillment has committed.
+    Locks the order's facts row first, which every flag change of the order (and
+    of its subscription, through the subscription's row) writes: a flag being set
+    or released either committed before this check or waits until the fulfillment
+    has committed. A clear order costs that one statement; the rest, which names
+    what stops it, runs only when something might.
     """
     # No savepoint: a veto rolls back the caller's whole fulfillment anyway.
     with transaction.atomic(savepoint=False):
+        if facts.clear_to_ship(order_id):
+            return
         order = orders.lock(order_id)
         flags = services.active_flags(order)
         findings = _unflagged_findings(order, flags)

@@ -83,6 +83,10 @@ class OrderFacts(models.Model):
     # until then the order counts as needing attention (a crash in between must not
     # leave an order that skipped its rules free to ship).
     rules_pending_since = models.DateTimeField(null=True, blank=True)
+    # Active ORDER-scope flags of the order, kept by a database trigger on the flag
+    # table (migration 0008): the fulfillment guard reads this locked row instead of
+    # the flags, in one statement.
+    active_flags = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         indexes = [
@@ -96,6 +100,14 @@ class OrderFacts(models.Model):
     @property
     def rules_pending(self) -> bool:
         return self.rules_pending_since is not None
+
+
+class SubscriptionFacts(models.Model):
+    """What the guards know about one subscription: its active SUBSCRIPTION-scope
+    flags, kept by the same trigger as OrderFacts.active_flags."""
+
+    subscription = models.CharField(max_length=128, primary_key=True)
+    active_flags = models.PositiveIntegerField(default=0, editable=False)
 
 
 class FlagQuerySet(models.QuerySet):

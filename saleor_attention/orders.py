@@ -2,17 +2,28 @@
 supplies the model and what its fields are called."""
 from __future__ import annotations
 
+from . import facts
 from .adapter import shop
 
 
 def lock(order_id, *related: str):
-    """The order row, locked until the surrounding transaction ends, with its facts
-    (and the `related` rows a caller reads, e.g. addresses) in the same statement."""
-    return (
-        shop.Order.objects.select_for_update(of=("self",))
+    """The order row and its facts row, both locked until the surrounding transaction
+    ends (the fulfillment guard takes the same two), with the `related` rows a
+    caller reads (e.g. addresses), in one statement; an order from before the plugin
+    first gets its facts row."""
+    locked = (
+        shop.Order.objects.select_for_update(of=("self", "attention_facts"))
         .select_related("attention_facts", *related)
-        .get(pk=order_id)
+        .filter(attention_facts__isnull=False)
     )
+    try:
+        return locked.get(pk=order_id)
+    except shop.Order.DoesNotExist:
+        # The order first, as every path locks them: two changes never wait on each
+        # other crosswise.
+        shop.Order.objects.select_for_update(of=("self",)).get(pk=order_id)
+        facts.ensure_row(order_id)
+        return locked.get(pk=order_id)
 
 
 def is_first_order(order) -> bool:

@@ -1,9 +1,12 @@
 """While an order needs attention it cannot be shipped, by any path."""
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
-from saleor_attention import services
+from saleor_attention import guards, services
 from saleor_attention.actors import Actor
+from saleor_attention.models import OrderFacts, SubscriptionFacts
 
 from .documents import RELEASE_FLAGS, SET_FLAG, today
 
@@ -111,4 +114,46 @@ def test_reactivated_plugin_blocks_again(gql, shop, manager, order, configure):
     configure(active=False)
     configure(active=True)
 
+    assert fulfill(gql, order, manager, shop)["orderErrors"][0]["code"] == "INVALID"
+
+
+def counted(order):
+    """What the guard reads: the order's own active flags and its subscription's."""
+    facts = OrderFacts.objects.get(order_id=order.pk)
+    subscription = SubscriptionFacts.objects.filter(subscription=facts.subscription).first()
+    return facts.active_flags, subscription.active_flags if subscription else 0
+
+
+def test_the_counts_the_guard_reads_follow_every_set_and_release(gql, shop, manager):
+    first = shop.order(metadata={"saleor_attention.subscription": "SUB-C"})
+    second = shop.order(metadata={"saleor_attention.subscription": "SUB-C"})
+    own = set_manual(gql, first, manager, shop)
+    set_manual(gql, first, manager, shop, note="second hold", handle="second")
+    shared = set_manual(gql, second, manager, shop, scope="SUBSCRIPTION")
+    assert counted(first) == (2, 1) and counted(second) == (0, 1)
+
+    for flag in (own, shared):
+        response = gql(RELEASE_FLAGS, {"input": {"flags": [flag["id"]], "handledOn": today()}},
+                       as_=manager)
+        assert response["data"]["attentionFlagRelease"]["errors"] == []
+    assert counted(first) == (1, 0) and counted(second) == (0, 0)
+    assert fulfill(gql, second, manager, shop)["orderErrors"] == []
+    assert fulfill(gql, first, manager, shop)["orderErrors"][0]["code"] == "INVALID"
+
+
+def test_the_guard_costs_one_statement_on_an_order_that_may_ship(shop, order):
+    with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+        guards.check_fulfillment(order.pk)
+
+    assert len(captured.captured_queries) == 1
+
+
+def test_an_order_from_before_the_plugin_is_checked_in_full(gql, shop, manager, order):
+    OrderFacts.objects.filter(order_id=order.pk).delete()  # as if placed before install
+    with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+        guards.check_fulfillment(order.pk)
+    assert len(captured.captured_queries) > 1
+
+    set_manual(gql, order, manager, shop)
+    assert counted(order) == (1, 0)
     assert fulfill(gql, order, manager, shop)["orderErrors"][0]["code"] == "INVALID"
