@@ -16,13 +16,13 @@ from .models import Event, EventType
 logger = logging.getLogger(__name__)
 
 
-def order_created(order, configuration=None) -> None:
-    """A new order's rules, with the settings Saleor loaded for the plugin (or, from
-    scheduled work, the stored ones)."""
+def order_created(order, configuration=None, in_saleor_hook=False) -> None:
+    """A new order's rules, from Saleor's order-created hook (`in_saleor_hook`) with
+    the settings Saleor loaded for the plugin, or from scheduled work."""
 
     def run_rules(order):
         settings = None if configuration is None else config.of_configuration(configuration)
-        triggers.order_was_placed(order, settings)
+        triggers.order_was_placed(order, settings, in_saleor_hook)
 
     _run_safely("order_created", run_rules, order)
 

@@ -38,8 +38,12 @@ class OrderChange:
     """One order, locked, with its facts and active flags (its own and its
     subscription's) as they are now; what the change does is written by `finish`."""
 
-    def __init__(self, order, actor: Actor, related: Sequence[str] = ()):
+    def __init__(
+        self, order, actor: Actor, related: Sequence[str] = (), announced_by_saleor=False
+    ):
         self.actor = actor
+        # Saleor's own announcement of this order follows, built from this object.
+        self._announced_by_saleor = order if announced_by_saleor else None
         self.order = orders.lock(order.pk, *related)
         self.facts = facts.of(self.order)
         self.order.attention_facts = self.facts  # what facts.update changes
@@ -57,7 +61,10 @@ class OrderChange:
         subscription's), read under the lock when first asked: a change that raises
         nothing never reads them."""
         if self._active is None:
-            self._active = list(
+            # The locked facts count the order's own active flags: most orders have
+            # none and no subscription, and need no query.
+            none = not self.facts.active_flags and not self.facts.subscription
+            self._active = [] if none else list(
                 Flag.objects.active().affecting(self.order.pk, self.facts.subscription)
             )
         return self._active
@@ -110,9 +117,14 @@ class OrderChange:
         if self._facts:
             facts.update(self.order, **self._facts)
         if self._visible:
-            mirror.write(self.order.pk, mirror.values(self.facts, self.active))
-            setattr(self.order, ANNOUNCED, True)
-            shop.announce_order_updated(self.order)
+            mirrored = mirror.values(self.facts, self.active)
+            mirror.write(self.order.pk, mirrored)
+            # Saleor's webhook payloads are built from the announced object.
+            announced = self._announced_by_saleor or self.order
+            announced.private_metadata = {**(announced.private_metadata or {}), **mirrored}
+            if self._announced_by_saleor is None:
+                setattr(self.order, ANNOUNCED, True)
+                shop.announce_order_updated(self.order)
 
     def _new_flag(self, flag: FlagToRaise, note: str, handled_on) -> Flag:
         if flag.scope == Scope.SUBSCRIPTION and not self.facts.subscription:
@@ -166,13 +178,18 @@ class OrderChange:
 
 
 @contextlib.contextmanager
-def change(order, actor: Actor = RULES, related: Sequence[str] = ()) -> Iterator[OrderChange]:
+def change(
+    order, actor: Actor = RULES, related: Sequence[str] = (), announced_by_saleor=False
+) -> Iterator[OrderChange]:
     """One change of one order (loaded with its `related` rows), in the caller's
-    transaction or a new one, with no savepoint of its own. A refusal (AttentionError) raised before the change wrote
-    anything leaves the caller's transaction usable; any other error rolls it back."""
+    transaction or a new one, with no savepoint of its own. A refusal (AttentionError)
+    raised before the change wrote anything leaves the caller's transaction usable;
+    any other error rolls it back. With `announced_by_saleor`, Saleor announces the
+    `order` object itself after the change (port: announces_placed_orders_after_rules):
+    the change puts its mirror into that object instead of announcing."""
     refusal = None
     with transaction.atomic(savepoint=False):
-        batch = OrderChange(order, actor, related)
+        batch = OrderChange(order, actor, related, announced_by_saleor)
         try:
             yield batch
         except AttentionError as exc:

@@ -20,11 +20,15 @@ from .rules import (
 )
 
 
-def order_was_placed(order, settings: Optional[config.AttentionSettings] = None) -> Outcome:
+def order_was_placed(
+    order, settings: Optional[config.AttentionSettings] = None, in_saleor_hook=False
+) -> Outcome:
     """A new order: blacklist, remote island, cash on delivery. The order awaits its
-    rules from its first save (facts.order_saved) until they ran here."""
+    rules from its first save (facts.order_saved) until they ran here; from Saleor's
+    order-created hook (`in_saleor_hook`), Saleor may announce the result itself."""
     settings = settings or plugin_state.settings()
-    with lifecycle.change(order, related=_PEOPLE) as change:
+    announced = in_saleor_hook and shop.announces_placed_orders_after_rules()
+    with lifecycle.change(order, related=_PEOPLE, announced_by_saleor=announced) as change:
         flags = _blacklist(change.order, settings) + _placed(change, settings)
         change.raise_flags(flags)
         if change.facts.rules_pending:
