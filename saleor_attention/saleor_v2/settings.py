@@ -62,7 +62,7 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/saleor
 SECRET_KEY = _required_secret_key()
 
 from saleor.settings import *  # noqa: E402,F401,F403
-from saleor.settings import GRAPHQL_JWT, INSTALLED_APPS, PLUGINS  # noqa: E402
+from saleor.settings import GRAPHQL_JWT, INSTALLED_APPS, LOGGING, PLUGINS  # noqa: E402
 
 INSTALLED_APPS = [*INSTALLED_APPS, "saleor_attention"]
 # Ahead of Saleor's webhook plugin: a new order's ORDER_CREATED payload then carries
@@ -72,7 +72,12 @@ PLUGINS = [*PLUGINS[:_WEBHOOKS], "saleor_attention.saleor_v2.plugin.AttentionPlu
            *PLUGINS[_WEBHOOKS:]]
 ROOT_URLCONF = "saleor_attention.saleor_v2.urls"
 
+from saleor_attention.saleor_v2.logs import with_expected_refusals  # noqa: E402
 from saleor_attention.schedule import BEAT_SCHEDULE  # noqa: E402
+
+# A request refused for its credentials (no permission, a bad or expired token) logs
+# one WARNING line, not Saleor's ERROR with a traceback; other errors log as before.
+LOGGING = with_expected_refusals(LOGGING)
 
 # The plugin's periodic tasks (rules a crash left waiting, the metadata mirror), for
 # `celery beat`; Saleor 2.10 schedules nothing of its own.
