@@ -138,90 +138,284 @@ def ensure_admin():
     return user, password
 
 
-def pick_orders(count):
-    """Orders that can still be shipped first, so the fulfillment guard has work to do."""
+# The demo's shopper: signs in with tokenCreate (accountRegister would need Saleor's
+# confirmation e-mail, whose template the 2.10 wheel does not ship).
+DEMO_CUSTOMER = ("hanako@example.com", "hanako")
+# 八丈島 (Tokyo's Hachijō island): in the plugin's built-in remote-island list. Saleor
+# keeps no city for Japan (its address format has none): the town leads the street.
+ISLAND_ADDRESS = {
+    "firstName": "花子", "lastName": "佐藤", "streetAddress1": "八丈町大賀郷1-1",
+    "countryArea": "東京都", "postalCode": "100-1401", "country": "JP",
+    "phone": "+81499221111",
+}
+MAINLAND_ADDRESS = {
+    **ISLAND_ADDRESS, "streetAddress1": "千代田区丸の内1-1", "postalCode": "100-0005",
+    "phone": "+81312345678",
+}
+DUMMY_GATEWAY = "mirumee.payments.dummy"
+
+
+class InProcessAPI:
+    """Saleor's /graphql/ through Django's whole request stack, in this process, before
+    the server starts: what the demo does, it does as a storefront or staff would."""
+
+    def __init__(self):
+        from django.test import Client
+
+        self.client = Client(HTTP_HOST=HOST)
+
+    def __call__(self, query, variables=None, token=None, errors_field=None):
+        extra = {"HTTP_AUTHORIZATION": f"JWT {token}"} if token else {}
+        response = self.client.post(
+            "/graphql/", json.dumps({"query": query, "variables": variables or {}}),
+            content_type="application/json", **extra,
+        )
+        body = response.json()
+        if response.status_code != 200 or body.get("errors"):
+            raise RuntimeError(f"demo request failed ({response.status_code}): {body}")
+        [payload] = body["data"].values()
+        if errors_field and payload[errors_field]:
+            raise RuntimeError(f"demo request refused: {payload[errors_field]}")
+        return payload
+
+
+ENABLE_REMOTE_ISLANDS = """
+mutation { pluginUpdate(id: "saleor_attention", input: {
+  configuration: [{name: "remote_island_check", value: "true"}]
+}) { pluginsErrors { field message } } }
+"""
+TOKEN_CREATE = """
+mutation Login($email: String!, $password: String!) {
+  tokenCreate(email: $email, password: $password) { token accountErrors { field message } }
+}
+"""
+CHECKOUT_CREATE = """
+mutation Create($input: CheckoutCreateInput!) { checkoutCreate(input: $input) {
+  checkout { id availableShippingMethods { id } } checkoutErrors { field message }
+} }
+"""
+CHECKOUT_SHIPPING = """
+mutation Ship($id: ID!, $method: ID!) {
+  checkoutShippingMethodUpdate(checkoutId: $id, shippingMethodId: $method) {
+    checkout { totalPrice { gross { amount } } } checkoutErrors { field message }
+  }
+}
+"""
+CHECKOUT_PAYMENT = """
+mutation Pay($id: ID!, $input: PaymentInput!) {
+  checkoutPaymentCreate(checkoutId: $id, input: $input) {
+    payment { id } paymentErrors { field message }
+  }
+}
+"""
+CHECKOUT_COMPLETE = """
+mutation Complete($id: ID!) {
+  checkoutComplete(checkoutId: $id) { order { id } checkoutErrors { field message } }
+}
+"""
+ORDER_CAPTURE = """
+mutation Capture($id: ID!, $amount: Decimal!) {
+  orderCapture(id: $id, amount: $amount) { orderErrors { field message } }
+}
+"""
+
+
+@contextmanager
+def no_order_emails():
+    """Saleor 2.10's wheel ships no e-mail templates: the order confirmation tasks of
+    checkoutComplete (eager Celery, no broker) would log a traceback for each order."""
+    from unittest import mock
+
+    from saleor.checkout import utils as checkout_utils
+
+    class NotSent:
+        @staticmethod
+        def delay(*args, **kwargs):
+            return None
+
+    with mock.patch.object(checkout_utils, "send_order_confirmation", NotSent), \
+            mock.patch.object(checkout_utils, "send_staff_order_confirmation", NotSent):
+        yield
+
+
+def sellable_variant():
+    """A published variant stocked in a warehouse that ships to Japan (populatedb's
+    Asia zone)."""
+    import graphene
+    from saleor.product.models import ProductVariant
+
+    variant = (
+        ProductVariant.objects.filter(
+            product__is_published=True,
+            stocks__quantity__gte=10,
+            stocks__warehouse__shipping_zones__countries__contains="JP",
+        ).order_by("pk").first()
+    )
+    if variant is None:
+        raise RuntimeError("The demo shop has no product that ships to Japan.")
+    return graphene.Node.to_global_id("ProductVariant", variant.pk)
+
+
+def place_order(api, token, variant_id, address, payment_token):
+    """The customer's checkout, as a storefront places it: create, shipping method,
+    card payment (Saleor's dummy gateway), complete. Returns (order id, total)."""
+    checkout = api(CHECKOUT_CREATE, {"input": {
+        "lines": [{"quantity": 1, "variantId": variant_id}],
+        "shippingAddress": address, "billingAddress": address,
+    }}, token, "checkoutErrors")["checkout"]
+    shipped = api(CHECKOUT_SHIPPING, {
+        "id": checkout["id"], "method": checkout["availableShippingMethods"][0]["id"],
+    }, token, "checkoutErrors")
+    total = shipped["checkout"]["totalPrice"]["gross"]["amount"]
+    api(CHECKOUT_PAYMENT, {"id": checkout["id"], "input": {
+        "gateway": DUMMY_GATEWAY, "token": payment_token, "amount": total,
+    }}, token, "paymentErrors")
+    order = api(CHECKOUT_COMPLETE, {"id": checkout["id"]}, token, "checkoutErrors")
+    return order["order"]["id"], total
+
+
+def demo_customer():
+    from saleor.account.models import User
+
+    return User.objects.filter(email=DEMO_CUSTOMER[0]).first()
+
+
+def stage_demo_orders(admin) -> None:
+    """Orders on attention the way a shop gets them, once per database (skipped once
+    the demo customer exists, so staff changes stick):
+
+    - the remote-island check switched on (Saleor's pluginUpdate, as on the plugin page);
+    - the demo customer's order to 八丈島, through Saleor's checkout: the plugin's
+      rule raises REMOTE_ISLAND when Saleor places it;
+    - their order to Tokyo, the card only authorized; staff capture more than the
+      authorization (say, an added fee), Saleor refuses the capture and records the
+      failed payment, and the plugin's rule raises PAYMENT_FAILED;
+    - one of the demo shop's orders held by staff (MANUAL), as staff do by hand.
+    """
+    from django.db import transaction
+    from graphql_jwt.shortcuts import get_token
+    from saleor.account.models import User
+
+    from saleor_attention.actors import Actor
+    from saleor_attention.services import set_flag
+
+    if demo_customer() is not None:
+        return
+    api = InProcessAPI()
+    staff_token = get_token(admin)
+    # All or nothing: a failure leaves no half-staged demo for the next start to skip.
+    # (The order e-mails are sent on commit, at the end of this block.)
+    with no_order_emails(), transaction.atomic():
+        api(ENABLE_REMOTE_ISLANDS, token=staff_token, errors_field="pluginsErrors")
+        email, password = DEMO_CUSTOMER
+        User.objects.create_user(email, password, first_name="花子", last_name="佐藤")
+        token = api(TOKEN_CREATE, {"email": email, "password": password},
+                    errors_field="accountErrors")["token"]
+        variant_id = sellable_variant()
+        place_order(api, token, variant_id, ISLAND_ADDRESS, payment_token="charged")
+        order_id, total = place_order(
+            api, token, variant_id, MAINLAND_ADDRESS, payment_token="not-charged"
+        )
+        refused = api(ORDER_CAPTURE, {"id": order_id, "amount": total + 10}, staff_token)
+        if not refused["orderErrors"]:
+            raise RuntimeError("The demo's over-authorization capture was not refused.")
+        held = pick_order()
+        if held is not None:
+            set_flag(held, "MANUAL", note="出荷保留: お客様から連絡待ち", handle="demo-1",
+                     actor=Actor(user=admin))
+
+
+def pick_order():
+    """One of populatedb's orders that can still be shipped."""
     from saleor.order import OrderStatus
     from saleor.order.models import Order
 
-    picked = []
-    for status in (
-        OrderStatus.UNFULFILLED, OrderStatus.PARTIALLY_FULFILLED, OrderStatus.FULFILLED
-    ):
-        picked += Order.objects.filter(status=status).order_by("pk")[: count - len(picked)]
-    return picked
-
-
-def flag_demo_orders(admin) -> None:
-    """A few flags to look at. Skipped once any flag exists, so staff changes stick;
-    fixed handles keep even a forced rerun from raising duplicates."""
-    from saleor_attention.actors import RULES, Actor
-    from saleor_attention.models import Flag
-    from saleor_attention.services import set_flag
-
-    if Flag.objects.exists():
-        return
-    orders = pick_orders(3)
-    if len(orders) < 3:
-        print("Not enough orders for the demo flags; skipping them.")
-        return
-    staff = Actor(user=admin)
-    first, second, third = orders
-    set_flag(first, "MANUAL", note="出荷保留: お客様から連絡待ち", handle="demo-1", actor=staff)
-    set_flag(second, "MANUAL", note="住所の番地が不明: 確認中", handle="demo-2", actor=staff)
-    set_flag(second, "REMOTE_ISLAND", handle="demo-3", actor=RULES)
-    set_flag(third, "PAYMENT_FAILED", handle="demo-4", actor=staff)
+    return Order.objects.filter(
+        status__in=(OrderStatus.UNFULFILLED, OrderStatus.PARTIALLY_FULFILLED)
+    ).exclude(user_email=DEMO_CUSTOMER[0]).order_by("pk").first()
 
 
 def flagged_orders():
-    """{order pk: [reason, ...]} for every active flag."""
-    from saleor_attention.models import Flag
+    """[(order, ["REMOTE_ISLAND by the rules", ...])] for every active flag."""
+    from saleor.order.models import Order
+
+    from saleor_attention.models import Flag, Source
 
     flagged = {}
-    for order_id, reason in Flag.objects.active().order_by("order_id", "pk").values_list(
-        "order_id", "reason"
-    ):
-        flagged.setdefault(order_id, []).append(reason)
-    return flagged
+    for flag in Flag.objects.active().order_by("order_id", "pk"):
+        by = "the rules" if flag.source == Source.RULE else flag.created_by_name or flag.source
+        flagged.setdefault(flag.order_id, []).append(f"{flag.reason} by {by}")
+    orders = Order.objects.select_related("shipping_address", "user").in_bulk(list(flagged))
+    return [(orders[pk], reasons) for pk, reasons in flagged.items() if pk in orders]
 
 
-def graphql_curl(query, token_var=False):
+def graphql_curl(query, token_var=None):
     headers = "-H 'Content-Type: application/json'"
     if token_var:
-        headers += ' -H "Authorization: JWT $TOKEN"'
+        headers += f' -H "Authorization: JWT ${token_var}"'
     return f"curl -s {URL} {headers} \\\n      -d {shlex.quote(json.dumps({'query': query}))}"
 
 
-def print_banner(email, password) -> None:
+# Reads a GraphQL answer on stdin; prints it indented, Japanese as it is (no \u escapes).
+PRETTY = "pp() { python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin), " \
+    "ensure_ascii=False, indent=2))'; }"
+TOKEN_OF = ("python3 -c 'import json,sys; "
+            'print(json.load(sys.stdin)["data"]["tokenCreate"]["token"])\'')
+STAFF_QUERY = (
+    "{ attentionFlags(first: 10) { totalCount edges { node { reason source message "
+    "order { id userEmail shippingAddress { postalCode countryArea streetAddress1 } } } } } }"
+)
+CUSTOMER_QUERY = (
+    "{ me { email orders(first: 10) { edges { node { id "
+    "customerRestrictions { restricted allowedActions message } } } } } }"
+)
+
+
+def login_lines(variable, email, password):
+    login = (f"mutation {{ tokenCreate(email: {json.dumps(email)}, "
+             f"password: {json.dumps(password)}) {{ token }} }}")
+    return [f"   {variable}=$(" + graphql_curl(login) + f" \\\n      | {TOKEN_OF})"]
+
+
+def order_line(order, reasons):
     import graphene
+
+    address = order.shipping_address
+    parts = (address.postal_code, address.country_area, address.city,
+             address.street_address_1) if address else ("no address",)
+    return (f"   {graphene.Node.to_global_id('Order', order.pk)}  (Order:{order.pk}, "
+            f"{order.get_customer_email() or 'guest'}, {' '.join(p for p in parts if p)})"
+            f"\n      {'; '.join(reasons)}")
+
+
+def print_banner(email, password) -> None:
     from django.conf import settings
 
-    login = json.dumps(email), json.dumps(password)
-    token_query = f"mutation {{ tokenCreate(email: {login[0]}, password: {login[1]}) {{ token }} }}"
-    flags_query = (
-        "{ attentionFlags(first: 10) { totalCount edges { node { reason message "
-        "order { id } } } } }"
-    )
+    customer_email, customer_password = DEMO_CUSTOMER
     lines = [
         "",
         "=" * 72,
         f" saleor-attention demo: {URL}  (open it in a browser for a query page)",
-        f" Staff login: {email} / {password}  (tokens last "
-        f"{settings.ATTENTION_JWT_LIFETIME_MINUTES} minutes; tokenRefresh renews them)",
+        f" Staff login:    {email} / {password}",
+        f" Customer login: {customer_email} / {customer_password}  (the demo shopper)",
+        f" Tokens last {settings.ATTENTION_JWT_LIFETIME_MINUTES} minutes; tokenRefresh "
+        "renews them.",
         " Orders on attention:",
     ]
     flagged = flagged_orders()
-    for pk, reasons in flagged.items():
-        global_id = graphene.Node.to_global_id("Order", pk)
-        lines.append(f"   {global_id}  (Order:{pk})  {', '.join(reasons)}")
+    lines += [order_line(order, reasons) for order, reasons in flagged]
     if not flagged:
         lines.append("   (none)")
     lines += [
         "",
-        " Try it:",
-        "   TOKEN=$(" + graphql_curl(token_query)
-        + " \\\n      | python3 -c 'import json,sys; "
-        'print(json.load(sys.stdin)["data"]["tokenCreate"]["token"])\')',
-        "   " + graphql_curl(flags_query, token_var=True),
+        " Try it (pp prints the JSON answers readably, Japanese included):",
+        "   " + PRETTY,
+        "   # Staff: the queue of orders on attention",
+        *login_lines("TOKEN", email, password),
+        "   " + graphql_curl(STAFF_QUERY, token_var="TOKEN") + " | pp",
+        "   # The customer: their orders, and what they may still do with each",
+        *login_lines("CTOKEN", customer_email, customer_password),
+        "   " + graphql_curl(CUSTOMER_QUERY, token_var="CTOKEN") + " | pp",
         "=" * 72,
         "",
     ]
@@ -234,7 +428,7 @@ def main() -> None:
     migrate()
     populate_shop()
     admin, password = ensure_admin()
-    flag_demo_orders(admin)
+    stage_demo_orders(admin)
     print_banner(admin.email, password)
     serve()
 
@@ -245,9 +439,10 @@ def serve() -> None:
     from devtools.demo_server import make_server
 
     server = make_server(HOST, int(PORT), threads=THREADS)
-    print(f"Serving on http://{HOST}:{PORT}/ with {THREADS} request threads; Ctrl+C stops.",
-          flush=True)
     try:
+        # Inside the try: a Ctrl+C right after this line stops quietly too.
+        print(f"Serving on http://{HOST}:{PORT}/ with {THREADS} request threads; "
+              "Ctrl+C stops.", flush=True)
         server.serve_forever()
     except KeyboardInterrupt:
         pass
