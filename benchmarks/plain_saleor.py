@@ -14,11 +14,9 @@ from dataclasses import dataclass
 from typing import Callable, Dict, List, Sequence, Tuple
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import signals
-from django.test.utils import CaptureQueriesContext
 
-from .sqltext import shape
+from .sqltext import capturing, shape
 from .stats import Timings, timed
 
 PLUGIN_PACKAGE = "saleor_attention"
@@ -139,7 +137,7 @@ def measure(
 def capture(mode: Mode, request: Callable[[], object], check) -> List[str]:
     mode.apply()
     try:
-        with CaptureQueriesContext(connection) as captured:
+        with capturing() as captured:
             response = request()
         check(response)
     finally:
