@@ -106,8 +106,10 @@ class Setting:
     name: str
     kind: str  # how Saleor's dashboard shows it: "string", "boolean" or "password"
     default: object
-    help_text: str
+    # Saleor's shape: the label is the field's short name on the plugin page, the help
+    # text the sentence under it.
     label: str
+    help_text: str
     parse: Callable[[str, object], object]
 
 
@@ -120,7 +122,7 @@ SETTINGS: Tuple[Setting, ...] = (
     ),
     Setting(
         "deferred_payment_rejection_policy", "string", ALL_ATTENTION,
-        "When a deferred-payment credit check is rejected (後払い与信NG時の処理)",
+        "Credit check rejected (後払い与信NG時の処理)",
         "ALL_ATTENTION: every rejected order needs attention. ALL_COD: switch the order "
         "to cash on delivery (attention only when its shipping method cannot take COD). "
         "FIRST_ORDER_COD: a customer's first order switches to COD, later ones need "

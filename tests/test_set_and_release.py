@@ -164,7 +164,6 @@ def test_only_a_subscription_flag_leaves_customer_changes_open(gql, shop, manage
         ({"order": "not-an-id", "note": "x"}, "order", "GRAPHQL_ERROR"),
         ({"order": graphene.Node.to_global_id("Product", 1), "note": "x"}, "order", "GRAPHQL_ERROR"),
         ({"order": saleor_shop.unknown_order_id(), "note": "x"}, "order", "NOT_FOUND"),
-        ({"reason": "NO_SUCH_REASON", "note": "x"}, "reason", "INVALID"),
         ({"reason": "DEFERRED_PAYMENT_UNRECOGNIZED"}, "reason", "INVALID"),
         ({"note": ""}, "note", "REQUIRED"),
         ({"note": "x" * 2001}, "note", "TOO_LONG"),
@@ -178,6 +177,20 @@ def test_bad_set_input(gql, shop, manager, order, variables, field, code):
     assert payload["flag"] is None
     assert (payload["errors"][0]["field"], payload["errors"][0]["code"]) == (field, code)
     assert payload["errors"][0]["message"]
+    assert snapshot() == before
+
+
+def test_an_unknown_reason_is_refused_by_the_schema(gql, shop, manager, order):
+    """reason is the AttentionReason enum, as in attentionFlags(filter: {reasons})."""
+    before = snapshot()
+    response = gql(
+        SET_FLAG,
+        {"input": {"order": shop.order_id(order), "reason": "NO_SUCH_REASON", "note": "x"}},
+        as_=manager,
+    )
+
+    assert response.get("data") is None
+    assert "NO_SUCH_REASON" in response["errors"][0]["message"]
     assert snapshot() == before
 
 

@@ -29,7 +29,13 @@ AttentionCustomerAction = graphene.Enum(
     [(action, action) for action in guards.CUSTOMER_ACTIONS],
     description="What a customer can do to an order or its subscription in the storefront.",
 )
-AttentionLanguage = graphene.Enum("AttentionLanguage", [("JA", JA), ("EN", EN)])
+# Values are the names: graphene 2 prints and introspects an argument's default as it is
+# given, so a default of "ja" showed as `= ja`, which is no value of the enum.
+AttentionLanguage = graphene.Enum(
+    "AttentionLanguage", [("JA", "JA"), ("EN", "EN")], description="A text's language."
+)
+# The catalogue's language of each AttentionLanguage value.
+LANGUAGE_CODES = {"JA": JA, "EN": EN}
 AttentionErrorCode = graphene.Enum.from_enum(_AttentionErrorCode)
 
 

@@ -7,7 +7,7 @@ from ..errors import AttentionError, AttentionErrorCode
 from ..models import Flag
 from ..reasons import MANUAL
 from .scalars import Date
-from .enums import AttentionScope
+from .enums import AttentionReason, AttentionScope
 from . import ids
 from .permissions import staff_only
 from .types import AttentionError as AttentionErrorType
@@ -40,9 +40,8 @@ def _guarded_perform(mutation, info, data):
 class AttentionFlagSetInput(graphene.InputObjectType):
     order = graphene.ID(required=True, description="The order to flag.")
     scope = AttentionScope(default_value="ORDER")
-    reason = graphene.String(
-        default_value=MANUAL, description="A reason code (AttentionReason); MANUAL by default."
-    )
+    # The same enum as attentionFlags(filter: {reasons}) and AttentionFlag.reason.
+    reason = AttentionReason(default_value=MANUAL, description="MANUAL by default.")
     note = graphene.String(description="Staff note; required for MANUAL.")
     handled_on = Date(description="When staff plan to handle it.")
     handle = graphene.String(

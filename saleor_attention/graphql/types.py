@@ -5,7 +5,6 @@ from graphql import GraphQLError
 from .. import facts, guards, services
 from ..adapter import shop
 from ..models import Flag
-from ..reasons import JA
 from .people import ActorReference, AttentionActor
 from .scalars import Date, DateTime
 from .database import attribute_resolver, with_database
@@ -20,6 +19,7 @@ from .enums import (
     AttentionReason,
     AttentionScope,
     AttentionSource,
+    LANGUAGE_CODES,
 )
 
 
@@ -32,7 +32,12 @@ NESTED_BUDGET = 1000
 
 
 def _language():
-    return graphene.Argument(AttentionLanguage, default_value=JA)
+    return graphene.Argument(AttentionLanguage, default_value="JA")
+
+
+def _code(language: str) -> str:
+    """The catalogue's language for an AttentionLanguage value."""
+    return LANGUAGE_CODES[language]
 
 
 class AttentionError(graphene.ObjectType):
@@ -97,16 +102,16 @@ class AttentionFlag(graphene.ObjectType):
         )
 
     @staticmethod
-    def resolve_message(root: Flag, _info, language=JA):
-        return root.message(language)
+    def resolve_message(root: Flag, _info, language="JA"):
+        return root.message(_code(language))
 
     @staticmethod
-    def resolve_guidance(root: Flag, _info, language=JA):
-        return root.guidance(language)
+    def resolve_guidance(root: Flag, _info, language="JA"):
+        return root.guidance(_code(language))
 
     @staticmethod
-    def resolve_customer_message(root: Flag, _info, language=JA):
-        return root.customer_message(language)
+    def resolve_customer_message(root: Flag, _info, language="JA"):
+        return root.customer_message(_code(language))
 
 
 class AttentionEvent(graphene.ObjectType):
@@ -255,5 +260,5 @@ class CustomerRestrictions(graphene.ObjectType):
     def resolve_allowed_actions(self, _info):
         return self.restrictions.allowed_actions
 
-    def resolve_message(self, _info, language=JA):
-        return self.restrictions.message(language)
+    def resolve_message(self, _info, language="JA"):
+        return self.restrictions.message(_code(language))
