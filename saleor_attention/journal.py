@@ -21,7 +21,10 @@ class Entry:
 
 def flag_set(flag: Flag, actor: Actor) -> Entry:
     line = _flag_line(FLAG_SET, flag)
-    return _entry(flag, EventType.FLAG_SET, actor, line, {"handle": flag.handle})
+    parameters = {"handle": flag.handle}
+    if flag.due_on is not None:
+        parameters["due_on"] = flag.due_on.isoformat()
+    return _entry(flag, EventType.FLAG_SET, actor, line, parameters)
 
 
 def flag_released(flag: Flag, actor: Actor) -> Entry:

@@ -166,6 +166,9 @@ class Flag(models.Model):
     created_by = _account()
     created_by_app = _app()
     created_by_name = _actor_name()
+    # Handle by (対応期限): the day staff set the flag to be handled by, if any.
+    due_on = models.DateField(null=True, blank=True)
+    # The day staff handled it (対応日), given when the flag is released.
     handled_on = models.DateField(null=True, blank=True)
     released_at = models.DateTimeField(null=True, blank=True)
     released_by = _account()

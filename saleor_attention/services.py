@@ -12,7 +12,7 @@ from typing import Iterable, List, Optional, Sequence
 
 from django.utils import timezone
 
-from . import facts, inputs, lifecycle, triggers
+from . import facts, inputs, lifecycle, shop_time, triggers
 from .actors import RULES, Actor
 from .adapter import shop
 from .errors import AttentionError, AttentionErrorCode, Problem
@@ -63,16 +63,17 @@ def set_flag(
     scope: str = Scope.ORDER,
     note: str = "",
     params: Optional[dict] = None,
-    handled_on: Optional[datetime.date] = None,
+    due_on: Optional[datetime.date] = None,
     handle: str = "",
     actor: Actor = RULES,
 ) -> SetResult:
-    """Raise a flag; the same reason with the same handle while active is the same flag."""
+    """Raise a flag, to be handled by `due_on` if given; the same reason with the same
+    handle while active is the same flag (its due date stays as it was)."""
     params = dict(params or {})
-    _check_set(reason, scope, note, params, handle)
+    _check_set(reason, scope, note, params, handle, due_on)
     wanted = FlagToRaise(reason, handle or uuid.uuid4().hex, params, scope)
     with lifecycle.change(order, actor) as change:
-        [(flag, created)] = change.raise_flags([wanted], note=note, handled_on=handled_on)
+        [(flag, created)] = change.raise_flags([wanted], note=note, due_on=due_on)
     return SetResult(flag, created)
 
 
@@ -85,16 +86,19 @@ def release_flags(
     comment: str = "",
     actor: Actor = RULES,
 ) -> ReleaseResult:
-    """Release chosen flags of one order (by id, or every active flag of one scope)."""
-    _check_release(flag_ids, scope, handled_on, comment)
+    """Release chosen flags of one order (by id, or every active flag of one scope),
+    handled on a day of the shop's calendar: not after today, not before any of the
+    flags was set."""
+    calendar = shop_time.calendar()
+    _check_release(flag_ids, scope, handled_on, comment, calendar)
     with lifecycle.change(order, actor) as change:
         if flag_ids:
             flags = _flags_to_release_by_id(change, flag_ids)
         else:
             flags = _flags_to_release_by_scope(change, scope)
-        _check_handled_after_set(flags, handled_on)
+        _check_handled_after_set(flags, handled_on, calendar)
         change.release(flags, handled_on, comment)
-        warnings = _release_warnings(change)
+        warnings = _release_warnings(change, calendar)
     return ReleaseResult(released=flags, remaining=change.active, warnings=warnings)
 
 
@@ -118,8 +122,12 @@ def orders_awaiting_rules(older_than: datetime.timedelta, limit: int) -> List[ob
 order_deleted = lifecycle.close_for_deleted_order
 
 
-def _check_set(reason, scope, note, params, handle):
+def _check_set(reason, scope, note, params, handle, due_on=None):
     problems = []
+    if due_on is not None and due_on < shop_time.calendar().today():
+        problems.append(
+            Problem("dueOn", AttentionErrorCode.INVALID, "dueOn is in the past.")
+        )
     if reason not in CATALOGUE:
         problems.append(
             Problem("reason", AttentionErrorCode.INVALID, f"Unknown reason {reason!r}.")
@@ -143,7 +151,7 @@ def _check_set(reason, scope, note, params, handle):
         raise AttentionError.of(problems)
 
 
-def _check_release(flag_ids, scope, handled_on, comment):
+def _check_release(flag_ids, scope, handled_on, comment, calendar: shop_time.Calendar):
     problems = []
     if not flag_ids and not scope:
         problems.append(
@@ -165,7 +173,7 @@ def _check_release(flag_ids, scope, handled_on, comment):
                 "Releasing a flag needs the date it was handled on.",
             )
         )
-    elif handled_on > timezone.localdate():
+    elif handled_on > calendar.today():
         problems.append(
             Problem("handledOn", AttentionErrorCode.INVALID, "handledOn is in the future.")
         )
@@ -174,13 +182,14 @@ def _check_release(flag_ids, scope, handled_on, comment):
         raise AttentionError.of(problems)
 
 
-def _check_handled_after_set(flags, handled_on) -> None:
-    earliest = min(timezone.localdate(flag.created_at) for flag in flags)
-    if handled_on < earliest:
+def _check_handled_after_set(flags, handled_on, calendar: shop_time.Calendar) -> None:
+    # Every flag must have been set by then: the latest day counts.
+    latest = max(calendar.day_of(flag.created_at) for flag in flags)
+    if handled_on < latest:
         raise AttentionError(
             "handledOn",
             AttentionErrorCode.INVALID,
-            f"handledOn is before the flag was set ({earliest.isoformat()}).",
+            f"handledOn is before the flag was set ({latest.isoformat()}).",
         )
 
 
@@ -228,7 +237,9 @@ def _flags_to_release_by_scope(change: lifecycle.OrderChange, scope) -> List[Fla
     return flags
 
 
-def _release_warnings(change: lifecycle.OrderChange) -> List[ReleaseWarning]:
+def _release_warnings(
+    change: lifecycle.OrderChange, calendar: shop_time.Calendar
+) -> List[ReleaseWarning]:
     """What staff should know after a release (in the API's English; the order history
     gets the shop's Japanese)."""
     if change.active:
@@ -238,7 +249,7 @@ def _release_warnings(change: lifecycle.OrderChange) -> List[ReleaseWarning]:
         }
         return [_warning(STILL_NEEDS_ATTENTION, counts)]
     planned = change.facts.planned_shipping_date
-    if planned is not None and planned < timezone.localdate():
+    if planned is not None and planned < calendar.today():
         values = {"date": planned.isoformat()}
         change.note(EventType.SHIPPING_DATE_PASSED, SHIPPING_DATE_PASSED, values)
         return [_warning(SHIPPING_DATE_PASSED, values)]

@@ -2,7 +2,7 @@
 
 FLAG_FIELDS = """
     id reason scope source status message guidance customerMessage note handle
-    handledOn releaseComment createdAt releasedAt
+    dueOn handledOn releaseComment createdAt releasedAt
     orderNumber createdBy { kind id name } releasedBy { kind id name }
 """
 
@@ -19,7 +19,7 @@ mutation Set($input: AttentionFlagSetInput!) {
 RELEASE_FLAGS = """
 mutation Release($input: AttentionFlagReleaseInput!) {
   attentionFlagRelease(input: $input) {
-    released { id status handledOn releaseComment }
+    released { id status dueOn handledOn releaseComment }
     remaining { id reason scope message }
     warnings { code message }
     errors { field code message }
@@ -54,8 +54,11 @@ query Flags($filter: AttentionFlagFilterInput, $first: Int, $after: String,
 """
 
 
-def today():
-    """The shop's date: handledOn may be neither in the future nor before the flag."""
-    from django.utils import timezone
+def today(days=0):
+    """The shop's date (plus `days`): handledOn may be neither in the future nor before
+    the flag, dueOn not in the past."""
+    import datetime
 
-    return timezone.localdate().isoformat()
+    from saleor_attention import shop_time
+
+    return (shop_time.calendar().today() + datetime.timedelta(days=days)).isoformat()

@@ -20,6 +20,7 @@ def test_listed_in_saleor_plugins_query_with_its_settings(gql, shop):
         "remote_island_postal_codes_removed": ("", "STRING"),
         "inbound_secret": (None, "PASSWORD"),  # Saleor never shows a password back
         "inbound_replay_window_seconds": ("300", "STRING"),
+        "time_zone": ("", "STRING"),  # Django's TIME_ZONE
     }
 
 

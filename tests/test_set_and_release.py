@@ -35,7 +35,7 @@ def snapshot():
 def test_set_returns_the_flag_with_catalogue_texts(gql, shop, manager, order):
     payload = set_flag(
         gql, manager,
-        {"order": shop.order_id(order), "note": "住所確認中", "handledOn": "2026-12-01"},
+        {"order": shop.order_id(order), "note": "住所確認中", "dueOn": today(5)},
     )
 
     flag = payload["flag"]
@@ -45,7 +45,7 @@ def test_set_returns_the_flag_with_catalogue_texts(gql, shop, manager, order):
     assert flag["message"] == "住所確認中"
     assert flag["guidance"] == "設定したスタッフのメモに従って対応してください。"
     assert "ショップまでお問い合わせください" in flag["customerMessage"]
-    assert flag["handledOn"] == "2026-12-01"
+    assert flag["dueOn"] == today(5) and flag["handledOn"] is None
     assert flag["createdBy"] == {
         "kind": "STAFF", "id": graphene.Node.to_global_id("User", manager.pk), "name": manager.email,
     }
@@ -202,7 +202,6 @@ def two_flags(shop, order):
 @pytest.mark.parametrize(
     "variables, field, code",
     [
-        ({"handledOn": None}, "handledOn", "REQUIRED"),
         ({"comment": "長" * 2001}, "comment", "TOO_LONG"),
         ({"flags": ["garbage"]}, "flags", "GRAPHQL_ERROR"),
         ({"flags": [graphene.Node.to_global_id("Order", 1)]}, "flags", "GRAPHQL_ERROR"),

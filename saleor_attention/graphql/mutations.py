@@ -43,7 +43,10 @@ class AttentionFlagSetInput(graphene.InputObjectType):
     # The same enum as attentionFlags(filter: {reasons}) and AttentionFlag.reason.
     reason = AttentionReason(default_value=MANUAL, description="MANUAL by default.")
     note = graphene.String(description="Staff note; required for MANUAL.")
-    handled_on = Date(description="When staff plan to handle it.")
+    due_on = Date(
+        description="Handle by: the day staff mean to have it handled (today or later, "
+        "in the shop's time zone)."
+    )
     handle = graphene.String(
         description="Idempotency key: setting the same reason with the same handle "
         "while the flag is active returns the existing flag."
@@ -67,7 +70,7 @@ class AttentionFlagSet(AttentionMutation):
             input.get("reason") or MANUAL,
             scope=input.get("scope") or "ORDER",
             note=input.get("note") or "",
-            handled_on=input.get("handled_on"),
+            due_on=input.get("due_on"),
             handle=input.get("handle") or "",
             actor=shop.actor_of(info.context),
         )
@@ -78,7 +81,11 @@ class AttentionFlagReleaseInput(graphene.InputObjectType):
     flags = graphene.List(graphene.NonNull(graphene.ID), description="Flags to release.")
     order = graphene.ID(description="With scope: release every active flag of that scope.")
     scope = AttentionScope()
-    handled_on = Date(description="Required: the date the flags were handled on.")
+    handled_on = Date(
+        required=True,
+        description="The day the flags were handled on: not after today, not before the "
+        "day any of them was set (in the shop's time zone).",
+    )
     comment = graphene.String(description="Optional release comment.")
 
 
