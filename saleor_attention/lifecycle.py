@@ -22,7 +22,7 @@ from . import facts, journal, mirror, orders, rows, shop_time
 from .actors import RULES, Actor
 from .adapter import shop
 from .errors import AttentionError, AttentionErrorCode
-from .models import Event, EventType, Flag, Scope, Status
+from .models import Event, EventType, Flag, FlagComment, Scope, Status
 from .reasons import ORDER_DELETED, system_text
 from .rules import FlagToRaise
 
@@ -99,6 +99,26 @@ class OrderChange:
         gone = {flag.pk for flag in flags}
         self._active = [flag for flag in self.active if flag.pk not in gone]
         self._visible = True
+
+    def update_note(self, flag: Flag, note: str) -> None:
+        """Change the note of one of this order's active flags (locked by the caller);
+        the audit event keeps the note it had."""
+        self.wrote = True
+        previous = flag.note
+        Flag.objects.filter(pk=flag.pk).update(note=note)
+        flag.note = note
+        self._entries.append(journal.note_updated(flag, previous, self.actor))
+
+    def comment(self, flag: Flag, text: str) -> FlagComment:
+        """Add a comment to one of this order's flags (active or released)."""
+        self.wrote = True
+        comment = FlagComment.objects.create(
+            flag=flag, comment=text, created_by=self.actor.user,
+            created_by_app=self.actor.app, created_by_name=self.actor.name,
+            created_by_source=self.actor.source,
+        )
+        self._entries.append(journal.commented(flag, comment, self.actor))
+        return comment
 
     def note(self, type_: str, code: str, parameters: Optional[dict] = None) -> None:
         """Record a finding that raises no flag (SYSTEM_TEXTS code and its values)."""

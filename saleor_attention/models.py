@@ -237,6 +237,7 @@ class EventType(models.TextChoices):
     FLAG_SET = "FLAG_SET", "Flag set"
     FLAG_RELEASED = "FLAG_RELEASED", "Flag released"
     COMMENT = "COMMENT", "Comment"
+    NOTE_UPDATED = "NOTE_UPDATED", "Note updated"
     ACTION_BLOCKED = "ACTION_BLOCKED", "Action blocked"
     SHIPPING_DATE_PASSED = "SHIPPING_DATE_PASSED", "Planned shipping date passed"
     EMAIL_SENT = "EMAIL_SENT", "Email sent"
@@ -251,7 +252,22 @@ class AppendOnly(Exception):
     pass
 
 
-class Event(models.Model):
+class AppendOnlyModel(models.Model):
+    """Rows of a record that are only ever added (the audit trail, comments)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnly(f"{type(self).__name__} rows are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly(f"{type(self).__name__} rows are never deleted.")
+
+
+class Event(AppendOnlyModel):
     """The audit trail. Rows are only ever added."""
 
     order = models.ForeignKey(
@@ -275,13 +291,24 @@ class Event(models.Model):
         ordering = ("date", "pk")
         indexes = [models.Index(fields=["order", "date"], name="attention_event_order")]
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise AppendOnly("Attention events are never changed.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise AppendOnly("Attention events are never deleted.")
+class FlagComment(AppendOnlyModel):
+    """A staff member's (or app's) comment on a flag, added without releasing it; a
+    released flag takes comments too. Like the audit trail, never changed or deleted."""
+
+    flag = models.ForeignKey(Flag, on_delete=models.PROTECT, related_name="comments")
+    comment = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = _account()
+    created_by_app = _app()
+    created_by_name = _actor_name()
+    created_by_source = _actor_source()
+
+    class Meta:
+        ordering = ("created_at", "pk")
+        indexes = [
+            models.Index(fields=["flag", "created_at", "id"], name="attention_comment_flag")
+        ]
 
 
 # Named, so that a clash on it is told apart from any other integrity error.

@@ -16,7 +16,7 @@ from . import facts, inputs, lifecycle, shop_time, triggers
 from .actors import RULES, Actor
 from .adapter import shop
 from .errors import AttentionError, AttentionErrorCode, Problem
-from .models import EventType, Flag, Scope
+from .models import EventType, Flag, FlagComment, Scope
 from .reasons import (
     CATALOGUE, EN, MANUAL, SHIPPING_DATE_PASSED, STILL_NEEDS_ATTENTION, MissingParameter,
     get_reason, system_text,
@@ -100,6 +100,40 @@ def release_flags(
         change.release(flags, handled_on, comment)
         warnings = _release_warnings(change, calendar)
     return ReleaseResult(released=flags, remaining=change.active, warnings=warnings)
+
+
+def update_note(flag_id: int, note: str, *, actor: Actor = RULES) -> Flag:
+    """Change an active flag's note. A released flag's note is part of the decision
+    that released it and stays: changing it is refused (ALREADY_RELEASED), a comment
+    is not."""
+    problems = inputs.text_problems("note", note, MAX_NOTE_LENGTH)
+    if problems:
+        raise AttentionError.of(problems)
+    with lifecycle.change(_order_of_flag(flag_id, "id"), actor) as change:
+        flag = _locked_flag(change, flag_id, "id")
+        if not flag.is_active:
+            raise AttentionError(
+                "id", AttentionErrorCode.ALREADY_RELEASED,
+                "The flag is released: its note stays as it was released with; add a "
+                "comment instead.",
+            )
+        if get_reason(flag.reason).manual and inputs.is_blank(note):
+            # A manual flag's note is its message.
+            raise AttentionError("note", AttentionErrorCode.REQUIRED, "A manual flag needs a note.")
+        if note != flag.note:
+            change.update_note(flag, note)
+    return flag
+
+
+def add_comment(flag_id: int, comment: str, *, actor: Actor = RULES) -> FlagComment:
+    """Comment on a flag, active or released, without changing it."""
+    problems = inputs.text_problems("comment", comment, MAX_COMMENT_LENGTH)
+    if not problems and inputs.is_blank(comment):
+        problems = [Problem("comment", AttentionErrorCode.REQUIRED, "The comment is empty.")]
+    if problems:
+        raise AttentionError.of(problems)
+    with lifecycle.change(_order_of_flag(flag_id, "id"), actor) as change:
+        return change.comment(_locked_flag(change, flag_id, "id"), comment)
 
 
 # The Python API of rule triggers, for payment apps, carriers' integrations and tasks.
@@ -191,6 +225,35 @@ def _check_handled_after_set(flags, handled_on, calendar: shop_time.Calendar) ->
             AttentionErrorCode.INVALID,
             f"handledOn is before the flag was set ({latest.isoformat()}).",
         )
+
+
+def _order_of_flag(flag_id: int, field: str):
+    """The order a flag's changes go through: the order it was raised on or, once Saleor
+    deleted that order, another order of its subscription."""
+    flag = Flag.objects.select_related("order").filter(pk=flag_id).first()
+    if flag is None:
+        raise AttentionError(field, AttentionErrorCode.NOT_FOUND, "No such flag.")
+    order = flag.order
+    if order is None and flag.scope == Scope.SUBSCRIPTION:
+        order = facts.orders_of_subscription(flag.subscription).first()
+    if order is None:
+        raise AttentionError(
+            field, AttentionErrorCode.INVALID,
+            "The flag's order was deleted: the flag is closed and can no longer change.",
+        )
+    return order
+
+
+def _locked_flag(change: lifecycle.OrderChange, flag_id: int, field: str) -> Flag:
+    flag = (
+        Flag.objects.select_for_update()
+        .filter(pk=flag_id)
+        .affecting(change.order.pk, change.facts.subscription)
+        .first()
+    )
+    if flag is None:
+        raise AttentionError(field, AttentionErrorCode.NOT_FOUND, "No such flag.")
+    return flag
 
 
 def _flags_to_release_by_id(change: lifecycle.OrderChange, flag_ids: Iterable[int]) -> List[Flag]:

@@ -62,3 +62,35 @@ def today(days=0):
     from saleor_attention import shop_time
 
     return (shop_time.calendar().today() + datetime.timedelta(days=days)).isoformat()
+
+NOTE_UPDATE = """
+mutation Note($id: ID!, $note: String!) {
+  attentionFlagNoteUpdate(id: $id, note: $note) {
+    flag { id note message status }
+    errors { field code message }
+  }
+}
+"""
+
+COMMENT_ADD = """
+mutation Comment($id: ID!, $comment: String!) {
+  attentionFlagCommentAdd(id: $id, comment: $comment) {
+    flag { id status }
+    comment { id comment createdAt createdBy { kind id name } }
+    errors { field code message }
+  }
+}
+"""
+
+FLAG_COMMENTS = """
+query Comments($first: Int, $after: String, $flags: Int = 10) {
+  attentionFlags(first: $flags) { edges { node {
+    id
+    comments(first: $first, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { node { comment createdBy { kind name } } }
+    }
+  } } }
+}
+"""

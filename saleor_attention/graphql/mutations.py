@@ -11,7 +11,7 @@ from .enums import AttentionReason, AttentionScope
 from . import ids
 from .permissions import staff_only
 from .types import AttentionError as AttentionErrorType
-from .types import AttentionFlag, AttentionWarning
+from .types import AttentionFlag, AttentionFlagComment, AttentionWarning
 
 
 class AttentionMutation(graphene.Mutation):
@@ -129,6 +129,42 @@ class AttentionFlagRelease(AttentionMutation):
         )
 
 
+class AttentionFlagNoteUpdate(AttentionMutation):
+    """Change an active flag's note without releasing it; the audit trail and the
+    order's history keep the note it had. A released flag's note cannot change
+    (ALREADY_RELEASED): comment on it instead. Requires MANAGE_ORDERS."""
+
+    flag = graphene.Field(AttentionFlag)
+
+    class Arguments:
+        id = graphene.ID(required=True, description="The flag.")
+        note = graphene.String(required=True, description="The new note (required for MANUAL).")
+
+    @classmethod
+    def perform(cls, info, id, note):
+        flag = services.update_note(ids.flag_pk(id, "id"), note, actor=shop.actor_of(info.context))
+        return cls(flag=flag, errors=[])
+
+
+class AttentionFlagCommentAdd(AttentionMutation):
+    """Comment on a flag, active or released, without releasing it. Requires
+    MANAGE_ORDERS."""
+
+    flag = graphene.Field(AttentionFlag)
+    comment = graphene.Field(AttentionFlagComment)
+
+    class Arguments:
+        id = graphene.ID(required=True, description="The flag.")
+        comment = graphene.String(required=True, description="Up to 2,000 characters.")
+
+    @classmethod
+    def perform(cls, info, id, comment):
+        added = services.add_comment(
+            ids.flag_pk(id, "id"), comment, actor=shop.actor_of(info.context)
+        )
+        return cls(flag=added.flag, comment=added, errors=[])
+
+
 def _order_of_flag(pk):
     flag = Flag.objects.select_related("order").filter(pk=pk).first()
     if flag is None:
@@ -139,3 +175,5 @@ def _order_of_flag(pk):
 class AttentionMutations(graphene.ObjectType):
     attention_flag_set = AttentionFlagSet.Field()
     attention_flag_release = AttentionFlagRelease.Field()
+    attention_flag_note_update = AttentionFlagNoteUpdate.Field()
+    attention_flag_comment_add = AttentionFlagCommentAdd.Field()

@@ -4,11 +4,11 @@ from graphql import GraphQLError
 
 from .. import facts, guards, services
 from ..adapter import shop
-from ..models import Flag
+from ..models import Flag, FlagComment
 from .people import ActorReference, AttentionActor
 from .scalars import Date, DateTime
 from .database import attribute_resolver, with_database
-from .pagination import CountedConnection
+from .pagination import CountedConnection, keyset_page
 from .enums import (
     AttentionBlockedAction,
     AttentionCustomerAction,
@@ -51,6 +51,32 @@ class AttentionWarning(graphene.ObjectType):
     message = graphene.String(required=True)
 
 
+class AttentionFlagComment(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    comment = graphene.String(required=True)
+    created_at = DateTime(required=True)
+    created_by = graphene.Field(AttentionActor, required=True, description="Who wrote it.")
+
+    class Meta:
+        default_resolver = attribute_resolver
+
+    @staticmethod
+    def resolve_id(root: FlagComment, _info):
+        return graphene.Node.to_global_id("AttentionFlagComment", root.pk)
+
+    @staticmethod
+    def resolve_created_by(root: FlagComment, _info):
+        return ActorReference(
+            root.created_by_source, root.created_by_id, root.created_by_app_id,
+            root.created_by_name,
+        )
+
+
+class AttentionFlagCommentConnection(CountedConnection):
+    class Meta:
+        node = AttentionFlagComment
+
+
 class AttentionFlag(graphene.ObjectType):
     id = graphene.ID(required=True)
     order = graphene.Field(
@@ -76,6 +102,11 @@ class AttentionFlag(graphene.ObjectType):
     released_at = DateTime()
     released_by = graphene.Field(AttentionActor, description="Null while the flag is active.")
     release_comment = graphene.String(required=True)
+    comments = graphene.relay.ConnectionField(
+        AttentionFlagCommentConnection,
+        description=f"Comments, oldest first: `first` 1-{NESTED_MAX} ({NESTED_DEFAULT} if "
+        "not given) and `after`; they count against the request's budget of nested rows.",
+    )
 
     class Meta:
         default_resolver = attribute_resolver
@@ -100,6 +131,15 @@ class AttentionFlag(graphene.ObjectType):
         return ActorReference(
             root.released_by_source, root.released_by_id, root.released_by_app_id,
             root.released_by_name,
+        )
+
+    @staticmethod
+    @with_database
+    def resolve_comments(root: Flag, info, first=None, after=None, **backwards):
+        first = _bounded(info, "first", NESTED_DEFAULT if first is None else first)
+        return keyset_page(
+            AttentionFlagCommentConnection, root.comments.all(), "created_at", False,
+            first, after, **backwards,
         )
 
     @staticmethod

@@ -1,10 +1,16 @@
-"""A flag's two dates kept apart: `due_on` (handle by, given when it is set) and
-`handled_on` (the day it was handled, given when it is released).
+"""A flag's two dates kept apart, and comments on flags.
 
-Until now an active flag's handled_on held the date given when it was set, and the
-release overwrote it: on active flags that date moves to due_on. A released flag's
-handled_on is already its release date; what it was set with is gone.
+`due_on` (handle by) is given when a flag is set, `handled_on` (the day it was
+handled) when it is released. Until now an active flag's handled_on held the date
+given when it was set, and the release overwrote it: on active flags that date moves
+to due_on. A released flag's handled_on is already its release date; what it was set
+with is gone.
+
+FlagComment: staff comments on a flag, added without releasing it (append-only).
 """
+import django.db.models.deletion
+import django.utils.timezone
+from django.conf import settings
 from django.db import migrations, models
 
 MOVE_SET_DATES = """
@@ -20,6 +26,8 @@ WHERE status = 'ACTIVE' AND due_on IS NOT NULL;
 class Migration(migrations.Migration):
 
     dependencies = [
+        ("app", "0001_initial"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ("saleor_attention", "0008_active_flag_counts"),
     ]
 
@@ -30,4 +38,27 @@ class Migration(migrations.Migration):
             field=models.DateField(blank=True, null=True),
         ),
         migrations.RunSQL(MOVE_SET_DATES, MOVE_SET_DATES_BACK),
+        migrations.AlterField(
+            model_name="event",
+            name="type",
+            field=models.CharField(choices=[("FLAG_SET", "Flag set"), ("FLAG_RELEASED", "Flag released"), ("COMMENT", "Comment"), ("NOTE_UPDATED", "Note updated"), ("ACTION_BLOCKED", "Action blocked"), ("SHIPPING_DATE_PASSED", "Planned shipping date passed"), ("EMAIL_SENT", "Email sent"), ("EMAIL_FAILED", "Email failed"), ("CREDIT_CHECK", "Credit check result"), ("SWITCHED_TO_COD", "Payment switched to cash on delivery"), ("RULE_FAILED", "Rule failed"), ("ORDER_DELETED", "Order deleted")], max_length=32),
+        ),
+        migrations.CreateModel(
+            name="FlagComment",
+            fields=[
+                ("id", models.AutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("comment", models.TextField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("created_by_name", models.CharField(blank=True, default="", max_length=255)),
+                ("created_by_source", models.CharField(blank=True, choices=[("RULE", "Rule"), ("STAFF", "Staff"), ("APP", "App")], default="", max_length=8)),
+                ("created_by", models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL)),
+                ("created_by_app", models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to="app.App")),
+                ("flag", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="comments", to="saleor_attention.Flag")),
+            ],
+            options={"ordering": ("created_at", "pk")},
+        ),
+        migrations.AddIndex(
+            model_name="flagcomment",
+            index=models.Index(fields=["flag", "created_at", "id"], name="attention_comment_flag"),
+        ),
     ]
