@@ -311,6 +311,48 @@ class FlagComment(AppendOnlyModel):
         ]
 
 
+class BulkJobKind(models.TextChoices):
+    SET = "SET", "Set flags"
+    RELEASE = "RELEASE", "Release flags"
+
+
+class BulkJobStatus(models.TextChoices):
+    PENDING = "PENDING", "Waiting for a worker"
+    RUNNING = "RUNNING", "Running"
+    DONE = "DONE", "Done"
+    FAILED = "FAILED", "Stopped by an unexpected error"
+
+
+class BulkJob(models.Model):
+    """A bulk set or release too large for one request, run by a Celery worker one
+    order at a time. What it changes is fixed when it is started (`targets`), so the
+    count staff were shown is what runs; `done` is how many of them have run (with or
+    without an error), committed with each order's change, so a worker that restarts
+    it resumes there."""
+
+    kind = models.CharField(max_length=8, choices=BulkJobKind.choices)
+    status = models.CharField(
+        max_length=8, choices=BulkJobStatus.choices, default=BulkJobStatus.PENDING
+    )
+    # What to do to each target: reason, scope, note, due_on, handle / handled_on, comment.
+    parameters = JSONField(default=dict, blank=True)
+    # SET: [order pk, ...]; RELEASE: [[order pk, [flag pk, ...]], ...] (pks as text:
+    # Saleor 3's order pks are UUIDs).
+    targets = JSONField(default=list, blank=True)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    # The first errors: [{"order", "order_number", "field", "code", "message"}].
+    errors = JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = _account()
+    created_by_app = _app()
+    created_by_name = _actor_name()
+    created_by_source = _actor_source()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+
 # Named, so that a clash on it is told apart from any other integrity error.
 INBOUND_EVENT_ID_UNIQUE = "attention_inbound_event_id_unique"
 

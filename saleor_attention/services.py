@@ -12,11 +12,11 @@ from typing import Iterable, List, Optional, Sequence
 
 from django.utils import timezone
 
-from . import facts, inputs, lifecycle, shop_time, triggers
+from . import bulk, facts, inputs, lifecycle, selection, shop_time, triggers
 from .actors import RULES, Actor
 from .adapter import shop
 from .errors import AttentionError, AttentionErrorCode, Problem
-from .models import EventType, Flag, FlagComment, Scope
+from .models import BulkJob, BulkJobKind, BulkJobStatus, EventType, Flag, FlagComment, Scope
 from .reasons import (
     CATALOGUE, EN, MANUAL, SHIPPING_DATE_PASSED, STILL_NEEDS_ATTENTION, MissingParameter,
     get_reason, system_text,
@@ -70,8 +70,12 @@ def set_flag(
     """Raise a flag, to be handled by `due_on` if given; the same reason with the same
     handle while active is the same flag (its due date stays as it was)."""
     params = dict(params or {})
-    _check_set(reason, scope, note, params, handle, due_on)
+    _raise_problems(_set_problems(reason, scope, note, params, handle, due_on))
     wanted = FlagToRaise(reason, handle or uuid.uuid4().hex, params, scope)
+    return _set(order, wanted, note, due_on, actor)
+
+
+def _set(order, wanted: FlagToRaise, note: str, due_on, actor: Actor) -> SetResult:
     with lifecycle.change(order, actor) as change:
         [(flag, created)] = change.raise_flags([wanted], note=note, due_on=due_on)
     return SetResult(flag, created)
@@ -90,7 +94,16 @@ def release_flags(
     handled on a day of the shop's calendar: not after today, not before any of the
     flags was set."""
     calendar = shop_time.calendar()
-    _check_release(flag_ids, scope, handled_on, comment, calendar)
+    _raise_problems(
+        _release_choice_problems(flag_ids, scope)
+        + _handling_problems(handled_on, comment, calendar)
+    )
+    return _release(order, flag_ids, scope, handled_on, comment, actor, calendar)
+
+
+def _release(
+    order, flag_ids, scope, handled_on, comment, actor: Actor, calendar: shop_time.Calendar
+) -> ReleaseResult:
     with lifecycle.change(order, actor) as change:
         if flag_ids:
             flags = _flags_to_release_by_id(change, flag_ids)
@@ -100,6 +113,148 @@ def release_flags(
         change.release(flags, handled_on, comment)
         warnings = _release_warnings(change, calendar)
     return ReleaseResult(released=flags, remaining=change.active, warnings=warnings)
+
+
+def order_releasing(flag_ids: Sequence[int]):
+    """The one order a release of these flags goes through when no order is named:
+    the order of its ORDER flags, else the order its first flag was raised on. Flags
+    that do not all apply to that order are refused (INVALID): releasing flags of
+    several orders is what bulk_release_flags does, order by order."""
+    flags = list(Flag.objects.select_related("order").filter(pk__in=set(flag_ids)).order_by("pk"))
+    if not flags:
+        raise AttentionError("flags", AttentionErrorCode.NOT_FOUND, "No such flag.")
+    own = [flag for flag in flags if flag.scope == Scope.ORDER]
+    order = _order_of(own[0] if own else flags[0], "flags")
+    subscription = facts.subscription_of(order)
+    apart = [
+        flag for flag in flags
+        if (flag.order_id != order.pk if flag.scope == Scope.ORDER else flag.subscription != subscription)
+    ]
+    if apart:
+        raise AttentionError(
+            "flags", AttentionErrorCode.INVALID,
+            f"{len(apart)} of the flags apply to another order than {shop.order_number(order)}: "
+            "release one order's flags at a time, or use attentionFlagsBulkRelease.",
+        )
+    return order
+
+
+@dataclass
+class BulkResult:
+    count: int  # orders changed (dry run, job: to change)
+    # Flags set (new ones) or released; dry run, job: at most this many.
+    flag_count: int
+    outcomes: List[bulk.Outcome] = field(default_factory=list)
+    job: Optional[BulkJob] = None
+
+
+def bulk_set_flags(
+    *,
+    order_ids: Optional[Sequence] = None,
+    flag_filter: Optional[selection.FlagFilter] = None,
+    reason: str = MANUAL,
+    scope: str = Scope.ORDER,
+    note: str = "",
+    due_on: Optional[datetime.date] = None,
+    handle: str = "",
+    dry_run: bool = False,
+    background: bool = False,
+    actor: Actor = RULES,
+) -> BulkResult:
+    """Set the same flag on many orders: the named ones, or the orders a flag filter's
+    flags were raised on. Each order is its own change (bulk.py); one handle for the
+    call, so a subscription flag is set once however many of its orders are named."""
+    _raise_problems(
+        _selection_problems(order_ids, flag_filter, "orders")
+        + _set_problems(reason, scope, note, {}, handle, due_on)
+    )
+    most = bulk.limit(background)
+    if order_ids:
+        targets = bulk.orders_named(order_ids, most)
+    else:
+        targets = bulk.orders_raising(flag_filter, most)
+    parameters = {
+        "reason": reason, "scope": scope, "note": note, "handle": handle or f"bulk:{uuid.uuid4().hex}",
+        "due_on": None if due_on is None else due_on.isoformat(),
+    }
+    return _bulk(BulkJobKind.SET, parameters, targets, len(targets), dry_run, background, actor)
+
+
+def bulk_release_flags(
+    *,
+    flag_ids: Optional[Sequence[int]] = None,
+    flag_filter: Optional[selection.FlagFilter] = None,
+    handled_on: Optional[datetime.date] = None,
+    comment: str = "",
+    dry_run: bool = False,
+    background: bool = False,
+    actor: Actor = RULES,
+) -> BulkResult:
+    """Release flags of many orders: the named ones, or a flag filter's active ones.
+    Each order's flags are released in one change of that order (bulk.py)."""
+    _raise_problems(
+        _selection_problems(flag_ids, flag_filter, "flags")
+        + _handling_problems(handled_on, comment, shop_time.calendar())
+    )
+    most = bulk.limit(background)
+    if flag_ids:
+        targets = bulk.flags_named(flag_ids, most)
+    else:
+        targets = bulk.active_flags_matching(flag_filter, most)
+    parameters = {"handled_on": handled_on.isoformat(), "comment": comment}
+    flag_count = sum(len(flags) for _order, flags in targets)
+    return _bulk(BulkJobKind.RELEASE, parameters, targets, flag_count, dry_run, background, actor)
+
+
+def run_bulk_job(job_id) -> Optional[BulkJob]:
+    """Run (or go on with) a background bulk job, as the one who started it."""
+    job = BulkJob.objects.select_related("created_by", "created_by_app").filter(pk=job_id).first()
+    if job is None or job.status == BulkJobStatus.DONE:
+        return job
+    actor = Actor(user=job.created_by, app=job.created_by_app)
+    return bulk.run_job(job, *_bulk_change(job.kind, job.parameters, actor))
+
+
+def bulk_job(job_id) -> Optional[BulkJob]:
+    return BulkJob.objects.filter(pk=job_id).first()
+
+
+def _bulk(kind, parameters, targets, flag_count, dry_run, background, actor) -> BulkResult:
+    if dry_run:
+        return BulkResult(len(targets), flag_count)
+    if background:
+        job = bulk.start_job(kind, parameters, targets, actor)
+        return BulkResult(len(targets), flag_count, job=job)
+    outcomes = bulk.change_each(targets, *_bulk_change(kind, parameters, actor))
+    changed = [outcome.result for outcome in outcomes if outcome.result is not None]
+    if kind == BulkJobKind.SET:
+        flags = sum(result.created for result in changed)
+    else:
+        flags = sum(len(result.released) for result in changed)
+    return BulkResult(len(targets), flags, outcomes)
+
+
+def _bulk_change(kind: str, parameters: dict, actor: Actor):
+    """What changes one order of a bulk call or job (its parameters as a job keeps
+    them), and the input field its errors name."""
+    if kind == BulkJobKind.SET:
+        wanted = FlagToRaise(parameters["reason"], parameters["handle"], {}, parameters["scope"])
+        due_on = _date(parameters["due_on"])
+
+        def set_one(order, _flags):
+            return _set(order, wanted, parameters["note"], due_on, actor)
+
+        return set_one, "orders"
+    handled_on, calendar = _date(parameters["handled_on"]), shop_time.calendar()
+
+    def release_one(order, flags):
+        return _release(order, flags, None, handled_on, parameters["comment"], actor, calendar)
+
+    return release_one, "flags"
+
+
+def _date(value: Optional[str]) -> Optional[datetime.date]:
+    return None if value is None else datetime.date.fromisoformat(value)
 
 
 def update_note(flag_id: int, note: str, *, actor: Actor = RULES) -> Flag:
@@ -156,7 +311,21 @@ def orders_awaiting_rules(older_than: datetime.timedelta, limit: int) -> List[ob
 order_deleted = lifecycle.close_for_deleted_order
 
 
-def _check_set(reason, scope, note, params, handle, due_on=None):
+def _raise_problems(problems: List[Problem]) -> None:
+    if problems:
+        raise AttentionError.of(problems)
+
+
+def _selection_problems(ids, flag_filter, field_name: str) -> List[Problem]:
+    """A bulk call names its targets by id or by a filter: one of the two."""
+    if ids and flag_filter is not None:
+        return [Problem("filter", AttentionErrorCode.INVALID, f"Name the {field_name} or give a filter, not both.")]
+    if not ids and flag_filter is None:
+        return [Problem(field_name, AttentionErrorCode.REQUIRED, f"Name the {field_name}, or give a filter.")]
+    return []
+
+
+def _set_problems(reason, scope, note, params, handle, due_on=None) -> List[Problem]:
     problems = []
     if due_on is not None and due_on < shop_time.calendar().today():
         problems.append(
@@ -181,11 +350,10 @@ def _check_set(reason, scope, note, params, handle, due_on=None):
             get_reason(reason).staff_message({**params, "note": note})
         except MissingParameter as exc:
             problems.append(Problem("reason", AttentionErrorCode.INVALID, str(exc)))
-    if problems:
-        raise AttentionError.of(problems)
+    return problems
 
 
-def _check_release(flag_ids, scope, handled_on, comment, calendar: shop_time.Calendar):
+def _release_choice_problems(flag_ids, scope) -> List[Problem]:
     problems = []
     if not flag_ids and not scope:
         problems.append(
@@ -199,6 +367,11 @@ def _check_release(flag_ids, scope, handled_on, comment, calendar: shop_time.Cal
         problems.append(
             Problem("scope", AttentionErrorCode.INVALID, f"Unknown scope {scope!r}.")
         )
+    return problems
+
+
+def _handling_problems(handled_on, comment, calendar: shop_time.Calendar) -> List[Problem]:
+    problems = []
     if handled_on is None:
         problems.append(
             Problem(
@@ -212,8 +385,7 @@ def _check_release(flag_ids, scope, handled_on, comment, calendar: shop_time.Cal
             Problem("handledOn", AttentionErrorCode.INVALID, "handledOn is in the future.")
         )
     problems += inputs.text_problems("comment", comment, MAX_COMMENT_LENGTH)
-    if problems:
-        raise AttentionError.of(problems)
+    return problems
 
 
 def _check_handled_after_set(flags, handled_on, calendar: shop_time.Calendar) -> None:
@@ -228,11 +400,15 @@ def _check_handled_after_set(flags, handled_on, calendar: shop_time.Calendar) ->
 
 
 def _order_of_flag(flag_id: int, field: str):
-    """The order a flag's changes go through: the order it was raised on or, once Saleor
-    deleted that order, another order of its subscription."""
     flag = Flag.objects.select_related("order").filter(pk=flag_id).first()
     if flag is None:
         raise AttentionError(field, AttentionErrorCode.NOT_FOUND, "No such flag.")
+    return _order_of(flag, field)
+
+
+def _order_of(flag: Flag, field: str):
+    """The order a flag's changes go through: the order it was raised on or, once Saleor
+    deleted that order, another order of its subscription."""
     order = flag.order
     if order is None and flag.scope == Scope.SUBSCRIPTION:
         order = facts.orders_of_subscription(flag.subscription).first()

@@ -94,3 +94,40 @@ query Comments($first: Int, $after: String, $flags: Int = 10) {
   } } }
 }
 """
+
+BULK_RESULT_FIELDS = """
+    count flagCount
+    job { id kind status total done failed }
+    errors { field code message }
+"""
+
+BULK_SET = """
+mutation BulkSet($input: AttentionFlagsBulkSetInput!) {
+  attentionFlagsBulkSet(input: $input) {
+    %s
+    results { order { id } orderNumber flag { id scope reason note dueOn } created
+              errors { field code message } }
+  }
+}
+""" % BULK_RESULT_FIELDS
+
+BULK_RELEASE = """
+mutation BulkRelease($input: AttentionFlagsBulkReleaseInput!) {
+  attentionFlagsBulkRelease(input: $input) {
+    %s
+    results { order { id } orderNumber released { id status handledOn }
+              remaining { id scope } warnings { code message }
+              errors { field code message } }
+  }
+}
+""" % BULK_RESULT_FIELDS
+
+BULK_JOB = """
+query Job($id: ID!) {
+  attentionBulkJob(id: $id) {
+    id kind status total done failed startedAt finishedAt
+    createdBy { kind id name }
+    errors { order orderNumber field code message }
+  }
+}
+"""

@@ -4,13 +4,17 @@ from graphql import GraphQLError
 
 from .. import facts, guards, services
 from ..adapter import shop
-from ..models import Flag, FlagComment
+from ..bulk import MAX_JOB_ERRORS
+from ..errors import AttentionErrorCode as _AttentionErrorCode
+from ..models import BulkJob, Flag, FlagComment
 from .people import ActorReference, AttentionActor
 from .scalars import Date, DateTime
 from .database import attribute_resolver, with_database
 from .pagination import CountedConnection, keyset_page
 from .enums import (
     AttentionBlockedAction,
+    AttentionBulkJobKind,
+    AttentionBulkJobStatus,
     AttentionCustomerAction,
     AttentionErrorCode,
     AttentionEventType,
@@ -46,9 +50,27 @@ class AttentionError(graphene.ObjectType):
     code = AttentionErrorCode(required=True)
 
 
+def error_entries(problems):
+    """A service's problems as the typed `errors` of an answer."""
+    return [
+        AttentionError(field=p.field, code=p.code.value, message=p.message) for p in problems
+    ]
+
+
 class AttentionWarning(graphene.ObjectType):
     code = graphene.String(required=True)
     message = graphene.String(required=True)
+
+
+def warning_entries(warnings):
+    return [AttentionWarning(code=w.code, message=w.message) for w in warnings]
+
+
+def _creator(root) -> ActorReference:
+    """Who created a row that names its creator in created_by* columns."""
+    return ActorReference(
+        root.created_by_source, root.created_by_id, root.created_by_app_id, root.created_by_name
+    )
 
 
 class AttentionFlagComment(graphene.ObjectType):
@@ -64,12 +86,7 @@ class AttentionFlagComment(graphene.ObjectType):
     def resolve_id(root: FlagComment, _info):
         return graphene.Node.to_global_id("AttentionFlagComment", root.pk)
 
-    @staticmethod
-    def resolve_created_by(root: FlagComment, _info):
-        return ActorReference(
-            root.created_by_source, root.created_by_id, root.created_by_app_id,
-            root.created_by_name,
-        )
+    resolve_created_by = staticmethod(lambda root, _info: _creator(root))
 
 
 class AttentionFlagCommentConnection(CountedConnection):
@@ -280,6 +297,118 @@ class ActiveFlagsOfPage:
 class AttentionFlagConnection(CountedConnection):
     class Meta:
         node = AttentionFlag
+
+
+class _BulkOrderResult(graphene.ObjectType):
+    """One order of a bulk call (root: bulk.Outcome); its errors changed nothing of it."""
+
+    order = graphene.Field(
+        lambda: shop.types.Order, description="Null if Saleor deleted the order."
+    )
+    order_number = graphene.String(required=True)
+    errors = graphene.List(graphene.NonNull(AttentionError), required=True)
+
+    @staticmethod
+    @with_database
+    def resolve_order(root, _info):
+        return None if root.order is None else shop.graphql_order(root.order)
+
+    @staticmethod
+    def resolve_order_number(root, _info):
+        return root.order_number
+
+    @staticmethod
+    def resolve_errors(root, _info):
+        return error_entries(root.problems)
+
+
+class AttentionBulkSetResult(_BulkOrderResult):
+    flag = graphene.Field(AttentionFlag, description="The flag set (or found active).")
+    created = graphene.Boolean(description="False when an active flag with the handle existed.")
+
+    @staticmethod
+    def resolve_flag(root, _info):
+        return root.result and root.result.flag
+
+    @staticmethod
+    def resolve_created(root, _info):
+        return root.result and root.result.created
+
+
+class AttentionBulkReleaseResult(_BulkOrderResult):
+    released = graphene.List(graphene.NonNull(AttentionFlag))
+    remaining = graphene.List(
+        graphene.NonNull(AttentionFlag), description="Flags still active on the order."
+    )
+    warnings = graphene.List(graphene.NonNull(AttentionWarning))
+
+    @staticmethod
+    def resolve_released(root, _info):
+        return root.result and root.result.released
+
+    @staticmethod
+    def resolve_remaining(root, _info):
+        return root.result and root.result.remaining
+
+    @staticmethod
+    def resolve_warnings(root, _info):
+        return root.result and warning_entries(root.result.warnings)
+
+
+class AttentionBulkJobError(graphene.ObjectType):
+    order = graphene.ID(description="Saleor's Order id; null if the order was deleted.")
+    order_number = graphene.String(required=True)
+    field = graphene.String()
+    code = AttentionErrorCode(required=True)
+    message = graphene.String(required=True)
+
+    @staticmethod
+    def resolve_order(root, _info):
+        return None if root["order"] is None else graphene.Node.to_global_id("Order", root["order"])
+
+    @staticmethod
+    def resolve_order_number(root, _info):
+        return root["order_number"]
+
+    @staticmethod
+    def resolve_field(root, _info):
+        return root["field"]
+
+    @staticmethod
+    def resolve_code(root, _info):
+        return _AttentionErrorCode[root["code"]].value
+
+    @staticmethod
+    def resolve_message(root, _info):
+        return root["message"]
+
+
+class AttentionBulkJob(graphene.ObjectType):
+    """A bulk set or release running in the background, one order at a time."""
+
+    id = graphene.ID(required=True)
+    kind = AttentionBulkJobKind(required=True)
+    status = AttentionBulkJobStatus(required=True)
+    total = graphene.Int(required=True, description="Orders it changes.")
+    done = graphene.Int(required=True, description="Orders done so far, with or without an error.")
+    failed = graphene.Int(required=True, description="Orders refused with an error.")
+    errors = graphene.List(
+        graphene.NonNull(AttentionBulkJobError), required=True,
+        description=f"The first {MAX_JOB_ERRORS} orders' errors.",
+    )
+    created_at = DateTime(required=True)
+    created_by = graphene.Field(AttentionActor, required=True)
+    started_at = DateTime()
+    finished_at = DateTime()
+
+    class Meta:
+        default_resolver = attribute_resolver
+
+    @staticmethod
+    def resolve_id(root: BulkJob, _info):
+        return graphene.Node.to_global_id("AttentionBulkJob", root.pk)
+
+    resolve_created_by = staticmethod(lambda root, _info: _creator(root))
 
 
 class CustomerRestrictions(graphene.ObjectType):

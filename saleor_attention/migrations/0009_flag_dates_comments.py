@@ -7,11 +7,14 @@ to due_on. A released flag's handled_on is already its release date; what it was
 with is gone.
 
 FlagComment: staff comments on a flag, added without releasing it (append-only).
+BulkJob: a bulk set or release run in the background, with its progress.
 """
 import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
+
+from saleor_attention.compat import JSONField
 
 MOVE_SET_DATES = """
 UPDATE saleor_attention_flag SET due_on = handled_on, handled_on = NULL
@@ -60,5 +63,26 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="flagcomment",
             index=models.Index(fields=["flag", "created_at", "id"], name="attention_comment_flag"),
+        ),
+        migrations.CreateModel(
+            name="BulkJob",
+            fields=[
+                ("id", models.AutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(choices=[("SET", "Set flags"), ("RELEASE", "Release flags")], max_length=8)),
+                ("status", models.CharField(choices=[("PENDING", "Waiting for a worker"), ("RUNNING", "Running"), ("DONE", "Done"), ("FAILED", "Stopped by an unexpected error")], default="PENDING", max_length=8)),
+                ("parameters", JSONField(blank=True, default=dict)),
+                ("targets", JSONField(blank=True, default=list)),
+                ("total", models.PositiveIntegerField(default=0)),
+                ("done", models.PositiveIntegerField(default=0)),
+                ("failed", models.PositiveIntegerField(default=0)),
+                ("errors", JSONField(blank=True, default=list)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("created_by_name", models.CharField(blank=True, default="", max_length=255)),
+                ("created_by_source", models.CharField(blank=True, choices=[("RULE", "Rule"), ("STAFF", "Staff"), ("APP", "App")], default="", max_length=8)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("created_by", models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL)),
+                ("created_by_app", models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to="app.App")),
+            ],
         ),
     ]
