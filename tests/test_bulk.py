@@ -204,6 +204,22 @@ def test_one_orders_refused_release_leaves_the_others_released(gql, shop, manage
     assert Flag.objects.get(pk=new_flag.pk).status == "ACTIVE"
 
 
+def test_a_flag_of_a_deleted_order_is_its_own_error(gql, shop, manager):
+    draft, kept = shop.order(status="draft"), shop.order()
+    gone = services.set_flag(draft, note="x").flag
+    live = services.set_flag(kept, note="y").flag
+    assert shop.delete_draft_order(gql, manager, draft) == []
+
+    payload = bulk_release(gql, manager, {
+        "flags": [flag_gid(gone), flag_gid(live)], "handledOn": today()})
+
+    assert payload["errors"] == [] and payload["flagCount"] == 1
+    deleted, released = sorted(payload["results"], key=lambda r: r["order"] is not None)
+    assert deleted["order"] is None
+    assert codes(deleted["errors"]) == [("flags", "NOT_FOUND")]
+    assert released["errors"] == [] and released["released"][0]["id"] == flag_gid(live)
+
+
 def test_release_a_filters_active_flags(gql, shop, manager):
     islands = [flagged(shop) for _ in range(2)]
     card = flagged(shop, "PAYMENT_FAILED")

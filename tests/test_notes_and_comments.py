@@ -7,7 +7,7 @@ from saleor_attention import services
 from saleor_attention.actors import Actor
 from saleor_attention.models import AppendOnly, Event, Flag, FlagComment
 
-from .documents import COMMENT_ADD, FLAG_COMMENTS, NOTE_UPDATE, today
+from .documents import COMMENT_ADD, FLAG_COMMENTS, NOTE_UPDATE
 
 
 def gid(flag):
