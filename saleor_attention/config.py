@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Dict, FrozenSet, Mapping, Optional, Tuple
 
+from .compat import zone_named
+
 PLUGIN_ID = "saleor_attention"
 PLUGIN_NAME = "Attention (要対応)"
 # Saleor treats a plugin without a stored configuration as its DEFAULT_ACTIVE.
@@ -101,13 +103,28 @@ def _text(name: str, raw) -> str:
     return str(raw or "")
 
 
+def _time_zone(name: str, raw) -> str:
+    """An IANA time zone name, or "" for Django's TIME_ZONE."""
+    value = str(raw or "").strip()
+    if value:
+        try:
+            zone_named(value)
+        except LookupError:
+            raise SettingError(
+                name, f"{name}: {value!r} is not a time zone name (e.g. Asia/Tokyo)."
+            ) from None
+    return value
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
     kind: str  # how Saleor's dashboard shows it: "string", "boolean" or "password"
     default: object
-    help_text: str
+    # Saleor's shape: the label is the field's short name on the plugin page, the help
+    # text the sentence under it.
     label: str
+    help_text: str
     parse: Callable[[str, object], object]
 
 
@@ -120,7 +137,7 @@ SETTINGS: Tuple[Setting, ...] = (
     ),
     Setting(
         "deferred_payment_rejection_policy", "string", ALL_ATTENTION,
-        "When a deferred-payment credit check is rejected (後払い与信NG時の処理)",
+        "Credit check rejected (後払い与信NG時の処理)",
         "ALL_ATTENTION: every rejected order needs attention. ALL_COD: switch the order "
         "to cash on delivery (attention only when its shipping method cannot take COD). "
         "FIRST_ORDER_COD: a customer's first order switches to COD, later ones need "
@@ -187,6 +204,13 @@ SETTINGS: Tuple[Setting, ...] = (
         f"cannot be replayed later. At most {MAX_REPLAY_WINDOW_SECONDS} (a day).",
         _whole_number(1, "seconds", maximum=MAX_REPLAY_WINDOW_SECONDS),
     ),
+    Setting(
+        "time_zone", "string", "", "Shop time zone",
+        "The time zone whose calendar handledOn and dueOn follow (e.g. Asia/Tokyo): a "
+        "release may be dated neither after today there nor before the day the flag "
+        "was set there. Empty: the server's TIME_ZONE.",
+        _time_zone,
+    ),
 )
 
 
@@ -203,6 +227,7 @@ class AttentionSettings:
     remote_island_postal_codes_removed: FrozenSet[str] = frozenset()
     inbound_secret: str = ""
     inbound_replay_window_seconds: int = 300
+    time_zone: str = ""
 
 
 def parse(values: Mapping[str, object]) -> AttentionSettings:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Iterable, List, NamedTuple, Optional
+from typing import Dict, Iterable, List, NamedTuple, Optional
 
 
 class AttentionErrorCode(Enum):
@@ -14,6 +14,8 @@ class AttentionErrorCode(Enum):
     NOTHING_TO_RELEASE = "nothing_to_release"
     REQUIRED = "required"
     TOO_LONG = "too_long"
+    # More orders than one call takes: narrow the filter, or run it in the background.
+    TOO_MANY = "too_many"
 
 
 class Problem(NamedTuple):
@@ -28,6 +30,8 @@ class AttentionError(Exception):
     def __init__(self, field: Optional[str], code: AttentionErrorCode, message: str):
         super().__init__(message)
         self.problems: List[Problem] = [Problem(field, code, message)]
+        # What the answer carries besides the errors (a bulk call's count of orders).
+        self.details: Dict[str, object] = {}
 
     @classmethod
     def of(cls, problems: Iterable[Problem]) -> "AttentionError":

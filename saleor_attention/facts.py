@@ -35,6 +35,11 @@ def subscription_of(order) -> str:
     return of(order).subscription
 
 
+def orders_of_subscription(subscription: str):
+    """The orders linked to a subscription, oldest first."""
+    return shop.Order.objects.filter(attention_facts__subscription=subscription).order_by("pk")
+
+
 def update(order, **values) -> None:
     """Change facts of an order whose row the caller holds locked (orders.lock, which
     loaded them): one statement, an UPDATE of the named facts or the INSERT of a row

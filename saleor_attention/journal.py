@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import Optional
 
 from .actors import Actor
-from .models import Event, EventType, Flag
-from .reasons import FLAG_RELEASED, FLAG_SET, JA, system_text
+from .models import Event, EventType, Flag, FlagComment
+from .reasons import FLAG_COMMENTED, FLAG_RELEASED, FLAG_SET, JA, NOTE_UPDATED, system_text
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,10 @@ class Entry:
 
 def flag_set(flag: Flag, actor: Actor) -> Entry:
     line = _flag_line(FLAG_SET, flag)
-    return _entry(flag, EventType.FLAG_SET, actor, line, {"handle": flag.handle})
+    parameters = {"handle": flag.handle}
+    if flag.due_on is not None:
+        parameters["due_on"] = flag.due_on.isoformat()
+    return _entry(flag, EventType.FLAG_SET, actor, line, parameters)
 
 
 def flag_released(flag: Flag, actor: Actor) -> Entry:
@@ -30,6 +33,24 @@ def flag_released(flag: Flag, actor: Actor) -> Entry:
         line += f" — {flag.release_comment}"
     parameters = {"handled_on": flag.handled_on.isoformat()}
     return _entry(flag, EventType.FLAG_RELEASED, actor, line, parameters)
+
+
+def note_updated(flag: Flag, previous: str, actor: Actor) -> Entry:
+    """The note as it was is kept here: the flag keeps only the new one."""
+    line = system_text(
+        NOTE_UPDATED, JA, reason=flag.reason, scope=flag.scope, previous=previous, note=flag.note
+    )
+    return _entry(
+        flag, EventType.NOTE_UPDATED, actor, line, {"previous": previous, "note": flag.note}
+    )
+
+
+def commented(flag: Flag, comment: FlagComment, actor: Actor) -> Entry:
+    line = system_text(
+        FLAG_COMMENTED, JA, message=flag.message(JA), reason=flag.reason, scope=flag.scope,
+        comment=comment.comment,
+    )
+    return _entry(flag, EventType.COMMENT, actor, line, {"comment_id": comment.pk})
 
 
 def finding(type_: str, code: str, parameters: dict, actor: Actor) -> Entry:

@@ -18,11 +18,11 @@ from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 from django.db import transaction
 from django.utils import timezone
 
-from . import facts, journal, mirror, orders, rows
+from . import facts, journal, mirror, orders, rows, shop_time
 from .actors import RULES, Actor
 from .adapter import shop
 from .errors import AttentionError, AttentionErrorCode
-from .models import Event, EventType, Flag, Scope, Status
+from .models import Event, EventType, Flag, FlagComment, Scope, Status
 from .reasons import ORDER_DELETED, system_text
 from .rules import FlagToRaise
 
@@ -71,7 +71,7 @@ class OrderChange:
 
     def raise_flags(
         self, wanted: Iterable[FlagToRaise], note: str = "",
-        handled_on: Optional[datetime.date] = None,
+        due_on: Optional[datetime.date] = None,
     ) -> List[Tuple[Flag, bool]]:
         """Each wanted flag with whether it is new: a cause already active is that flag."""
         wanted = list(wanted)
@@ -82,7 +82,7 @@ class OrderChange:
         for flag in wanted:
             cause = _cause_of(flag)
             if cause not in found and cause not in new:
-                new[cause] = self._new_flag(flag, note, handled_on)
+                new[cause] = self._new_flag(flag, note, due_on)
         if new:
             found.update(self._insert(list(new.values())))
         return [(found[_cause_of(flag)], _cause_of(flag) in new) for flag in wanted]
@@ -99,6 +99,26 @@ class OrderChange:
         gone = {flag.pk for flag in flags}
         self._active = [flag for flag in self.active if flag.pk not in gone]
         self._visible = True
+
+    def update_note(self, flag: Flag, note: str) -> None:
+        """Change the note of one of this order's active flags (locked by the caller);
+        the audit event keeps the note it had."""
+        self.wrote = True
+        previous = flag.note
+        Flag.objects.filter(pk=flag.pk).update(note=note)
+        flag.note = note
+        self._entries.append(journal.note_updated(flag, previous, self.actor))
+
+    def comment(self, flag: Flag, text: str) -> FlagComment:
+        """Add a comment to one of this order's flags (active or released)."""
+        self.wrote = True
+        comment = FlagComment.objects.create(
+            flag=flag, comment=text, created_by=self.actor.user,
+            created_by_app=self.actor.app, created_by_name=self.actor.name,
+            created_by_source=self.actor.source,
+        )
+        self._entries.append(journal.commented(flag, comment, self.actor))
+        return comment
 
     def note(self, type_: str, code: str, parameters: Optional[dict] = None) -> None:
         """Record a finding that raises no flag (SYSTEM_TEXTS code and its values)."""
@@ -126,7 +146,7 @@ class OrderChange:
                 setattr(self.order, ANNOUNCED, True)
                 shop.announce_order_updated(self.order)
 
-    def _new_flag(self, flag: FlagToRaise, note: str, handled_on) -> Flag:
+    def _new_flag(self, flag: FlagToRaise, note: str, due_on) -> Flag:
         if flag.scope == Scope.SUBSCRIPTION and not self.facts.subscription:
             raise AttentionError(
                 "scope", AttentionErrorCode.NOT_IN_SUBSCRIPTION,
@@ -136,7 +156,7 @@ class OrderChange:
             order=self.order, order_number=self.number, scope=flag.scope,
             subscription=self.facts.subscription if flag.scope == Scope.SUBSCRIPTION else "",
             reason=flag.reason, source=self.actor.source, params=dict(flag.params),
-            note=note, handle=flag.handle, handled_on=handled_on,
+            note=note, handle=flag.handle, due_on=due_on,
             created_by=self.actor.user, created_by_app=self.actor.app,
             created_by_name=self.actor.name, created_at=timezone.now(),
         )
@@ -215,7 +235,8 @@ def close_for_deleted_order(order) -> None:
     number = shop.order_number(order)
     flags = list(Flag.objects.active().filter(order_id=order.pk, scope=Scope.ORDER))
     _mark_released(
-        flags, handled_on=timezone.localdate(), release_comment=system_text(ORDER_DELETED)
+        flags, handled_on=shop_time.calendar().today(),
+        release_comment=system_text(ORDER_DELETED),
     )
     events = [journal.flag_released(flag, RULES).event for flag in flags]
     events.append(journal.finding(EventType.ORDER_DELETED, ORDER_DELETED, {}, RULES).event)

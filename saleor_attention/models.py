@@ -166,6 +166,9 @@ class Flag(models.Model):
     created_by = _account()
     created_by_app = _app()
     created_by_name = _actor_name()
+    # Handle by (対応期限): the day staff set the flag to be handled by, if any.
+    due_on = models.DateField(null=True, blank=True)
+    # The day staff handled it (対応日), given when the flag is released.
     handled_on = models.DateField(null=True, blank=True)
     released_at = models.DateTimeField(null=True, blank=True)
     released_by = _account()
@@ -234,6 +237,7 @@ class EventType(models.TextChoices):
     FLAG_SET = "FLAG_SET", "Flag set"
     FLAG_RELEASED = "FLAG_RELEASED", "Flag released"
     COMMENT = "COMMENT", "Comment"
+    NOTE_UPDATED = "NOTE_UPDATED", "Note updated"
     ACTION_BLOCKED = "ACTION_BLOCKED", "Action blocked"
     SHIPPING_DATE_PASSED = "SHIPPING_DATE_PASSED", "Planned shipping date passed"
     EMAIL_SENT = "EMAIL_SENT", "Email sent"
@@ -248,7 +252,22 @@ class AppendOnly(Exception):
     pass
 
 
-class Event(models.Model):
+class AppendOnlyModel(models.Model):
+    """Rows of a record that are only ever added (the audit trail, comments)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnly(f"{type(self).__name__} rows are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly(f"{type(self).__name__} rows are never deleted.")
+
+
+class Event(AppendOnlyModel):
     """The audit trail. Rows are only ever added."""
 
     order = models.ForeignKey(
@@ -272,13 +291,66 @@ class Event(models.Model):
         ordering = ("date", "pk")
         indexes = [models.Index(fields=["order", "date"], name="attention_event_order")]
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise AppendOnly("Attention events are never changed.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise AppendOnly("Attention events are never deleted.")
+class FlagComment(AppendOnlyModel):
+    """A staff member's (or app's) comment on a flag, added without releasing it; a
+    released flag takes comments too. Like the audit trail, never changed or deleted."""
+
+    flag = models.ForeignKey(Flag, on_delete=models.PROTECT, related_name="comments")
+    comment = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = _account()
+    created_by_app = _app()
+    created_by_name = _actor_name()
+    created_by_source = _actor_source()
+
+    class Meta:
+        ordering = ("created_at", "pk")
+        indexes = [
+            models.Index(fields=["flag", "created_at", "id"], name="attention_comment_flag")
+        ]
+
+
+class BulkJobKind(models.TextChoices):
+    SET = "SET", "Set flags"
+    RELEASE = "RELEASE", "Release flags"
+
+
+class BulkJobStatus(models.TextChoices):
+    PENDING = "PENDING", "Waiting for a worker"
+    RUNNING = "RUNNING", "Running"
+    DONE = "DONE", "Done"
+    FAILED = "FAILED", "Stopped by an unexpected error"
+
+
+class BulkJob(models.Model):
+    """A bulk set or release too large for one request, run by a Celery worker one
+    order at a time. What it changes is fixed when it is started (`targets`), so the
+    count staff were shown is what runs; `done` is how many of them have run (with or
+    without an error), committed with each order's change, so a worker that restarts
+    it resumes there."""
+
+    kind = models.CharField(max_length=8, choices=BulkJobKind.choices)
+    status = models.CharField(
+        max_length=8, choices=BulkJobStatus.choices, default=BulkJobStatus.PENDING
+    )
+    # What to do to each target: reason, scope, note, due_on, handle / handled_on, comment.
+    parameters = JSONField(default=dict, blank=True)
+    # SET: [order pk, ...]; RELEASE: [[order pk, [flag pk, ...]], ...] (pks as text:
+    # Saleor 3's order pks are UUIDs).
+    targets = JSONField(default=list, blank=True)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    # The first errors: [{"order", "order_number", "field", "code", "message"}].
+    errors = JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = _account()
+    created_by_app = _app()
+    created_by_name = _actor_name()
+    created_by_source = _actor_source()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
 
 
 # Named, so that a clash on it is told apart from any other integrity error.

@@ -256,6 +256,8 @@ CREDIT_CHECK_UNDER_REVIEW = "CREDIT_CHECK_UNDER_REVIEW"
 CREDIT_CHECK_REJECTED = "CREDIT_CHECK_REJECTED"
 CREDIT_CHECK_UNRECOGNIZED = "CREDIT_CHECK_UNRECOGNIZED"
 SWITCHED_TO_COD = "SWITCHED_TO_COD"
+NOTE_UPDATED = "NOTE_UPDATED"
+FLAG_COMMENTED = "FLAG_COMMENTED"
 SYSTEM_TEXTS: Dict[str, Text] = {
     ORDER_DELETED: ("注文が削除されたため、要対応を終了", "The order was deleted: attention closed."),
     RULES_PENDING: (
@@ -290,6 +292,15 @@ SYSTEM_TEXTS: Dict[str, Text] = {
     SWITCHED_TO_COD: (
         "後払い与信NGのため、支払い方法を代引きに変更",
         "Deferred-payment credit check rejected: payment switched to cash on delivery.",
+    ),
+    # A flag's note edited, and a comment added, while it stays as it is.
+    NOTE_UPDATED: (
+        "要対応 メモ変更 [{reason}, {scope}]: 「{previous}」→「{note}」",
+        "Attention note changed [{reason}, {scope}]: “{previous}” → “{note}”",
+    ),
+    FLAG_COMMENTED: (
+        "要対応 コメント: {message} [{reason}, {scope}] — {comment}",
+        "Attention comment: {message} [{reason}, {scope}] — {comment}",
     ),
 }
 

@@ -1,5 +1,6 @@
-"""Periodic work (Celery beat, see schedule.py): rules for orders a crash left
-waiting, and the metadata mirror that Saleor may have overwritten."""
+"""Work off the request: periodic (Celery beat, see schedule.py) rules for orders a
+crash left waiting and the metadata mirror that Saleor may have overwritten; and the
+bulk jobs staff start."""
 from __future__ import annotations
 
 import datetime
@@ -34,3 +35,14 @@ def repair_mirrors() -> int:
     """Rewrite every mirror Saleor overwrote; returns how many were rewritten."""
     with shop.database_access():
         return mirror.repair(BATCH)
+
+
+@shared_task(name="saleor_attention.tasks.run_bulk_job", acks_late=True)
+def run_bulk_job(job_id: int) -> int:
+    """Run a background bulk set or release (services.bulk_set_flags / bulk_release_flags
+    with background); a redelivered job goes on where it stopped. Returns the orders
+    done. Staff started it: it runs while the plugin is switched off too, as their
+    mutations do."""
+    with shop.database_access():
+        job = services.run_bulk_job(job_id)
+        return 0 if job is None else job.done

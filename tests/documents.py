@@ -2,7 +2,7 @@
 
 FLAG_FIELDS = """
     id reason scope source status message guidance customerMessage note handle
-    handledOn releaseComment createdAt releasedAt
+    dueOn handledOn releaseComment createdAt releasedAt
     orderNumber createdBy { kind id name } releasedBy { kind id name }
 """
 
@@ -19,7 +19,7 @@ mutation Set($input: AttentionFlagSetInput!) {
 RELEASE_FLAGS = """
 mutation Release($input: AttentionFlagReleaseInput!) {
   attentionFlagRelease(input: $input) {
-    released { id status handledOn releaseComment }
+    released { id status dueOn handledOn releaseComment }
     remaining { id reason scope message }
     warnings { code message }
     errors { field code message }
@@ -54,8 +54,80 @@ query Flags($filter: AttentionFlagFilterInput, $first: Int, $after: String,
 """
 
 
-def today():
-    """The shop's date: handledOn may be neither in the future nor before the flag."""
-    from django.utils import timezone
+def today(days=0):
+    """The shop's date (plus `days`): handledOn may be neither in the future nor before
+    the flag, dueOn not in the past."""
+    import datetime
 
-    return timezone.localdate().isoformat()
+    from saleor_attention import shop_time
+
+    return (shop_time.calendar().today() + datetime.timedelta(days=days)).isoformat()
+
+NOTE_UPDATE = """
+mutation Note($id: ID!, $note: String!) {
+  attentionFlagNoteUpdate(id: $id, note: $note) {
+    flag { id note message status }
+    errors { field code message }
+  }
+}
+"""
+
+COMMENT_ADD = """
+mutation Comment($id: ID!, $comment: String!) {
+  attentionFlagCommentAdd(id: $id, comment: $comment) {
+    flag { id status }
+    comment { id comment createdAt createdBy { kind id name } }
+    errors { field code message }
+  }
+}
+"""
+
+FLAG_COMMENTS = """
+query Comments($first: Int, $after: String, $flags: Int = 10) {
+  attentionFlags(first: $flags) { edges { node {
+    id
+    comments(first: $first, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { node { comment createdBy { kind name } } }
+    }
+  } } }
+}
+"""
+
+BULK_RESULT_FIELDS = """
+    count flagCount
+    job { id kind status total done failed }
+    errors { field code message }
+"""
+
+BULK_SET = """
+mutation BulkSet($input: AttentionFlagsBulkSetInput!) {
+  attentionFlagsBulkSet(input: $input) {
+    %s
+    results { order { id } orderNumber flag { id scope reason note dueOn } created
+              errors { field code message } }
+  }
+}
+""" % BULK_RESULT_FIELDS
+
+BULK_RELEASE = """
+mutation BulkRelease($input: AttentionFlagsBulkReleaseInput!) {
+  attentionFlagsBulkRelease(input: $input) {
+    %s
+    results { order { id } orderNumber released { id status handledOn }
+              remaining { id scope } warnings { code message }
+              errors { field code message } }
+  }
+}
+""" % BULK_RESULT_FIELDS
+
+BULK_JOB = """
+query Job($id: ID!) {
+  attentionBulkJob(id: $id) {
+    id kind status total done failed startedAt finishedAt
+    createdBy { kind id name }
+    errors { order orderNumber field code message }
+  }
+}
+"""

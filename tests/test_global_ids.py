@@ -7,7 +7,10 @@ import pytest
 from saleor_attention.line import LINE
 from saleor_attention.models import BlacklistEntry, Event, Flag
 
-from .documents import ATTENTION_FLAGS, RELEASE_FLAGS, SET_FLAG, today
+from .documents import (
+    ATTENTION_FLAGS, BULK_RELEASE, BULK_SET, COMMENT_ADD, NOTE_UPDATE, RELEASE_FLAGS, SET_FLAG,
+    today,
+)
 
 _ERRORS = "errors { field code message }"
 CREATE_ENTRY = """
@@ -51,6 +54,29 @@ def _filter_order(gql, manager, id):
     return error["extensions"]["field"], error["extensions"]["code"], error["message"]
 
 
+def _note_flag(gql, manager, id):
+    return _payload_error(gql(NOTE_UPDATE, {"id": id, "note": "x"}, as_=manager))
+
+
+def _comment_flag(gql, manager, id):
+    return _payload_error(gql(COMMENT_ADD, {"id": id, "comment": "x"}, as_=manager))
+
+
+def _bulk_set_orders(gql, manager, id):
+    variables = {"input": {"orders": [id], "note": "x"}}
+    return _payload_error(gql(BULK_SET, variables, as_=manager))
+
+
+def _bulk_set_filter_order(gql, manager, id):
+    variables = {"input": {"filter": {"order": id}, "note": "x"}}
+    return _payload_error(gql(BULK_SET, variables, as_=manager))
+
+
+def _bulk_release_flags(gql, manager, id):
+    variables = {"input": {"flags": [id], "handledOn": today()}}
+    return _payload_error(gql(BULK_RELEASE, variables, as_=manager))
+
+
 def _entry_customer(gql, manager, id):
     variables = {"input": {"email": "x@example.com", "customer": id}}
     return _payload_error(gql(CREATE_ENTRY, variables, as_=manager))
@@ -75,6 +101,11 @@ INPUTS = {
     "attentionFlagRelease order": (_release_order, "order", "Order", "an order"),
     "attentionFlagRelease flags": (_release_flags, "flags", "AttentionFlag", "a flag"),
     "attentionFlags filter order": (_filter_order, "order", "Order", "an order"),
+    "attentionFlagNoteUpdate id": (_note_flag, "id", "AttentionFlag", "a flag"),
+    "attentionFlagCommentAdd id": (_comment_flag, "id", "AttentionFlag", "a flag"),
+    "attentionFlagsBulkSet orders": (_bulk_set_orders, "orders", "Order", "an order"),
+    "attentionFlagsBulkSet filter order": (_bulk_set_filter_order, "filter", "Order", "an order"),
+    "attentionFlagsBulkRelease flags": (_bulk_release_flags, "flags", "AttentionFlag", "a flag"),
     "blacklist entry customer": (_entry_customer, "customer", "User", "a customer"),
     "attentionBlacklistEntryUpdate id": (
         _update_entry, "id", "AttentionBlacklistEntry", "a blacklist entry"

@@ -4,9 +4,12 @@ import pytest
 
 from saleor_attention import services
 from saleor_attention.actors import Actor
-from saleor_attention.models import Event, Flag
+from saleor_attention.models import BulkJob, Event, Flag, FlagComment
 
-from .documents import ATTENTION_FLAGS, ORDER_ATTENTION, RELEASE_FLAGS, SET_FLAG, today
+from .documents import (
+    ATTENTION_FLAGS, BULK_JOB, BULK_RELEASE, BULK_SET, COMMENT_ADD, NOTE_UPDATE, ORDER_ATTENTION,
+    RELEASE_FLAGS, SET_FLAG, today,
+)
 
 CALLERS = ["anonymous", "customer", "other_customer", "staff_without", "app_without", "staff", "app"]
 ALLOWED = {"staff", "app"}
@@ -105,3 +108,75 @@ def test_app_is_recorded_as_the_source(gql, shop, order):
     flag = Flag.objects.get(order=order)
     assert flag.created_by_app is not None and flag.created_by is None
 
+
+
+def _flag_id(flag):
+    return graphene.Node.to_global_id("AttentionFlag", flag.pk)
+
+
+def _written():
+    """What any of the staff operations below would write."""
+    return (
+        list(Flag.objects.order_by("pk").values()), Event.objects.count(),
+        FlagComment.objects.count(), BulkJob.objects.count(),
+    )
+
+
+# Each staff operation added with notes, comments and bulk changes: its document, its
+# variables for the flagged order, and what the answer holds when it is allowed.
+OPERATIONS = {
+    "attentionFlagNoteUpdate": (
+        NOTE_UPDATE, lambda shop, order, flag: {"id": _flag_id(flag), "note": "changed"},
+        lambda data: data["errors"] == [] and data["flag"]["note"] == "changed",
+    ),
+    "attentionFlagCommentAdd": (
+        COMMENT_ADD, lambda shop, order, flag: {"id": _flag_id(flag), "comment": "c"},
+        lambda data: data["errors"] == [] and data["comment"]["comment"] == "c",
+    ),
+    "attentionFlagsBulkSet": (
+        BULK_SET,
+        lambda shop, order, flag: {"input": {"orders": [shop.order_id(order)], "note": "b"}},
+        lambda data: data["errors"] == [] and data["results"][0]["created"] is True,
+    ),
+    "attentionFlagsBulkRelease": (
+        BULK_RELEASE,
+        lambda shop, order, flag: {"input": {"flags": [_flag_id(flag)], "handledOn": today()}},
+        lambda data: data["errors"] == [] and data["results"][0]["released"][0]["status"]
+        == "RELEASED",
+    ),
+}
+
+
+@pytest.mark.parametrize("who", CALLERS)
+@pytest.mark.parametrize("operation", list(OPERATIONS))
+def test_staff_operations(gql, shop, flagged, operation, who):
+    owner, order, flag = flagged
+    document, variables, allowed_answer = OPERATIONS[operation]
+    before = _written()
+
+    response = gql(document, variables(shop, order, flag), as_=caller(who, shop, owner))
+
+    if who in ALLOWED:
+        assert allowed_answer(response["data"][operation]), response
+        assert _written() != before
+    else:
+        assert is_permission_error(response)
+        assert response["data"][operation] is None
+        assert _written() == before
+
+
+@pytest.mark.parametrize("who", CALLERS)
+def test_bulk_job_query(gql, shop, flagged, who):
+    owner, order, _flag = flagged
+    job = services.bulk_set_flags(
+        order_ids=[order.pk], note="night", background=True, actor=Actor(user=shop.staff())
+    ).job
+    job_id = graphene.Node.to_global_id("AttentionBulkJob", job.pk)
+
+    response = gql(BULK_JOB, {"id": job_id}, as_=caller(who, shop, owner))
+
+    if who in ALLOWED:
+        assert response["data"]["attentionBulkJob"]["total"] == 1
+    else:
+        assert is_permission_error(response)
+        assert response["data"]["attentionBulkJob"] is None

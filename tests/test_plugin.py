@@ -20,15 +20,27 @@ def test_listed_in_saleor_plugins_query_with_its_settings(gql, shop):
         "remote_island_postal_codes_removed": ("", "STRING"),
         "inbound_secret": (None, "PASSWORD"),  # Saleor never shows a password back
         "inbound_replay_window_seconds": ("300", "STRING"),
+        "time_zone": ("", "STRING"),  # Django's TIME_ZONE
     }
+
+
+def test_each_setting_has_a_short_label_and_a_help_sentence(gql, shop):
+    """Saleor's plugin page shows `label` as the field's name and `helpText` under it."""
+    plugin = shop.plugin_state(gql, shop.superuser())
+
+    shown = {item["name"]: (item["label"], item["helpText"]) for item in plugin["configuration"]}
+    assert shown["overdue_after_days"][0] == "Overdue after (days)"
+    assert shown["overdue_after_days"][1].startswith("An active flag older than")
+    for name, (label, help_text) in shown.items():
+        assert len(label) <= 60 and not label.endswith("."), name
+        assert len(help_text) > len(label) and help_text.endswith((".", ")")), name
 
 
 def test_valid_setting_is_saved(configure):
     payload = configure(overdue_after_days="7")
     assert payload["errors"] == []
-    assert {"name": "overdue_after_days", "value": "7", "type": "STRING"} in payload["plugin"][
-        "configuration"
-    ]
+    stored = {item["name"]: (item["value"], item["type"]) for item in payload["plugin"]["configuration"]}
+    assert stored["overdue_after_days"] == ("7", "STRING")
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 Saleor's is removed or changed (types, fields, arguments, input fields, enum values)."""
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -79,3 +80,19 @@ def test_the_plugin_adds_its_fields():
 
     assert {"attention", "customerRestrictions"} <= set(extended["Order"]["fields"])
     assert "attentionFlags" in extended["Query"]["fields"]
+
+
+
+def test_the_plugins_enum_defaults_are_values_of_their_enums():
+    """As the schema is printed (graphql-core 2's introspection quotes every default
+    as a string, so its `defaultValue` cannot tell `= ja` from `= JA`)."""
+    printed = str(shop.extended_schema())
+    enums = {
+        name: set(body.split()) for name, body in re.findall(r"enum (\w+) \{([^}]*)\}", printed)
+    }
+
+    defaults = re.findall(r"(\w+): (Attention\w+)!? = (\w+)", printed)
+
+    assert ("language", "AttentionLanguage", "JA") in defaults
+    assert ("reason", "AttentionReason", "MANUAL") in defaults
+    assert [d for d in defaults if d[1] in enums and d[2] not in enums[d[1]]] == []

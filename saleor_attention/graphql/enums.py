@@ -2,7 +2,7 @@ import graphene
 
 from .. import guards
 from ..errors import AttentionErrorCode as _AttentionErrorCode
-from ..models import EventType, Scope, Source, Status
+from ..models import BulkJobKind, BulkJobStatus, EventType, Scope, Source, Status
 from ..reasons import CATALOGUE, EN, JA
 
 
@@ -16,6 +16,10 @@ AttentionScope = _from_choices(
 AttentionSource = _from_choices("AttentionSource", Source, "Who raised a flag.")
 AttentionFlagStatus = _from_choices("AttentionFlagStatus", Status, "Whether a flag still applies.")
 AttentionEventType = _from_choices("AttentionEventType", EventType, "What an audit event records.")
+AttentionBulkJobKind = _from_choices("AttentionBulkJobKind", BulkJobKind, "What a bulk job does.")
+AttentionBulkJobStatus = _from_choices(
+    "AttentionBulkJobStatus", BulkJobStatus, "Where a background bulk job stands."
+)
 AttentionReason = graphene.Enum(
     "AttentionReason", [(code, code) for code in CATALOGUE], description="Why an order needs attention."
 )
@@ -29,7 +33,13 @@ AttentionCustomerAction = graphene.Enum(
     [(action, action) for action in guards.CUSTOMER_ACTIONS],
     description="What a customer can do to an order or its subscription in the storefront.",
 )
-AttentionLanguage = graphene.Enum("AttentionLanguage", [("JA", JA), ("EN", EN)])
+# Values are the names: graphene 2 prints and introspects an argument's default as it is
+# given, so a default of "ja" showed as `= ja`, which is no value of the enum.
+AttentionLanguage = graphene.Enum(
+    "AttentionLanguage", [("JA", "JA"), ("EN", "EN")], description="A text's language."
+)
+# The catalogue's language of each AttentionLanguage value.
+LANGUAGE_CODES = {"JA": JA, "EN": EN}
 AttentionErrorCode = graphene.Enum.from_enum(_AttentionErrorCode)
 
 

@@ -12,10 +12,20 @@ from ..errors import AttentionError, AttentionErrorCode
 
 FLAG_TYPE = "AttentionFlag"
 BLACKLIST_ENTRY_TYPE = "AttentionBlacklistEntry"
+BULK_JOB_TYPE = "AttentionBulkJob"
 
 
 def flag_pk(global_id: str, field: str) -> int:
     return _pk(global_id, FLAG_TYPE, field, "flag")
+
+
+def bulk_job_pk(global_id: str, field: str) -> int:
+    return _pk(global_id, BULK_JOB_TYPE, field, "bulk job")
+
+
+def order_pk(global_id: str, field: str):
+    """The pk a Saleor Order id names, unchecked (for many orders read at once)."""
+    return _pk(global_id, "Order", field, "order", shop.ORDER_PK)
 
 
 def blacklist_entry_pk(global_id: str, field: str) -> int:

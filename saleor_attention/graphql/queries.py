@@ -1,12 +1,10 @@
 """attentionFlags: the staff work queue, keyset-paginated so deep pages stay fast."""
-import datetime
+import contextlib
 
 import graphene
-from django.db.models import Q
-from django.utils import timezone
 from graphql import GraphQLError
 
-from .. import facts, gate, guards, plugin_state, services
+from .. import gate, guards, selection, services
 from ..adapter import shop
 from ..errors import AttentionError
 from ..models import Flag
@@ -25,6 +23,7 @@ from .pagination import keyset_page
 from .permissions import staff_only
 from .types import (
     ActiveFlagsOfPage,
+    AttentionBulkJob,
     AttentionFlagConnection,
     CustomerRestrictions,
     OrderAttention,
@@ -70,38 +69,39 @@ def resolve_attention_flags(info, filter=None, first=None, after=None, sort_by=N
 
 
 def _filtered(queryset, filter):
-    if filter.get("status"):
-        queryset = queryset.filter(status=filter["status"])
-    if filter.get("reasons"):
-        queryset = queryset.filter(reason__in=filter["reasons"])
-    if filter.get("scope"):
-        queryset = queryset.filter(scope=filter["scope"])
-    if filter.get("source"):
-        queryset = queryset.filter(source=filter["source"])
-    if filter.get("order"):
-        try:
-            order = ids.order(filter["order"], "order")
-        except AttentionError as exc:
-            [problem] = exc.problems
-            # A query has no typed errors list: the code and field go with the error.
-            raise GraphQLError(
-                problem.message,
-                extensions={"code": problem.code.name, "field": problem.field},
-            ) from None
-        queryset = queryset.affecting(order.pk, facts.subscription_of(order))
-    if filter.get("subscription"):
-        queryset = queryset.filter(subscription=filter["subscription"])
+    with _query_errors():
+        flag_filter = flag_filter_of(filter, "order")
+    return selection.flags_matching(flag_filter, queryset)
+
+
+@contextlib.contextmanager
+def _query_errors():
+    """A query has no typed errors list: a bad id's code and field go with the error."""
+    try:
+        yield
+    except AttentionError as exc:
+        [problem] = exc.problems
+        raise GraphQLError(
+            problem.message,
+            extensions={"code": problem.code.name, "field": problem.field},
+        ) from None
+
+
+def flag_filter_of(filter, order_field: str) -> selection.FlagFilter:
+    """An AttentionFlagFilterInput as the core reads it (the order id decoded, a bad
+    one an AttentionError naming `order_field`)."""
     created = filter.get("created") or {}
-    if created.get("gte"):
-        queryset = queryset.filter(created_at__gte=created["gte"])
-    if created.get("lte"):
-        queryset = queryset.filter(created_at__lte=created["lte"])
-    if filter.get("overdue") is not None:
-        days = plugin_state.settings().overdue_after_days
-        cutoff = timezone.now() - datetime.timedelta(days=days)
-        overdue = Q(status="ACTIVE", created_at__lt=cutoff)
-        queryset = queryset.filter(overdue if filter["overdue"] else ~overdue)
-    return queryset
+    return selection.FlagFilter(
+        status=filter.get("status"),
+        reasons=tuple(filter.get("reasons") or ()),
+        scope=filter.get("scope"),
+        source=filter.get("source"),
+        order=ids.order(filter["order"], order_field) if filter.get("order") else None,
+        subscription=filter.get("subscription") or "",
+        created_gte=created.get("gte"),
+        created_lte=created.get("lte"),
+        overdue=filter.get("overdue"),
+    )
 
 
 class AttentionQueries(graphene.ObjectType):
@@ -112,10 +112,23 @@ class AttentionQueries(graphene.ObjectType):
         description="Attention flags across the shop. Requires MANAGE_ORDERS.",
     )
 
+    attention_bulk_job = graphene.Field(
+        AttentionBulkJob,
+        id=graphene.ID(required=True),
+        description="A background bulk set or release and its progress; null if there "
+        "is no such job. Requires MANAGE_ORDERS.",
+    )
+
     @staticmethod
     @staff_only
     def resolve_attention_flags(_root, info, **kwargs):
         return resolve_attention_flags(info, **kwargs)
+
+    @staticmethod
+    @staff_only
+    def resolve_attention_bulk_job(_root, _info, id):
+        with _query_errors():
+            return services.bulk_job(ids.bulk_job_pk(id, "id"))
 
 
 @staff_only

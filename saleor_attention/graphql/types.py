@@ -4,14 +4,17 @@ from graphql import GraphQLError
 
 from .. import facts, guards, services
 from ..adapter import shop
-from ..models import Flag
-from ..reasons import JA
+from ..bulk import MAX_JOB_ERRORS
+from ..errors import AttentionErrorCode as _AttentionErrorCode
+from ..models import BulkJob, Flag, FlagComment
 from .people import ActorReference, AttentionActor
 from .scalars import Date, DateTime
 from .database import attribute_resolver, with_database
-from .pagination import CountedConnection
+from .pagination import CountedConnection, keyset_page
 from .enums import (
     AttentionBlockedAction,
+    AttentionBulkJobKind,
+    AttentionBulkJobStatus,
     AttentionCustomerAction,
     AttentionErrorCode,
     AttentionEventType,
@@ -20,6 +23,7 @@ from .enums import (
     AttentionReason,
     AttentionScope,
     AttentionSource,
+    LANGUAGE_CODES,
 )
 
 
@@ -32,7 +36,12 @@ NESTED_BUDGET = 1000
 
 
 def _language():
-    return graphene.Argument(AttentionLanguage, default_value=JA)
+    return graphene.Argument(AttentionLanguage, default_value="JA")
+
+
+def _code(language: str) -> str:
+    """The catalogue's language for an AttentionLanguage value."""
+    return LANGUAGE_CODES[language]
 
 
 class AttentionError(graphene.ObjectType):
@@ -41,9 +50,48 @@ class AttentionError(graphene.ObjectType):
     code = AttentionErrorCode(required=True)
 
 
+def error_entries(problems):
+    """A service's problems as the typed `errors` of an answer."""
+    return [
+        AttentionError(field=p.field, code=p.code.value, message=p.message) for p in problems
+    ]
+
+
 class AttentionWarning(graphene.ObjectType):
     code = graphene.String(required=True)
     message = graphene.String(required=True)
+
+
+def warning_entries(warnings):
+    return [AttentionWarning(code=w.code, message=w.message) for w in warnings]
+
+
+def _creator(root) -> ActorReference:
+    """Who created a row that names its creator in created_by* columns."""
+    return ActorReference(
+        root.created_by_source, root.created_by_id, root.created_by_app_id, root.created_by_name
+    )
+
+
+class AttentionFlagComment(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    comment = graphene.String(required=True)
+    created_at = DateTime(required=True)
+    created_by = graphene.Field(AttentionActor, required=True, description="Who wrote it.")
+
+    class Meta:
+        default_resolver = attribute_resolver
+
+    @staticmethod
+    def resolve_id(root: FlagComment, _info):
+        return graphene.Node.to_global_id("AttentionFlagComment", root.pk)
+
+    resolve_created_by = staticmethod(lambda root, _info: _creator(root))
+
+
+class AttentionFlagCommentConnection(CountedConnection):
+    class Meta:
+        node = AttentionFlagComment
 
 
 class AttentionFlag(graphene.ObjectType):
@@ -66,10 +114,16 @@ class AttentionFlag(graphene.ObjectType):
     handle = graphene.String(required=True)
     created_at = DateTime(required=True)
     created_by = graphene.Field(AttentionActor, required=True)
-    handled_on = Date()
+    due_on = Date(description="Handle by: the day it was set to be handled by.")
+    handled_on = Date(description="The day staff handled it, given when releasing it.")
     released_at = DateTime()
     released_by = graphene.Field(AttentionActor, description="Null while the flag is active.")
     release_comment = graphene.String(required=True)
+    comments = graphene.relay.ConnectionField(
+        AttentionFlagCommentConnection,
+        description=f"Comments, oldest first: `first` 1-{NESTED_MAX} ({NESTED_DEFAULT} if "
+        "not given) and `after`; they count against the request's budget of nested rows.",
+    )
 
     class Meta:
         default_resolver = attribute_resolver
@@ -97,16 +151,25 @@ class AttentionFlag(graphene.ObjectType):
         )
 
     @staticmethod
-    def resolve_message(root: Flag, _info, language=JA):
-        return root.message(language)
+    @with_database
+    def resolve_comments(root: Flag, info, first=None, after=None, **backwards):
+        first = _bounded(info, "first", NESTED_DEFAULT if first is None else first)
+        return keyset_page(
+            AttentionFlagCommentConnection, root.comments.all(), "created_at", False,
+            first, after, **backwards,
+        )
 
     @staticmethod
-    def resolve_guidance(root: Flag, _info, language=JA):
-        return root.guidance(language)
+    def resolve_message(root: Flag, _info, language="JA"):
+        return root.message(_code(language))
 
     @staticmethod
-    def resolve_customer_message(root: Flag, _info, language=JA):
-        return root.customer_message(language)
+    def resolve_guidance(root: Flag, _info, language="JA"):
+        return root.guidance(_code(language))
+
+    @staticmethod
+    def resolve_customer_message(root: Flag, _info, language="JA"):
+        return root.customer_message(_code(language))
 
 
 class AttentionEvent(graphene.ObjectType):
@@ -236,6 +299,118 @@ class AttentionFlagConnection(CountedConnection):
         node = AttentionFlag
 
 
+class _BulkOrderResult(graphene.ObjectType):
+    """One order of a bulk call (root: bulk.Outcome); its errors changed nothing of it."""
+
+    order = graphene.Field(
+        lambda: shop.types.Order, description="Null if Saleor deleted the order."
+    )
+    order_number = graphene.String(required=True)
+    errors = graphene.List(graphene.NonNull(AttentionError), required=True)
+
+    @staticmethod
+    @with_database
+    def resolve_order(root, _info):
+        return None if root.order is None else shop.graphql_order(root.order)
+
+    @staticmethod
+    def resolve_order_number(root, _info):
+        return root.order_number
+
+    @staticmethod
+    def resolve_errors(root, _info):
+        return error_entries(root.problems)
+
+
+class AttentionBulkSetResult(_BulkOrderResult):
+    flag = graphene.Field(AttentionFlag, description="The flag set (or found active).")
+    created = graphene.Boolean(description="False when an active flag with the handle existed.")
+
+    @staticmethod
+    def resolve_flag(root, _info):
+        return root.result and root.result.flag
+
+    @staticmethod
+    def resolve_created(root, _info):
+        return root.result and root.result.created
+
+
+class AttentionBulkReleaseResult(_BulkOrderResult):
+    released = graphene.List(graphene.NonNull(AttentionFlag))
+    remaining = graphene.List(
+        graphene.NonNull(AttentionFlag), description="Flags still active on the order."
+    )
+    warnings = graphene.List(graphene.NonNull(AttentionWarning))
+
+    @staticmethod
+    def resolve_released(root, _info):
+        return root.result and root.result.released
+
+    @staticmethod
+    def resolve_remaining(root, _info):
+        return root.result and root.result.remaining
+
+    @staticmethod
+    def resolve_warnings(root, _info):
+        return root.result and warning_entries(root.result.warnings)
+
+
+class AttentionBulkJobError(graphene.ObjectType):
+    order = graphene.ID(description="Saleor's Order id; null if the order was deleted.")
+    order_number = graphene.String(required=True)
+    field = graphene.String()
+    code = AttentionErrorCode(required=True)
+    message = graphene.String(required=True)
+
+    @staticmethod
+    def resolve_order(root, _info):
+        return None if root["order"] is None else graphene.Node.to_global_id("Order", root["order"])
+
+    @staticmethod
+    def resolve_order_number(root, _info):
+        return root["order_number"]
+
+    @staticmethod
+    def resolve_field(root, _info):
+        return root["field"]
+
+    @staticmethod
+    def resolve_code(root, _info):
+        return _AttentionErrorCode[root["code"]].value
+
+    @staticmethod
+    def resolve_message(root, _info):
+        return root["message"]
+
+
+class AttentionBulkJob(graphene.ObjectType):
+    """A bulk set or release running in the background, one order at a time."""
+
+    id = graphene.ID(required=True)
+    kind = AttentionBulkJobKind(required=True)
+    status = AttentionBulkJobStatus(required=True)
+    total = graphene.Int(required=True, description="Orders it changes.")
+    done = graphene.Int(required=True, description="Orders done so far, with or without an error.")
+    failed = graphene.Int(required=True, description="Orders refused with an error.")
+    errors = graphene.List(
+        graphene.NonNull(AttentionBulkJobError), required=True,
+        description=f"The first {MAX_JOB_ERRORS} orders' errors.",
+    )
+    created_at = DateTime(required=True)
+    created_by = graphene.Field(AttentionActor, required=True)
+    started_at = DateTime()
+    finished_at = DateTime()
+
+    class Meta:
+        default_resolver = attribute_resolver
+
+    @staticmethod
+    def resolve_id(root: BulkJob, _info):
+        return graphene.Node.to_global_id("AttentionBulkJob", root.pk)
+
+    resolve_created_by = staticmethod(lambda root, _info: _creator(root))
+
+
 class CustomerRestrictions(graphene.ObjectType):
     restricted = graphene.Boolean(
         required=True, description="Whether storefront changes to this order are refused."
@@ -255,5 +430,5 @@ class CustomerRestrictions(graphene.ObjectType):
     def resolve_allowed_actions(self, _info):
         return self.restrictions.allowed_actions
 
-    def resolve_message(self, _info, language=JA):
-        return self.restrictions.message(language)
+    def resolve_message(self, _info, language="JA"):
+        return self.restrictions.message(_code(language))

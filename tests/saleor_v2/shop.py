@@ -134,7 +134,7 @@ def fulfill_in_python(order, user):
 ORDER_FULFILL = order_fulfill_document(errors_field)
 
 _PLUGINS = """
-{ plugins(first: 100) { edges { node { id name active configuration { name value type } } } } }
+{ plugins(first: 100) { edges { node { id name active configuration { name value type label helpText } } } } }
 """
 
 

@@ -252,7 +252,7 @@ ORDER_FULFILL = order_fulfill_document(errors_field)
 
 _PLUGINS = """
 { plugins(first: 100) { edges { node {
-    id name globalConfiguration { active configuration { name value type } }
+    id name globalConfiguration { active configuration { name value type label helpText } }
 } } } }
 """
 

@@ -1,0 +1,52 @@
+"""Which flags a staff filter names. The attentionFlags queue and the bulk set and
+release read one filter, so "what the queue shows" and "what a bulk change touches"
+cannot drift apart."""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Optional, Tuple
+
+from django.db.models import Q
+from django.utils import timezone
+
+from . import facts, plugin_state
+from .models import Flag
+
+
+@dataclass(frozen=True)
+class FlagFilter:
+    status: Optional[str] = None
+    reasons: Tuple[str, ...] = ()
+    scope: Optional[str] = None
+    source: Optional[str] = None
+    # Flags that apply to this order: its own and its subscription's.
+    order: Optional[object] = None
+    subscription: str = ""
+    created_gte: Optional[datetime.datetime] = None
+    created_lte: Optional[datetime.datetime] = None
+    # Active flags older than the overdue_after_days setting (False: all others).
+    overdue: Optional[bool] = None
+
+
+def flags_matching(flag_filter: FlagFilter, queryset=None):
+    queryset = Flag.objects.all() if queryset is None else queryset
+    given = {
+        "status": flag_filter.status,
+        "reason__in": flag_filter.reasons,
+        "scope": flag_filter.scope,
+        "source": flag_filter.source,
+        "subscription": flag_filter.subscription,
+        "created_at__gte": flag_filter.created_gte,
+        "created_at__lte": flag_filter.created_lte,
+    }
+    queryset = queryset.filter(**{lookup: value for lookup, value in given.items() if value})
+    if flag_filter.order is not None:
+        order = flag_filter.order
+        queryset = queryset.affecting(order.pk, facts.subscription_of(order))
+    if flag_filter.overdue is not None:
+        days = plugin_state.settings().overdue_after_days
+        cutoff = timezone.now() - datetime.timedelta(days=days)
+        overdue = Q(status="ACTIVE", created_at__lt=cutoff)
+        queryset = queryset.filter(overdue if flag_filter.overdue else ~overdue)
+    return queryset
