@@ -54,14 +54,20 @@ query Flags($filter: AttentionFlagFilterInput, $first: Int, $after: String,
 """
 
 
-def today(days=0):
+def shop_date(days=0):
     """The shop's date (plus `days`): handledOn may be neither in the future nor before
-    the flag, dueOn not in the past."""
+    the flag, dueOn not in the past. Not the machine's date: the shop's time zone
+    (Saleor 2.10's default is America/Chicago) is a day behind UTC for hours."""
     import datetime
 
     from saleor_attention import shop_time
 
-    return (shop_time.calendar().today() + datetime.timedelta(days=days)).isoformat()
+    return shop_time.calendar().today() + datetime.timedelta(days=days)
+
+
+def today(days=0):
+    """shop_date as GraphQL takes it."""
+    return shop_date(days).isoformat()
 
 NOTE_UPDATE = """
 mutation Note($id: ID!, $note: String!) {

@@ -9,6 +9,8 @@ import pytest
 from saleor_attention import inbound, services
 from saleor_attention.models import Flag
 
+from .documents import shop_date
+
 PATH = "/plugins/global/saleor_attention/inbound/"
 
 
@@ -49,7 +51,7 @@ def test_a_total_changed_after_the_check_is_flagged_at_once(gql, shop, manager, 
 def test_release_without_a_new_check_still_blocks_and_the_flag_survives(gql, shop, manager, order):
     services.report_credit_check(order, "00", "np-1", amount=Decimal("15.00"))
     flag = Flag.objects.get(order=order)
-    services.release_flags(order, flag_ids=[flag.pk], handled_on=flag.created_at.date())
+    services.release_flags(order, flag_ids=[flag.pk], handled_on=shop_date())
 
     refused = fulfill(gql, shop, order, manager)
 

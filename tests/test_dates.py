@@ -13,7 +13,7 @@ from saleor_attention import services
 from saleor_attention.compat import zone_named
 from saleor_attention.models import Event, Flag
 
-from .documents import RELEASE_FLAGS, SET_FLAG, today
+from .documents import RELEASE_FLAGS, SET_FLAG, shop_date, today
 
 # Always a day or two apart: UTC+14 and UTC-11.
 AHEAD, BEHIND = "Pacific/Kiritimati", "Pacific/Pago_Pago"
@@ -144,7 +144,7 @@ def test_an_active_flags_set_date_becomes_its_due_date(shop):
     active = services.set_flag(shop.order(), note="active").flag
     released_order = shop.order()
     released = services.set_flag(released_order, note="released").flag
-    services.release_flags(released_order, flag_ids=[released.pk], handled_on=datetime.date.today())
+    services.release_flags(released_order, flag_ids=[released.pk], handled_on=shop_date())
     Flag.objects.filter(pk=active.pk).update(handled_on=datetime.date(2026, 12, 1), due_on=None)
     Flag.objects.filter(pk=released.pk).update(handled_on=datetime.date(2026, 11, 2), due_on=None)
     migration = importlib.import_module("saleor_attention.migrations.0009_flag_dates_comments")

@@ -8,6 +8,7 @@ from saleor_attention.actors import Actor
 from saleor_attention.adapter import shop as line
 from saleor_attention.models import BlacklistEntry
 
+from .documents import shop_date
 from .test_permissions import caller
 
 SALEOR_ACCOUNTS = {"User", "App", "ServiceAccount"}
@@ -58,7 +59,7 @@ def recorded(shop):
     manager = shop.staff()
     flag = services.set_flag(order, note="a", actor=Actor(user=manager)).flag
     app = shop.App.objects.create(name="倉庫システム", is_active=True)
-    services.release_flags(order, flag_ids=[flag.pk], handled_on=flag.created_at.date(),
+    services.release_flags(order, flag_ids=[flag.pk], handled_on=shop_date(),
                            actor=Actor(app=app))
     BlacklistEntry.objects.create(customer=customer, created_by=manager, created_by_source="STAFF",
                                   created_by_name=manager.email)

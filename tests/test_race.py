@@ -17,6 +17,7 @@ from saleor_attention.actors import Actor
 from saleor_attention.models import Flag
 
 from .conftest import GraphQL
+from .documents import shop_date
 
 ROUNDS = 8
 
@@ -53,7 +54,7 @@ def test_never_fulfilled_while_a_flag_is_active(shop):
 
         run_together(
             lambda: services.release_flags(
-                order, flag_ids=[first.pk], handled_on=first.created_at.date(),
+                order, flag_ids=[first.pk], handled_on=shop_date(),
                 actor=Actor(user=manager),
             ),
             lambda: services.set_flag(

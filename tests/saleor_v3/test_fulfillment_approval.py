@@ -8,6 +8,8 @@ from saleor.site.models import SiteSettings
 from saleor_attention import services
 from saleor_attention.actors import Actor
 
+from tests.documents import shop_date
+
 APPROVE = """
 mutation Approve($id: ID!) {
   orderFulfillmentApprove(id: $id, notifyCustomer: false) {
@@ -58,7 +60,7 @@ def test_approval_refused_while_flagged_then_allowed(gql, shop, manager, manual_
     fulfillment.refresh_from_db()
     assert fulfillment.status == FulfillmentStatus.WAITING_FOR_APPROVAL
 
-    services.release_flags(order, flag_ids=[flag.pk], handled_on=flag.created_at.date())
+    services.release_flags(order, flag_ids=[flag.pk], handled_on=shop_date())
     approved = approve(gql, manager, fulfillment)
 
     assert approved["errors"] == []
