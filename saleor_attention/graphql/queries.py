@@ -41,7 +41,7 @@ class AttentionFlagFilterInput(graphene.InputObjectType):
     reasons = graphene.List(graphene.NonNull(AttentionReason))
     scope = AttentionScope()
     source = AttentionSource()
-    order = graphene.ID()
+    order = graphene.ID(description="Saleor's Order id, or the order's number.")
     subscription = graphene.String()
     created = AttentionDateTimeRange()
     overdue = graphene.Boolean(
@@ -80,14 +80,9 @@ def _filtered(queryset, filter):
         queryset = queryset.filter(source=filter["source"])
     if filter.get("order"):
         try:
-            order = ids.order(filter["order"], "order")
+            order = ids.order_or_number(filter["order"], "order")
         except AttentionError as exc:
-            [problem] = exc.problems
-            # A query has no typed errors list: the code and field go with the error.
-            raise GraphQLError(
-                problem.message,
-                extensions={"code": problem.code.name, "field": problem.field},
-            ) from None
+            raise query_error(exc) from None
         queryset = queryset.affecting(order.pk, facts.subscription_of(order))
     if filter.get("subscription"):
         queryset = queryset.filter(subscription=filter["subscription"])
@@ -102,6 +97,14 @@ def _filtered(queryset, filter):
         overdue = Q(status="ACTIVE", created_at__lt=cutoff)
         queryset = queryset.filter(overdue if filter["overdue"] else ~overdue)
     return queryset
+
+
+def query_error(exc: AttentionError) -> GraphQLError:
+    """A query has no typed errors list: the code and field go with the error."""
+    problem = exc.problems[0]
+    return GraphQLError(
+        problem.message, extensions={"code": problem.code.name, "field": problem.field}
+    )
 
 
 class AttentionQueries(graphene.ObjectType):
