@@ -6,7 +6,10 @@ from saleor_attention import services
 from saleor_attention.actors import Actor
 from saleor_attention.models import Event, Flag
 
-from .documents import ATTENTION_FLAGS, ORDER_ATTENTION, RELEASE_FLAGS, SET_FLAG, today
+from .documents import (
+    ATTENTION_FLAGS, ATTENTION_ORDERS, ORDER_ATTENTION, REASON_COUNTS, RELEASE_FLAGS, SET_FLAG,
+    today,
+)
 
 CALLERS = ["anonymous", "customer", "other_customer", "staff_without", "app_without", "staff", "app"]
 ALLOWED = {"staff", "app"}
@@ -45,6 +48,29 @@ def test_attention_flags_query(gql, shop, flagged, who):
     else:
         assert is_permission_error(response)
         assert response["data"]["attentionFlags"] is None
+
+
+def _queued(data):
+    return [edge["node"]["orderNumber"] for edge in data["attentionOrders"]["edges"]]
+
+
+def _counted(data):
+    return [row["flags"] for row in data["attentionReasonCounts"] if row["reason"] == "MANUAL"]
+
+
+@pytest.mark.parametrize("who", CALLERS)
+@pytest.mark.parametrize(
+    "document, variables, read", [(ATTENTION_ORDERS, {"first": 10}, _queued),
+                                  (REASON_COUNTS, None, _counted)],
+)
+def test_order_queue_and_its_counts(gql, shop, flagged, who, document, variables, read):
+    owner, order, _flag = flagged
+    response = gql(document, variables, as_=caller(who, shop, owner))
+    if who in ALLOWED:
+        assert read(response["data"]) in ([shop.order_number(order)], [1])
+    else:
+        assert is_permission_error(response)
+        assert not any((response.get("data") or {}).values())
 
 
 @pytest.mark.parametrize("who", CALLERS)
