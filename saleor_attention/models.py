@@ -93,6 +93,12 @@ class OrderFacts(models.Model):
     # When Saleor cancelled the order: its subscription's flags no longer put it in
     # the order queue (its own flags were closed then).
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # What the order queue's search compares: the order's email and its addresses'
+    # names and phones as the blacklist's match keys, each between tabs. Taken by the
+    # trigger when a flag of the order (or its subscription) is set, and when a
+    # subscription order is linked (migration 0009): stored, so a search reads no
+    # Saleor table and runs no normalisation per order.
+    search_keys = models.TextField(null=True, blank=True, editable=False)
 
     class Meta:
         indexes = [

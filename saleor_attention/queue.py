@@ -26,7 +26,7 @@ from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
-from . import normalize, plugin_state
+from . import normalize, orders, plugin_state
 from .adapter import shop
 from .models import Flag, OrderFacts, Scope, SubscriptionFacts
 
@@ -52,65 +52,84 @@ class QueueRow:
     # When the order began to need attention: its oldest active flag (own or its
     # subscription's).
     since: datetime.datetime
-    # The sort value (since, the planned shipping date, or when the order was placed).
+    # The sort value (since, the planned shipping date or None, or when the order
+    # was placed).
     key: object
 
 
 @dataclass(frozen=True)
 class Search:
-    """What a search text can be, each as the key it is compared by."""
+    """What a search text can be, each as OrderFacts.search_keys holds it."""
 
-    number: Optional[int] = None
+    order_id: object = None  # the order whose number the text is
     phone: str = ""
-    email: str = ""
-    name: str = ""
+    text: str = ""  # part of a name or an email
 
     @classmethod
-    def of(cls, text: str, number: Optional[int]) -> "Search":
+    def of(cls, text: str) -> "Search":
         """A text of digits (hyphens, spaces, +81 allowed) is an order number or a
-        whole phone number; one with @ an email; any other a name or an email."""
+        whole phone number; one with @ part of an email; any other part of a name or
+        an email."""
         text = text.strip()
         if not text:
             return cls()
         name = normalize.text_key(text)
         if name.lstrip("+").isdigit():
-            return cls(number=number, phone=normalize.phone_key(text))
-        email = normalize.email_key(text)
-        if "@" in text:
-            return cls(email=email)
-        return cls(email=email, name=name)
+            number = orders.number_in(text)
+            found = None if number is None else orders.numbered(number)
+            return cls(order_id=found, phone=normalize.phone_key(text))
+        return cls(text=normalize.email_key(text) if "@" in text else name)
 
-    def __bool__(self):
-        return bool(self.number is not None or self.phone or self.email or self.name)
+    @property
+    def searches(self) -> bool:
+        """False for a blank text: no search at all (a number of no order still
+        searches, and finds nothing by its number)."""
+        return bool(self.phone or self.text)
 
 
 def page(
     filter: QueueFilter, sort: str, descending: bool, first: int,
-    after: Optional[Tuple[object, object]] = None, number: Optional[int] = None,
+    after: Optional[Tuple[object, object]] = None,
+    cutoff: Optional[datetime.datetime] = None,
 ) -> Tuple[List[QueueRow], bool]:
     """`first` rows in (sort value, order id) order after the `after` position, and
-    whether more follow. `number`: the search text as an order number, if it is one."""
-    select, params = _select(filter, sort, number)
-    key = _KEYS[sort]
-    direction, beyond = ("DESC", "<") if descending else ("ASC", ">")
-    if after is not None:
-        value, order_id = after
-        # The plain bound lets the index scan start there; the row comparison places
-        # the cursor exactly (PostgreSQL cannot start an index scan from it alone).
-        select += f" AND {key} {beyond}= %s AND ({key}, q.order_id) {beyond} (%s, %s)"
-        params += [value, value, order_id]
-    select += f" ORDER BY {key} {direction}, q.order_id {direction} LIMIT %s"
-    params.append(first + 1)
+    whether more follow; `cutoff`: overdue_cutoff() if the caller read it already.
+
+    Each part of the union is ordered and limited itself, then the two are merged:
+    PostgreSQL does not carry an outer ORDER BY into the parts of a union, and would
+    otherwise read every order in the queue to sort them."""
+    direction = "DESC" if descending else "ASC"
+    limit = f" ORDER BY key {direction}, order_id {direction} LIMIT %s"
+    parts, params, search = [], [], Search.of(filter.search)
+    cutoff = _cutoff(filter, cutoff)
+    for part in _parts():
+        conditions, values = _conditions(part, filter, search, cutoff)
+        if after is not None:
+            position, position_values = _beyond(part, sort, descending, after)
+            conditions.append(position)
+            values += position_values
+        select = _part_select(part, sort, conditions)
+        parts.append(f"({select} ORDER BY 4 {direction}, 1 {direction} LIMIT %s)")
+        params += values + [first + 1]
+    sql = (
+        "SELECT order_id, subscription, since, cursor_value"
+        f" FROM ({' UNION ALL '.join(parts)}) AS q{limit}"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(select, params)
+        cursor.execute(sql, params + [first + 1])
         rows = [QueueRow(*row) for row in cursor.fetchall()]
     return rows[:first], len(rows) > first
 
 
-def count(filter: QueueFilter, number: Optional[int] = None) -> int:
-    select, params = _select(filter, AGE, number)
+def count(filter: QueueFilter) -> int:
+    parts, params, search = [], [], Search.of(filter.search)
+    cutoff = _cutoff(filter, None)
+    for part in _parts():
+        conditions, values = _conditions(part, filter, search, cutoff)
+        parts.append(_part_select(part, AGE, conditions))
+        params += values
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM ({select}) AS queue", params)
+        cursor.execute(f"SELECT count(*) FROM ({' UNION ALL '.join(parts)}) AS q", params)
         return cursor.fetchone()[0]
 
 
@@ -134,88 +153,115 @@ def overdue_cutoff() -> datetime.datetime:
     return timezone.now() - datetime.timedelta(days=plugin_state.settings().overdue_after_days)
 
 
-# The sort value of a queue row, as the union below names it.
-_KEYS = {AGE: "q.since", PLANNED_SHIPPING_DATE: "q.planned", CREATED: "q.created"}
+# Typed casts of a cursor's sort value: a text ('infinity') compares as the column's
+# type whichever way the database driver binds it.
+_KEY_TYPES = {AGE: "timestamptz", PLANNED_SHIPPING_DATE: "date", CREATED: "timestamptz"}
 
 
-def _select(filter: QueueFilter, sort: str, number: Optional[int]) -> Tuple[str, list]:
-    """The queue, filtered: a SELECT of QueueRow's columns ending in its WHERE."""
+def _parts() -> List[Dict[str, str]]:
+    """The two parts of the queue (see the module's docstring), each as the SQL that
+    reads it and the expressions of its columns."""
     quote = connection.ops.quote_name
     facts = quote(OrderFacts._meta.db_table)
     subscriptions = quote(SubscriptionFacts._meta.db_table)
-    # The planned date as the partial indexes of migration 0009 hold it: undated last.
-    planned = "COALESCE(f.planned_shipping_date, 'infinity'::date)"
-    search = Search.of(filter.search, number)
-    order_columns, order_joins = _order_columns(sort == CREATED, bool(search))
-    select = f"""
-        SELECT q.order_id, q.subscription, q.since, {_KEYS[sort]}
-        FROM (
-            SELECT f.order_id, f.subscription, f.attention_since AS since,
-                   {planned} AS planned, f.active_flags AS own_flags,
-                   COALESCE(s.active_flags, 0) AS subscription_flags{order_columns}
-            FROM {facts} f
-            LEFT JOIN {subscriptions} s
+    order = shop.Order._meta
+    common = {
+        "order_id": "f.order_id",
+        "subscription": "f.subscription",
+        # The planned date as the partial indexes of migration 0009 hold it.
+        PLANNED_SHIPPING_DATE: "COALESCE(f.planned_shipping_date, 'infinity'::date)",
+        CREATED: f"o.{quote(order.get_field(shop.ORDER_CREATED_FIELD).column)}",
+        "orders": f"JOIN {quote(order.db_table)} o ON o.id = f.order_id",
+        "own_flags": "f.active_flags",
+        "search_keys": "f.search_keys",
+    }
+    return [
+        {
+            **common,
+            "from": f"""{facts} f LEFT JOIN {subscriptions} s
                 ON f.subscription <> '' AND s.subscription = f.subscription
-                AND s.active_flags > 0{order_joins}
-            WHERE f.active_flags > 0
-              AND (s.attention_since IS NULL OR s.attention_since >= f.attention_since)
-            UNION ALL
-            SELECT f.order_id, f.subscription, s.attention_since AS since,
-                   {planned} AS planned, f.active_flags AS own_flags,
-                   s.active_flags AS subscription_flags{order_columns}
-            FROM {subscriptions} s
-            JOIN {facts} f ON f.subscription = s.subscription{order_joins}
-            WHERE s.active_flags > 0 AND f.subscription <> '' AND f.cancelled_at IS NULL
-              AND (f.active_flags = 0 OR s.attention_since < f.attention_since)
-        ) AS q
-        WHERE TRUE"""
-    params: list = []
+                AND s.active_flags > 0""",
+            "where": """f.active_flags > 0
+                AND (s.attention_since IS NULL OR s.attention_since >= f.attention_since)""",
+            AGE: "f.attention_since",
+            "subscription_flags": "COALESCE(s.active_flags, 0)",
+        },
+        {
+            **common,
+            "from": f"{subscriptions} s JOIN {facts} f ON f.subscription = s.subscription",
+            "where": """s.active_flags > 0 AND f.subscription <> '' AND f.cancelled_at IS NULL
+                AND (f.active_flags = 0 OR s.attention_since < f.attention_since)""",
+            AGE: "s.attention_since",
+            "subscription_flags": "s.active_flags",
+        },
+    ]
+
+
+def _part_select(part: Dict[str, str], sort: str, conditions: List[str]) -> str:
+    """QueueRow's columns of one part (order_id, subscription, since), the sort value
+    (key) and the cursor's value of it: the planned date itself, null for undated
+    orders (a date 'infinity' would not read back into Python)."""
+    orders = f" {part['orders']}" if sort == CREATED else ""
+    where = " AND ".join([part["where"], *conditions])
+    cursor_value = "f.planned_shipping_date" if sort == PLANNED_SHIPPING_DATE else part[sort]
+    return f"""
+        SELECT {part['order_id']} AS order_id, {part['subscription']} AS subscription,
+               {part[AGE]} AS since, {part[sort]} AS key, {cursor_value} AS cursor_value
+        FROM {part['from']}{orders}
+        WHERE {where}"""
+
+
+def _beyond(part: Dict[str, str], sort: str, descending: bool, after) -> Tuple[str, list]:
+    """Rows after the cursor's (sort value, order id), in the part's own columns."""
+    value, order_id = after
+    key, beyond = part[sort], "<" if descending else ">"
+    bound = f"CAST(%s AS {_KEY_TYPES[sort]})"
+    id_type = shop.Order._meta.pk.rel_db_type(connection)
+    # The plain bound lets the index scan start there; the row comparison places the
+    # cursor exactly (PostgreSQL cannot start an index scan from it alone).
+    condition = (
+        f"{key} {beyond}= {bound}"
+        f" AND ({key}, {part['order_id']}) {beyond} ({bound}, CAST(%s AS {id_type}))"
+    )
+    return condition, [value, value, order_id if isinstance(order_id, int) else str(order_id)]
+
+
+def _cutoff(filter: QueueFilter, cutoff: Optional[datetime.datetime]):
+    """The overdue cutoff, read once (the settings) when the filter needs it."""
+    if filter.overdue is None or cutoff is not None:
+        return cutoff
+    return overdue_cutoff()
+
+
+def _conditions(
+    part: Dict[str, str], filter: QueueFilter, search: Search, cutoff
+) -> Tuple[List[str], list]:
+    """The filter (its search and cutoff read already) as conditions on one part's
+    columns."""
+    conditions, params = [], []
     if filter.overdue is not None:
-        select += " AND q.since " + ("<" if filter.overdue else ">=") + " %s"
-        params.append(overdue_cutoff())
+        conditions.append(f"{part[AGE]} {'<' if filter.overdue else '>='} %s")
+        params.append(cutoff)
     flag_terms, flag_params = _flag_terms(filter)
     if flag_terms:
         # An active flag of the order's own, or of its subscription, that matches.
-        flags = quote(Flag._meta.db_table)
-        select += f"""
-            AND (EXISTS (SELECT 1 FROM {flags} g WHERE g.order_id = q.order_id
-                         AND g.scope = 'ORDER' AND g.status = 'ACTIVE'{flag_terms})
-                 OR q.subscription <> '' AND EXISTS (
-                         SELECT 1 FROM {flags} g WHERE g.subscription = q.subscription
-                         AND g.scope = 'SUBSCRIPTION' AND g.status = 'ACTIVE'{flag_terms}))"""
+        flags = connection.ops.quote_name(Flag._meta.db_table)
+        conditions.append(f"""(
+            EXISTS (SELECT 1 FROM {flags} g WHERE g.order_id = {part['order_id']}
+                    AND g.scope = 'ORDER' AND g.status = 'ACTIVE'{flag_terms})
+            OR {part['subscription']} <> '' AND EXISTS (
+                    SELECT 1 FROM {flags} g WHERE g.subscription = {part['subscription']}
+                    AND g.scope = 'SUBSCRIPTION' AND g.status = 'ACTIVE'{flag_terms}))""")
         params += flag_params + flag_params
     elif filter.scope == Scope.ORDER:
-        select += " AND q.own_flags > 0"
+        conditions.append(f"{part['own_flags']} > 0")
     elif filter.scope == Scope.SUBSCRIPTION:
-        select += " AND q.subscription_flags > 0"
-    if search:
-        terms, search_params = _search_terms(search)
-        select += f" AND {terms}"
+        conditions.append(f"{part['subscription_flags']} > 0")
+    if search.searches:
+        terms, search_params = _search_terms(part, search)
+        conditions.append(terms)
         params += search_params
-    return select, params
-
-
-def _order_columns(created: bool, searched: bool) -> Tuple[str, str]:
-    """What each part of the queue reads of Saleor's order (and its two addresses,
-    to search): as plain columns, so that the search is a condition on each queue
-    row (never a scan of every order the planner could prefer for a subquery)."""
-    if not (created or searched):
-        return "", ""
-    quote = connection.ops.quote_name
-    order = shop.Order._meta
-    columns = f", o.{quote(order.get_field(shop.ORDER_CREATED_FIELD).column)} AS created"
-    joins = f" JOIN {quote(order.db_table)} o ON o.id = f.order_id"
-    if searched:
-        addresses = quote(order.get_field("billing_address").related_model._meta.db_table)
-        number = quote(order.get_field(shop.ORDER_NUMBER_FIELD).column)
-        columns += f", o.{number} AS number, o.user_email"
-        for person in ("billing", "shipping"):
-            columns += "".join(
-                f", {person}.{name} AS {person}_{name}"
-                for name in ("phone", "first_name", "last_name")
-            )
-            joins += f" LEFT JOIN {addresses} {person} ON {person}.id = o.{person}_address_id"
-    return columns, joins
+    return conditions, params
 
 
 def _flag_terms(filter: QueueFilter) -> Tuple[str, list]:
@@ -234,29 +280,18 @@ def _flag_terms(filter: QueueFilter) -> Tuple[str, list]:
     return terms, params
 
 
-def _search_terms(search: Search) -> Tuple[str, list]:
-    """Conditions on a queue row: its order's number, email, or the name or phone of
-    its billing or shipping address, compared by the blacklist's match keys (the SQL
-    twins of normalize.py, migration 0009). Names and emails match anywhere in the
-    key; phones and numbers whole."""
+def _search_terms(part: Dict[str, str], search: Search) -> Tuple[str, list]:
+    """Its order is the numbered one, or its stored search keys (tab-separated, no
+    key holds a tab) hold the phone whole or the text."""
     terms, params = [], []
-    if search.number is not None:
-        terms.append("q.number = %s")
-        params.append(search.number)
-    for person in ("billing", "shipping"):
-        if search.phone:
-            terms.append(f"saleor_attention_phone_key(q.{person}_phone) = %s")
-            params.append(search.phone)
-        if search.name:
-            for first, second in (("last_name", "first_name"), ("first_name", "last_name")):
-                terms.append(
-                    f"saleor_attention_text_key(q.{person}_{first} || q.{person}_{second})"
-                    " LIKE %s"
-                )
-                params.append(_containing(search.name))
-    if search.email:
-        terms.append("saleor_attention_email_key(q.user_email) LIKE %s")
-        params.append(_containing(search.email))
+    if search.order_id is not None:
+        terms.append(f"{part['order_id']} = %s")
+        params.append(search.order_id)
+    for wanted in ([f"\t{search.phone}\t"] if search.phone else []) + (
+        [search.text] if search.text else []
+    ):
+        terms.append(f"{part['search_keys']} LIKE %s")
+        params.append(_containing(wanted))
     return "(" + " OR ".join(terms) + ")", params
 
 

@@ -3,11 +3,11 @@ rule for every input that takes an id: an id that is malformed or of another typ
 GRAPHQL_ERROR ("Couldn't resolve to …"); a well-formed id of the right type that
 names nothing is NOT_FOUND."""
 import binascii
-from typing import Optional
 
 import graphene
 from django.contrib.auth import get_user_model
 
+from .. import orders
 from ..adapter import shop
 from ..errors import AttentionError, AttentionErrorCode
 
@@ -28,25 +28,13 @@ def order(global_id: str, field: str):
     return _found(shop.Order.objects.all(), global_id, "Order", field, "order", shop.ORDER_PK)
 
 
-# Order numbers fit PostgreSQL's integer on both lines (2.10: the id; 3.x: `number`).
-_MAX_ORDER_NUMBER = 2 ** 31 - 1
-
-
-def order_number(value: str) -> Optional[int]:
-    """The order number `value` spells (digits, as staff type it), else None."""
-    value = value.strip()
-    if value.isascii() and value.isdigit() and int(value) <= _MAX_ORDER_NUMBER:
-        return int(value)
-    return None
-
-
 def order_or_number(value: str, field: str):
     """The order a Saleor Order id or an order number ("21", as staff know it) names:
     a number of no order is NOT_FOUND; anything else is read as an id."""
-    number = order_number(value)
+    number = orders.number_in(value)
     if number is None:
         return order(value, field)
-    found = shop.Order.objects.filter(**{shop.ORDER_NUMBER_FIELD: number}).first()
+    found = shop.Order.objects.filter(pk=orders.numbered(number)).first()
     if found is None:
         raise AttentionError(field, AttentionErrorCode.NOT_FOUND, f"No such order: {value}")
     return found

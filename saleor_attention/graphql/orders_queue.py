@@ -11,7 +11,6 @@ from ..adapter import shop
 from ..errors import AttentionError
 from ..models import Flag
 from ..reasons import CATALOGUE
-from . import ids
 from .enums import (
     AttentionOrderSortField,
     AttentionReason,
@@ -125,11 +124,11 @@ class AttentionOrderConnection(CountedConnection):
 class _Counted:
     """What CountedConnection counts for totalCount, only when asked for."""
 
-    def __init__(self, wanted: queue.QueueFilter, number):
-        self.wanted, self.number = wanted, number
+    def __init__(self, wanted: queue.QueueFilter):
+        self.wanted = wanted
 
     def count(self) -> int:
-        return queue.count(self.wanted, self.number)
+        return queue.count(self.wanted)
 
 
 class AttentionReasonCount(graphene.ObjectType):
@@ -166,19 +165,18 @@ class AttentionOrderQueries(graphene.ObjectType):
 def resolve_attention_orders(info, filter=None, first=None, after=None, sort_by=None, **backwards):
     check_forward(first, **backwards)
     wanted = _filter(filter or {})
-    number = ids.order_number(wanted.search)
     sort = sort_by.field if sort_by else queue.AGE
     direction = sort_by.direction if sort_by else "DESC"
     # AGE counts days back from now: descending age is ascending time.
     descending = (direction == "DESC") != (sort == queue.AGE)
     position = _position(sort, after) if after else None
-    rows, more = queue.page(wanted, sort, descending, first, position, number)
+    cutoff = queue.overdue_cutoff()
+    rows, more = queue.page(wanted, sort, descending, first, position, cutoff)
     orders = shop.Order.objects.select_related(
         "attention_facts", "billing_address", "shipping_address", "user"
     ).in_bulk([row.order_id for row in rows])
     active = Flag.objects.active().affecting_each({row.order_id: row.subscription for row in rows})
     ActiveFlagsOfPage.register(info, orders.values(), active)
-    cutoff = queue.overdue_cutoff()
     edges = [
         AttentionOrderConnection.Edge(
             node=AttentionOrder(row, orders[row.order_id], active[row.order_id], cutoff),
@@ -187,7 +185,7 @@ def resolve_attention_orders(info, filter=None, first=None, after=None, sort_by=
         for row in rows
     ]
     connection = AttentionOrderConnection(edges=edges, page_info=page_info(edges, more, after))
-    connection.queryset = _Counted(wanted, number)
+    connection.queryset = _Counted(wanted)
     return connection
 
 
@@ -206,9 +204,7 @@ def _filter(values) -> queue.QueueFilter:
 
 
 def _key_text(value) -> str:
-    if value == datetime.date.max:  # psycopg2's reading of 'infinity': an undated order
-        return "infinity"
-    return value.isoformat()
+    return "infinity" if value is None else value.isoformat()  # None: an undated order
 
 
 def _position(sort: str, cursor: str):
