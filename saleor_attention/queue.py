@@ -33,7 +33,6 @@ from .models import Flag, OrderFacts, Scope, SubscriptionFacts
 AGE = "AGE"
 PLANNED_SHIPPING_DATE = "PLANNED_SHIPPING_DATE"
 CREATED = "CREATED"
-SORTS = (AGE, PLANNED_SHIPPING_DATE, CREATED)
 
 
 @dataclass(frozen=True)

@@ -183,6 +183,7 @@ def resolve_attention_orders(info, filter=None, first=None, after=None, sort_by=
             cursor=encode_position(_key_text(row.key), str(row.order_id)),
         )
         for row in rows
+        if row.order_id in orders  # not deleted since the page was read
     ]
     connection = AttentionOrderConnection(edges=edges, page_info=page_info(edges, more, after))
     connection.queryset = _Counted(wanted)
