@@ -206,6 +206,8 @@ class Migration(migrations.Migration):
         ),
         migrations.RunSQL(KEY_FUNCTIONS, DROP_KEY_FUNCTIONS),
         migrations.RunSQL(SINCE_FUNCTION, DROP_SINCE_FUNCTION),
-        migrations.RunSQL(SINCE_EXISTING, migrations.RunSQL.noop),
         migrations.RunSQL(PLANNED_INDEXES, DROP_PLANNED_INDEXES),
+        # Last: PostgreSQL refuses to change a table's schema in a transaction after
+        # rows of it were written (its deferred foreign-key checks are pending).
+        migrations.RunSQL(SINCE_EXISTING, migrations.RunSQL.noop),
     ]
