@@ -66,9 +66,13 @@ benchmark-checkout: install
 
 benchmark-issue8: benchmark-lifecycle benchmark-order-created benchmark-fulfill benchmark-checkout
 
-# attentionFlags(first: 20), every filter and sort, at 1,000,000 flags over 2,000,000
-# orders (seeded once into saleor_attention_queue, ~2 GB), against Saleor's own
-# orders(first: 20) interleaved.
+# attentionFlags(first: 20), every filter and sort, and attentionOrders(first: 20),
+# every sort, filter and search kind, with attentionReasonCounts, at 1,000,000 flags
+# over 2,000,000 orders (seeded once into saleor_attention_queue, ~2 GB), against
+# Saleor's own orders(first: 20) interleaved. A quick check of the benchmark itself, on
+# a database of its own (its name holding "queue" or "bench"):
+#   DATABASE_URL=postgres://postgres@127.0.0.1:5432/small_queue_bench \
+#     .venv/bin/python benchmarks/run.py --queue-only --queue-flags 20000
 benchmark-queue: install
 	DATABASE_URL=postgres://$(PGUSER)@$(PGHOST):5432/saleor_attention_queue \
 		$(PY) benchmarks/run.py --queue-only --query-runs 30 --query-warmup 3 $(BENCH_ARGS)

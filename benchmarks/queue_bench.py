@@ -23,6 +23,10 @@ TARGET_MS = 50.0
 class Variant:
     label: str
     variables: dict
+    document: str = ""  # big_measure's: QUEUE_PAGE unless named
+    field: str = "attentionFlags"
+    # A search that finds nothing reads the whole queue: the page is rightly empty.
+    may_be_empty: bool = False
 
 
 @dataclass(frozen=True)
@@ -164,9 +168,7 @@ def explain(sql: str) -> str:
 # orders, every filter and every sort, against Saleor's own orders(first: 20).
 # ---------------------------------------------------------------------------------
 
-BIG_ORDERS = 2_000_000
-BIG_FLAGS = 1_000_000
-BIG_SUBSCRIBED = 400_000  # the first 400,000 orders, in subscriptions of 5
+BIG_FLAGS = 1_000_000  # the full run; --queue-flags makes a smaller one
 BIG_PAGE = 20
 BIG_SQL_TARGET_MS = 5.0
 BIG_CHUNK = 250_000  # rows per INSERT, each committed: an interrupted seed resumes
@@ -176,19 +178,24 @@ BIG_HANDLE_PREFIX = "queue-"
 
 # What a work-queue screen shows per row: the flag, and its order as Saleor's list
 # shows it, with the order's attention summary.
-QUEUE_PAGE = """
-query Queue($filter: AttentionFlagFilterInput, $first: Int, $after: String,
-            $sortBy: AttentionFlagSortingInput) {
-  attentionFlags(filter: $filter, first: $first, after: $after, sortBy: $sortBy) {
+def _screen(field: str, kind: str, node: str) -> str:
+    """A page of one of the plugin's lists as a screen asks for it (no totalCount)."""
+    return """
+query Screen($filter: Attention%(kind)sFilterInput, $first: Int, $after: String,
+             $sortBy: Attention%(kind)sSortingInput) {
+  %(field)s(filter: $filter, first: $first, after: $after, sortBy: $sortBy) {
     pageInfo { hasNextPage endCursor }
-    edges { node {
+    edges { node { %(node)s } }
+  }
+}
+""" % {"field": field, "kind": kind, "node": node}
+
+
+QUEUE_PAGE = _screen("attentionFlags", "Flag", """
       id reason scope source status message createdAt orderNumber subscription
       createdBy { kind name }
       order { id number created status userEmail attention { required blockedActions } }
-    } }
-  }
-}
-"""
+""")
 QUEUE_COUNT = """
 query QueueCount($filter: AttentionFlagFilterInput) {
   attentionFlags(filter: $filter, first: 1) { totalCount }
@@ -207,6 +214,26 @@ query Orders($first: Int) {
 SALEOR_ORDERS_COUNT = "{ orders(first: 1) { totalCount } }"
 
 
+@dataclass(frozen=True)
+class Size:
+    """The data set for `flags` flags: twice as many orders, the first fifth of them in
+    subscriptions of 5 (at 1,000,000 flags: 2,000,000 orders, 400,000 subscribed)."""
+
+    flags: int = BIG_FLAGS
+
+    @property
+    def orders(self) -> int:
+        return 2 * self.flags
+
+    @property
+    def subscribed(self) -> int:
+        return self.orders // 5
+
+    @property
+    def chunk(self) -> int:
+        return min(BIG_CHUNK, self.flags)
+
+
 @dataclass
 class BigDataset:
     orders: int
@@ -216,7 +243,7 @@ class BigDataset:
     generated: bool
 
 
-def big_ensure() -> BigDataset:
+def big_ensure(size: Size) -> BigDataset:
     """Seed what is missing (set-based SQL, in committed chunks), then settle the
     tables as autovacuum would. Reruns only count."""
     from . import seed
@@ -225,14 +252,14 @@ def big_ensure() -> BigDataset:
     orders = _big_count(
         "SELECT count(*) FROM order_order WHERE user_email LIKE %s", [BIG_ORDER_EMAIL % "%"]
     )
-    if orders < BIG_ORDERS:
-        # Over the last two years; the first BIG_SUBSCRIBED in subscriptions (in their
+    if orders < size.orders:
+        # Over the last two years; the first size.subscribed in subscriptions (in their
         # metadata and OrderFacts, as the plugin keeps them).
-        for first in range(orders + 1, BIG_ORDERS + 1, BIG_CHUNK):
-            last = min(first + BIG_CHUNK - 1, BIG_ORDERS)
-            print(f"Orders {first:,}-{last:,} of {BIG_ORDERS:,}...", flush=True)
+        for first in range(orders + 1, size.orders + 1, size.chunk):
+            last = min(first + size.chunk - 1, size.orders)
+            print(f"Orders {first:,}-{last:,} of {size.orders:,}...", flush=True)
             seed._insert_orders(
-                first, last, email=BIG_ORDER_EMAIL, subscribed=BIG_SUBSCRIBED,
+                first, last, email=BIG_ORDER_EMAIL, subscribed=size.subscribed,
                 prefix=BIG_SUBSCRIPTION_PREFIX, days=730,
             )
         generated = True
@@ -240,16 +267,18 @@ def big_ensure() -> BigDataset:
         "SELECT count(*) FROM saleor_attention_flag WHERE handle LIKE %s",
         [BIG_HANDLE_PREFIX + "%"],
     )
-    if flags < BIG_FLAGS:
-        _big_numbered_orders()
-        for first in range(flags + 1, BIG_FLAGS + 1, BIG_CHUNK):
-            last = min(first + BIG_CHUNK - 1, BIG_FLAGS)
-            print(f"Flags {first:,}-{last:,} of {BIG_FLAGS:,}...", flush=True)
-            _big_flags(first, last)
+    if flags < size.flags:
+        _big_numbered_orders(size.subscribed)
+        for first in range(flags + 1, size.flags + 1, size.chunk):
+            last = min(first + size.chunk - 1, size.flags)
+            print(f"Flags {first:,}-{last:,} of {size.flags:,}...", flush=True)
+            _big_flags(first, last, size)
         generated = True
+    _big_planned_dates()
     print("VACUUM ANALYZE...", flush=True)
     with connection.cursor() as cursor:
-        for table in ("order_order", "saleor_attention_flag", "saleor_attention_orderfacts"):
+        for table in ("order_order", "saleor_attention_flag", "saleor_attention_orderfacts",
+                      "saleor_attention_subscriptionfacts"):
             cursor.execute(f"VACUUM ANALYZE {table}")
         cursor.execute(
             """SELECT count(*), count(*) FILTER (WHERE status = 'ACTIVE'),
@@ -269,7 +298,7 @@ def _big_count(sql, params=()) -> int:
         return cursor.fetchone()[0]
 
 
-def _big_numbered_orders() -> None:
+def _big_numbered_orders(subscribed: int) -> None:
     """A temporary table numbering the seeded orders, subscribed ones first, so a
     flag finds a random order by number."""
     with connection.cursor() as cursor:
@@ -285,16 +314,16 @@ def _big_numbered_orders() -> None:
         )
         cursor.execute("CREATE INDEX ON queue_orders (n)")
         cursor.execute("ANALYZE queue_orders")
-        # Subscribed orders were inserted first: they are numbers 1..BIG_SUBSCRIBED.
+        # Subscribed orders were inserted first: they are numbers 1..subscribed.
         cursor.execute(
             "SELECT count(*) FROM queue_orders WHERE subscription <> '' AND n > %s",
-            [BIG_SUBSCRIBED],
+            [subscribed],
         )
         if cursor.fetchone()[0]:
             raise RuntimeError("subscribed orders are not numbered first")
 
 
-def _big_flags(first: int, last: int) -> None:
+def _big_flags(first: int, last: int, size: Size) -> None:
     """Flags on random orders, a little after the order; reasons skewed (the first of
     the catalogue common, the last rare), 65 % raised by rules, 25 % by staff, 10 % by
     apps; 15 % on whole subscriptions; recent flags mostly still ACTIVE, older ones
@@ -354,11 +383,38 @@ def _big_flags(first: int, last: int) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, {
             "codes": codes, "params": params, "notes": notes, "first": first, "last": last,
-            "subscribed": BIG_SUBSCRIBED, "orders": BIG_ORDERS, "handle": BIG_HANDLE_PREFIX,
+            "subscribed": size.subscribed, "orders": size.orders, "handle": BIG_HANDLE_PREFIX,
         })
 
 
-def big_variants() -> List[Variant]:
+def _big_planned_dates() -> None:
+    """Subscription orders carry a planned shipping date (a week after the order), as
+    a subscription app writes it; the order queue sorts by it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""UPDATE saleor_attention_orderfacts f
+                SET planned_shipping_date = (o.created + interval '7 days')::date
+                FROM order_order o
+                WHERE o.id = f.order_id AND f.subscription LIKE %s
+                  AND f.planned_shipping_date IS NULL""",
+            [BIG_SUBSCRIPTION_PREFIX + "%"],
+        )
+
+
+def page_variables(filter=None, sort=None, after=None) -> dict:
+    """A page of BIG_PAGE rows, with what is given of filter, sort ((field, direction))
+    and cursor."""
+    variables = {"first": BIG_PAGE}
+    if filter:
+        variables["filter"] = filter
+    if sort:
+        variables["sortBy"] = {"field": sort[0], "direction": sort[1]}
+    if after:
+        variables["after"] = after
+    return variables
+
+
+def big_variants(size: Size) -> List[Variant]:
     """No filter, each filter alone, each sort both ways, and deep pages."""
     from django.utils import timezone
     import datetime
@@ -369,17 +425,9 @@ def big_variants() -> List[Variant]:
     common, rare = codes[0], codes[-1]
     now = timezone.now()
     day = datetime.timedelta(days=1)
-    page = {"first": BIG_PAGE}
 
     def v(label, filter=None, sort=None, after=None):
-        variables = dict(page)
-        if filter:
-            variables["filter"] = filter
-        if sort:
-            variables["sortBy"] = {"field": sort[0], "direction": sort[1]}
-        if after:
-            variables["after"] = after
-        return Variant(label, variables)
+        return Variant(label, page_variables(filter, sort, after))
 
     busy = (
         Flag.objects.filter(scope=Scope.SUBSCRIPTION, status=Status.ACTIVE)
@@ -427,7 +475,9 @@ def big_variants() -> List[Variant]:
          "order_id", None, ("ORDER", "ASC")),
     ]
     for label, ordered, field, filter, sort in deep:
-        row = 50_000 if "50,000" in label else 100_000
+        # At the full size the rows named; a smaller run goes as deep, proportionally.
+        row = (50_000 if "50,000" in label else 100_000) * size.flags // BIG_FLAGS
+        label = label.replace("50,000" if "50,000" in label else "100,000", f"{row:,}")
         cases.append(v(label, filter, sort, encode_cursor(field, ordered[row - 1])))
     return cases
 
@@ -449,15 +499,17 @@ def big_measure(api: StaffAPI, cases: List[Variant], runs: int, warmup: int):
                                   big_profile(api, case))
     slow = {
         case for case in cases
-        if timed(lambda: api.post(QUEUE_PAGE, case.variables))[0] > 2.0
+        if timed(lambda: api.post(case.document or QUEUE_PAGE, case.variables))[0] > 2.0
     }
     for turn in range(warmup + runs):
         for case in cases:
             if case in slow and turn >= warmup + 5:
                 continue
-            seconds, response = timed(lambda: api.post(QUEUE_PAGE, case.variables))
-            page = data_of(response, "attentionFlags")
-            if not page["edges"]:
+            seconds, response = timed(
+                lambda: api.post(case.document or QUEUE_PAGE, case.variables)
+            )
+            page = data_of(response, case.field)
+            if isinstance(page, dict) and not page["edges"] and not case.may_be_empty:
                 raise RuntimeError(f"{case.label}: an empty page proves nothing")
             baseline, response = timed(lambda: api.post(SALEOR_ORDERS, saleor_vars))
             data_of(response, "orders")
@@ -467,15 +519,18 @@ def big_measure(api: StaffAPI, cases: List[Variant], runs: int, warmup: int):
     return results
 
 
-def big_profile(api: StaffAPI, case: Variant, document: str = QUEUE_PAGE) -> SqlProfile:
+def big_profile(api: StaffAPI, case: Variant) -> SqlProfile:
     recorder = SqlRecorder()
     with connection.execute_wrapper(recorder):
-        response = api.post(document, case.variables)
-    data_of(response, "attentionFlags" if "attentionFlags" in document else "orders")
+        response = api.post(case.document or QUEUE_PAGE, case.variables)
+    data_of(response, case.field)
     return SqlProfile(recorder.statements, 0)
 
 
-def big_counts(api: StaffAPI, cases: List[Variant], runs: int = 5):
+def big_counts(
+    api: StaffAPI, cases: List[Variant], document: str = QUEUE_COUNT,
+    field: str = "attentionFlags", runs: int = 5,
+):
     """totalCount alone per filter: the median SQL time of `runs` requests."""
     import statistics
 
@@ -492,8 +547,8 @@ def big_counts(api: StaffAPI, cases: List[Variant], runs: int = 5):
         for _ in range(runs):
             recorder = SqlRecorder()
             with connection.execute_wrapper(recorder):
-                response = api.post(QUEUE_COUNT, variables)
-            count = data_of(response, "attentionFlags")["totalCount"]
+                response = api.post(document, variables)
+            count = data_of(response, field)["totalCount"]
             times.append(sum(s.seconds for s in recorder.statements) * 1000)
         rows.append((case.label, count, statistics.median(times)))
     times = []
@@ -507,31 +562,130 @@ def big_counts(api: StaffAPI, cases: List[Variant], runs: int = 5):
     return rows
 
 
+# ---------------------------------------------------------------------------------
+# The order queue on the same data: attentionOrders(first: 20) with each filter, sort
+# and search kind, and the reason counts, against Saleor's orders(first: 20).
+# ---------------------------------------------------------------------------------
+
+# What the queue screen shows per row: the order as Saleor's list shows it, its flags,
+# age, planned date and customer.
+ORDERS_QUEUE_PAGE = _screen("attentionOrders", "Order", """
+      orderNumber age overdue attentionSince plannedShippingDate
+      flags { id reason scope source message createdAt }
+      customer { email name phone }
+      order { id number created status userEmail attention { required blockedActions } }
+""")
+ORDERS_QUEUE_COUNT = """
+query OrderQueueCount($filter: AttentionOrderFilterInput) {
+  attentionOrders(filter: $filter, first: 1) { totalCount }
+}
+"""
+REASON_COUNTS = "{ attentionReasonCounts { reason flags } }"
+ORDERS_QUEUE_DEEP_ROW = 10_000  # at the full size; a smaller run goes proportionally deep
+
+
+def orders_variants(size: Size) -> List[Variant]:
+    """Each sort both ways, each filter alone, each search kind, a deep page, and the
+    badge's counts."""
+    from saleor_attention import queue
+    from saleor_attention.adapter import shop
+    from saleor_attention.graphql.orders_queue import _key_text
+    from saleor_attention.graphql.pagination import encode_position
+    from saleor_attention.models import OrderFacts
+    from saleor_attention.reasons import CATALOGUE
+
+    codes = list(CATALOGUE)
+
+    def v(label, filter=None, sort=None, after=None, may_be_empty=False):
+        variables = page_variables(filter, sort, after)
+        return Variant(label, variables, ORDERS_QUEUE_PAGE, "attentionOrders", may_be_empty)
+
+    flagged = OrderFacts.objects.filter(active_flags__gt=0).order_by("order_id")
+    middle = shop.Order.objects.get(pk=flagged[flagged.count() // 2].order_id)
+    row = max(ORDERS_QUEUE_DEEP_ROW * size.flags // BIG_FLAGS, 1)
+    rows, _more = queue.page(queue.QueueFilter(), queue.AGE, False, row)
+    deep = encode_position(_key_text(rows[-1].key), str(rows[-1].order_id))
+    return [
+        v("AGE DESC (oldest first: the default)"),
+        v("AGE ASC", sort=("AGE", "ASC")),
+        v("PLANNED_SHIPPING_DATE ASC", sort=("PLANNED_SHIPPING_DATE", "ASC")),
+        v("PLANNED_SHIPPING_DATE DESC", sort=("PLANNED_SHIPPING_DATE", "DESC")),
+        v("CREATED ASC", sort=("CREATED", "ASC")),
+        v("CREATED DESC", sort=("CREATED", "DESC")),
+        v(f"reasons [{codes[0]}] (common)", {"reasons": [codes[0]]}),
+        v(f"reasons [{codes[-1]}] (rare)", {"reasons": [codes[-1]]}),
+        v("scope ORDER", {"scope": "ORDER"}),
+        v("scope SUBSCRIPTION", {"scope": "SUBSCRIPTION"}),
+        v("source APP", {"source": "APP"}),
+        v("overdue true", {"overdue": True}),
+        v("overdue false", {"overdue": False}),
+        v(f"AGE DESC after row {row:,}", after=deep),
+        v("search: order number", {"search": shop.order_number(middle)}),
+        v("search: email (one order)", {"search": middle.user_email}),
+        v("search: phone, none matches", {"search": "090-0000-0000"}, may_be_empty=True),
+        v("search: name in kana, none matches", {"search": "ﾔﾏﾀﾞ ｲﾁﾛｳ"}, may_be_empty=True),
+        Variant("attentionReasonCounts", {}, REASON_COUNTS, "attentionReasonCounts"),
+    ]
+
+
 def big_report(args) -> None:
     """The whole queue report: seed (or reuse), measure, print."""
     import os
 
     from .api import fresh_builder_serials, staff_manager
-    from .sqltext import abridged
-    from .stats import facts, heading, merged, table, verdict
+    from .stats import facts, heading
 
     fresh_builder_serials()
-    dataset = big_ensure()
+    size = Size(args.queue_flags)
+    dataset = big_ensure(size)
     api = StaffAPI(staff_manager())
-    cases = big_variants()
-    print(heading("attentionFlags at shop scale"))
+    print(heading("The staff queues at shop scale"))
     print(facts([
         ("orders (all)", f"{dataset.orders:,}"),
         ("flags: all / ACTIVE / SUBSCRIPTION scope",
          f"{dataset.flags:,} / {dataset.active:,} / {dataset.subscription_scope:,}"),
+        ("orders that need attention", f"{_queued_orders():,}"),
         ("data", "generated this run" if dataset.generated else "reused"),
         ("runs per variant", f"{args.query_runs} (+{args.query_warmup} warm-up), "
                              "each followed by Saleor's orders(first: 20)"),
         ("load average (1/5/15 min)", " / ".join(f"{x:.2f}" for x in os.getloadavg())),
     ]))
-    print("\nTiming (interleaved with Saleor's orders(first: 20))...", flush=True)
+    if not args.orders_queue_only:
+        cases = big_variants(size)
+        _timing_report(api, "attentionFlags", cases, args)
+        print(heading("totalCount alone (median SQL ms of 5 requests)"))
+        print(table_of_counts(big_counts(api, cases)))
+    cases = orders_variants(size)
+    results = _timing_report(api, "attentionOrders", cases, args)
+    print(heading("attentionOrders totalCount alone (median SQL ms of 5 requests)"))
+    queued = [case for case in cases if case.field == "attentionOrders"]
+    print(table_of_counts(big_counts(api, queued, ORDERS_QUEUE_COUNT, "attentionOrders")))
+    _explain_queue(results[cases[0]].profile, cases[0].label)
+
+
+def _queued_orders() -> int:
+    from saleor_attention import queue
+
+    return queue.count(queue.QueueFilter())
+
+
+def table_of_counts(rows) -> str:
+    from .stats import table
+
+    return table(["filter of variant", "totalCount", "SQL ms"], rows)
+
+
+def _timing_report(api: StaffAPI, field: str, cases: List[Variant], args):
+    """Time the variants against Saleor's orders(first: 20); print the table and the
+    plan of each variant's slowest statement when its SQL misses the target."""
+    import os
+
+    from .sqltext import abridged
+    from .stats import heading, merged, table, verdict
+
+    print(f"\nTiming {field} (interleaved with Saleor's orders(first: 20))...", flush=True)
     results = big_measure(api, cases, args.query_runs, args.query_warmup)
-    print(heading(f"attentionFlags(first: {BIG_PAGE}) vs orders(first: {BIG_PAGE}) (ms)"))
+    print(heading(f"{field}(first: {BIG_PAGE}) vs orders(first: {BIG_PAGE}) (ms)"))
     rows = []
     for case, r in results.items():
         ok = r.profile.total_ms <= BIG_SQL_TARGET_MS and r.queue.p95 <= r.saleor.p95
@@ -547,8 +701,6 @@ def big_report(args) -> None:
     print("SQL: statements in one request (profiled once, client-side time of each); "
           "p50/p95: whole request.")
     print(f"Load average now: {' / '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print(heading("totalCount alone (median SQL ms of 5 requests)"))
-    print(table(["filter of variant", "totalCount", "SQL ms"], big_counts(api, cases)))
     for case, r in results.items():
         if r.profile.total_ms > BIG_SQL_TARGET_MS:
             print(heading(f"Slow SQL: {case.label} ({r.profile.total_ms:.1f} ms, "
@@ -556,3 +708,13 @@ def big_report(args) -> None:
             for statement in r.profile.slowest[:1]:
                 print(f"{statement.seconds * 1000:.1f} ms: {abridged(statement.sql)}\n")
                 print(explain(statement.sql))
+    return results
+
+
+def _explain_queue(profile: SqlProfile, label: str) -> None:
+    """The plan of the queue's own statement (the one reading attention_since)."""
+    from .stats import heading
+
+    [statement] = [s for s in profile.statements if "attention_since" in s.sql][:1]
+    print(heading(f"EXPLAIN ANALYZE: the attentionOrders page, {label}"))
+    print(explain(statement.sql))

@@ -40,6 +40,18 @@ def parse_args():
         help="only attentionFlags at 1,000,000 flags over 2,000,000 orders, against "
         "Saleor's orders(first: 20) (make benchmark-queue)",
     )
+    parser.add_argument(
+        "--queue-flags",
+        type=int,
+        default=1_000_000,
+        help="with --queue-only: the flags to seed (twice as many orders); a smaller run "
+        "checks the benchmark, the full one measures",
+    )
+    parser.add_argument(
+        "--orders-queue-only",
+        action="store_true",
+        help="with --queue-only: attentionOrders and the reason counts, not attentionFlags",
+    )
     return parser.parse_args()
 
 

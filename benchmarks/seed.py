@@ -108,8 +108,9 @@ def _insert_orders(
         WHERE order_order.id = %(template)s
         RETURNING id, private_metadata
         )
-        INSERT INTO saleor_attention_orderfacts (order_id, subscription, payment_method)
-        SELECT id, private_metadata ->> %(key)s, '' FROM inserted
+        INSERT INTO saleor_attention_orderfacts
+            (order_id, subscription, payment_method, active_flags)
+        SELECT id, private_metadata ->> %(key)s, '', 0 FROM inserted
         WHERE private_metadata ? %(key)s
     """
     with connection.cursor() as cursor:

@@ -130,21 +130,27 @@ def _date(raw) -> Optional[datetime.date]:
 
 def _merge(order_id, subscription: str, planned, pending_since) -> None:
     """One statement: a link once made stays (a later metadata rewrite cannot detach
-    the order from its subscription's flags); a new planned date replaces the old."""
+    the order from its subscription's flags); a new planned date replaces the old. A
+    subscription order's search keys are taken (its subscription's flags can put it
+    in the order queue; migration 0009's function)."""
     table = OrderFacts._meta.db_table
+    pk_type = shop.Order._meta.pk.rel_db_type(connection)
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
             INSERT INTO {table} (order_id, subscription, planned_shipping_date,
-                                 payment_method, rules_pending_since, active_flags)
-            VALUES (%s, %s, %s, '', %s, 0)
+                                 payment_method, rules_pending_since, active_flags,
+                                 search_keys)
+            VALUES (%s, %s, %s, '', %s, 0, CASE WHEN %s <> ''
+                    THEN saleor_attention_order_search_keys(CAST(%s AS {pk_type})) END)
             ON CONFLICT (order_id) DO UPDATE SET
                 subscription = CASE WHEN {table}.subscription = ''
                                THEN EXCLUDED.subscription ELSE {table}.subscription END,
                 planned_shipping_date = COALESCE(EXCLUDED.planned_shipping_date,
                                                  {table}.planned_shipping_date),
                 rules_pending_since = COALESCE(EXCLUDED.rules_pending_since,
-                                               {table}.rules_pending_since)
+                                               {table}.rules_pending_since),
+                search_keys = COALESCE(EXCLUDED.search_keys, {table}.search_keys)
             """,
-            [order_id, subscription, planned, pending_since],
+            [order_id, subscription, planned, pending_since, subscription, order_id],
         )

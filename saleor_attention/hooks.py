@@ -51,6 +51,11 @@ def order_saved(sender, instance, created, update_fields=None, **kwargs) -> None
         )
 
 
+def order_cancelled(order) -> None:
+    """Saleor cancelled the order (its order-cancelled hook): its own flags close."""
+    _run_safely("order_cancelled", lifecycle.close_for_cancelled_order, order)
+
+
 def order_metadata_updated(order) -> None:
     if facts.has_external_links(order):
         _run_safely("order_metadata_updated", lambda order: facts.order_saved(order, False), order)

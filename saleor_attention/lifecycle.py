@@ -23,7 +23,7 @@ from .actors import RULES, Actor
 from .adapter import shop
 from .errors import AttentionError, AttentionErrorCode
 from .models import Event, EventType, Flag, FlagComment, Scope, Status
-from .reasons import ORDER_DELETED, system_text
+from .reasons import ORDER_CANCELLED, ORDER_DELETED, system_text
 from .rules import FlagToRaise
 
 # Set on the order Saleor's hooks receive from our own announcement.
@@ -243,6 +243,20 @@ def close_for_deleted_order(order) -> None:
     for event in events:
         event.order_number = number
     Event.objects.bulk_create(events)
+
+
+def close_for_cancelled_order(order) -> None:
+    """Saleor cancelled the order: nothing of it will ship, so its own active flags are
+    closed by the system, in one change (audited, one history note, the mirror).
+    Its subscription's flags stay, for the subscription's other orders; the facts
+    note the cancellation, so they no longer put this order in the order queue."""
+    with change(order, RULES) as batch:
+        own = [flag for flag in batch.active if flag.scope == Scope.ORDER]
+        if own:
+            batch.release(own, timezone.localdate(), system_text(ORDER_CANCELLED))
+            batch.note(EventType.ORDER_CANCELLED, ORDER_CANCELLED)
+        if batch.facts.subscription:
+            batch.update_facts(cancelled_at=timezone.now())
 
 
 def _mark_released(flags: Sequence[Flag], **values) -> None:

@@ -87,10 +87,27 @@ class OrderFacts(models.Model):
     # table (migration 0008): the fulfillment guard reads this locked row instead of
     # the flags, in one statement.
     active_flags = models.PositiveIntegerField(default=0, editable=False)
+    # When the oldest of those flags was set (null without any), kept by a trigger
+    # too (migration 0009): the order queue's age, read from an index.
+    attention_since = models.DateTimeField(null=True, blank=True, editable=False)
+    # When Saleor cancelled the order: its subscription's flags no longer put it in
+    # the order queue (its own flags were closed then).
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    # What the order queue's search compares: the order's email and its addresses'
+    # names and phones as the blacklist's match keys, each between tabs. Taken by the
+    # trigger when a flag of the order (or its subscription) is set, and when a
+    # subscription order is linked (migration 0009): stored, so a search reads no
+    # Saleor table and runs no normalisation per order.
+    search_keys = models.TextField(null=True, blank=True, editable=False)
 
     class Meta:
         indexes = [
             models.Index(fields=["subscription"], name="attention_facts_subscription"),
+            # attentionOrders by age: orders with flags of their own, oldest first.
+            models.Index(
+                fields=["attention_since", "order"], name="attention_facts_queue",
+                condition=Q(active_flags__gt=0),
+            ),
             models.Index(
                 fields=["rules_pending_since"], name="attention_facts_pending",
                 condition=Q(rules_pending_since__isnull=False),
@@ -108,6 +125,16 @@ class SubscriptionFacts(models.Model):
 
     subscription = models.CharField(max_length=128, primary_key=True)
     active_flags = models.PositiveIntegerField(default=0, editable=False)
+    # When the oldest of those flags was set (null without any).
+    attention_since = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["attention_since", "subscription"],
+                name="attention_subscription_queue", condition=Q(active_flags__gt=0),
+            ),
+        ]
 
 
 class FlagQuerySet(models.QuerySet):
@@ -246,6 +273,7 @@ class EventType(models.TextChoices):
     SWITCHED_TO_COD = "SWITCHED_TO_COD", "Payment switched to cash on delivery"
     RULE_FAILED = "RULE_FAILED", "Rule failed"
     ORDER_DELETED = "ORDER_DELETED", "Order deleted"
+    ORDER_CANCELLED = "ORDER_CANCELLED", "Order cancelled"
 
 
 class AppendOnly(Exception):

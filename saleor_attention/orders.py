@@ -2,6 +2,8 @@
 supplies the model and what its fields are called."""
 from __future__ import annotations
 
+from typing import Optional
+
 from . import facts
 from .adapter import shop
 
@@ -24,6 +26,26 @@ def lock(order_id, *related: str):
         shop.Order.objects.select_for_update(of=("self",)).get(pk=order_id)
         facts.ensure_row(order_id)
         return locked.get(pk=order_id)
+
+
+# Order numbers fit PostgreSQL's integer on both lines (2.10: the id; 3.x: `number`).
+_MAX_ORDER_NUMBER = 2 ** 31 - 1
+
+
+def number_in(text: str) -> Optional[int]:
+    """The order number `text` spells (digits, as staff type it), else None."""
+    text = text.strip()
+    if text.isascii() and text.isdigit() and int(text) <= _MAX_ORDER_NUMBER:
+        return int(text)
+    return None
+
+
+def numbered(number: int):
+    """The pk of the order staff know by this number, or None."""
+    return (
+        shop.Order.objects.filter(**{shop.ORDER_NUMBER_FIELD: number})
+        .values_list("pk", flat=True).first()
+    )
 
 
 def is_first_order(order) -> bool:

@@ -50,6 +50,13 @@ class AttentionPluginBase:
             hooks.order_updated(order)
         return previous_value
 
+    def order_cancelled(self, order, previous_value, **kwargs):
+        if gate.is_on(self):
+            from . import hooks
+
+            hooks.order_cancelled(order)
+        return previous_value
+
     def order_metadata_updated(self, order, previous_value, **kwargs):
         """Saleor 3's metadata mutations merge in SQL without saving the order (no
         post_save): an external subscription link is copied in from here."""

@@ -31,6 +31,9 @@ class SaleorPort(Protocol):
     # Parses the pk out of an Order global id ("Order:<pk>"); ValueError if it is not one.
     ORDER_PK: Callable[[str], Any]
     ORDER_CREATED_FIELD: str  # the Order field that holds when it was placed
+    # The Order field holding the number staff know the order by (order_number's
+    # value, as an integer): what a search or filter by order number compares.
+    ORDER_NUMBER_FIELD: str
     DRAFT_STATUS: str  # Order.status of a staff draft: not an order anyone placed yet
     PermissionDenied: Type[Exception]  # what Saleor's GraphQL answers as a permission error
     types: SaleorGraphQLTypes

@@ -244,6 +244,7 @@ def get_reason(code: str) -> Reason:
 
 # What the plugin itself says, outside any reason: (ja, en), with {parameters}.
 ORDER_DELETED = "ORDER_DELETED"
+ORDER_CANCELLED = "ORDER_CANCELLED"
 RULES_PENDING = "RULES_PENDING"
 FLAG_SET = "FLAG_SET"
 FLAG_RELEASED = "FLAG_RELEASED"
@@ -260,6 +261,10 @@ NOTE_UPDATED = "NOTE_UPDATED"
 FLAG_COMMENTED = "FLAG_COMMENTED"
 SYSTEM_TEXTS: Dict[str, Text] = {
     ORDER_DELETED: ("注文が削除されたため、要対応を終了", "The order was deleted: attention closed."),
+    ORDER_CANCELLED: (
+        "注文がキャンセルされたため、要対応を終了",
+        "The order was cancelled: attention closed.",
+    ),
     RULES_PENDING: (
         "注文のチェック(ルール)がまだ実行されていません",
         "The order's checks (rules) have not run yet.",

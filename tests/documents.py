@@ -42,16 +42,30 @@ query Attention($id: ID!) {
 }
 """ % FLAG_FIELDS
 
-ATTENTION_FLAGS = """
-query Flags($filter: AttentionFlagFilterInput, $first: Int, $after: String,
-            $sortBy: AttentionFlagSortingInput) {
-  attentionFlags(filter: $filter, first: $first, after: $after, sortBy: $sortBy) {
+def _paged(field, kind, node):
+    """A query of one of the plugin's paged lists, with every argument it takes."""
+    return """
+query List($filter: Attention%(kind)sFilterInput, $first: Int, $after: String,
+           $sortBy: Attention%(kind)sSortingInput) {
+  %(field)s(filter: $filter, first: $first, after: $after, sortBy: $sortBy) {
     totalCount
     pageInfo { hasNextPage endCursor }
-    edges { node { id reason scope status message order { id } } }
+    edges { node { %(node)s } }
   }
 }
-"""
+""" % {"field": field, "kind": kind, "node": node}
+
+
+ATTENTION_FLAGS = _paged("attentionFlags", "Flag", "id reason scope status message order { id }")
+
+ATTENTION_ORDERS = _paged("attentionOrders", "Order", """
+      orderNumber age overdue attentionSince plannedShippingDate
+      flags { id reason scope }
+      customer { email name phone }
+      order { id number attention { required } }
+""")
+
+REASON_COUNTS = "{ attentionReasonCounts { reason flags } }"
 
 
 def shop_date(days=0):

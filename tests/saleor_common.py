@@ -238,6 +238,19 @@ mutation Delete($id: ID!) { draftOrderDelete(id: $id) { %s { field code message 
 """
 
 
+_ORDER_CANCEL = """
+mutation Cancel($id: ID!) { orderCancel(id: $id) { %s { field code message } } }
+"""
+
+
+def cancel_order(gql, as_, order):
+    """Saleor's own orderCancel (which runs the plugins' order_cancelled hooks)."""
+    with _line().hooks_run_after_commit():
+        return _saleor_mutation(
+            gql, as_, _ORDER_CANCEL, "orderCancel", "order", {"id": order_id(order)}
+        )
+
+
 def update_private_metadata(gql, as_, order, values):
     items = [{"key": key, "value": value} for key, value in values.items()]
     return _saleor_mutation(

@@ -62,6 +62,19 @@ def test_filter_by_order_includes_its_subscription_flags(gql, shop, manager, que
     assert set(reasons(page)) == {"REMOTE_ISLAND", "RENEWAL_PAYMENT_FAILED"}
 
 
+def test_filter_by_order_number(gql, shop, manager, queue):
+    number = shop.order_number(queue["island"])
+    page = query(gql, manager, filter={"order": number})
+    assert set(reasons(page)) == {"REMOTE_ISLAND", "RENEWAL_PAYMENT_FAILED"}
+    assert reasons(query(gql, manager, filter={"order": f" {number} "})) == reasons(page)
+
+
+def test_filter_by_an_unknown_order_number_is_not_found(gql, manager, queue):
+    response = gql(ATTENTION_FLAGS, {"first": 10, "filter": {"order": "2147483647"}}, as_=manager)
+    assert response["data"]["attentionFlags"] is None
+    assert response["errors"][0]["message"] == "No such order: 2147483647"
+
+
 def test_filter_by_creation_range(gql, manager, queue):
     since = (timezone.now() - datetime.timedelta(days=1)).isoformat()
     page = query(gql, manager, filter={"created": {"gte": since}})

@@ -7,8 +7,8 @@ from saleor_attention.actors import Actor
 from saleor_attention.models import BulkJob, Event, Flag, FlagComment
 
 from .documents import (
-    ATTENTION_FLAGS, BULK_JOB, BULK_RELEASE, BULK_SET, COMMENT_ADD, NOTE_UPDATE, ORDER_ATTENTION,
-    RELEASE_FLAGS, SET_FLAG, today,
+    ATTENTION_FLAGS, ATTENTION_ORDERS, BULK_JOB, BULK_RELEASE, BULK_SET, COMMENT_ADD,
+    NOTE_UPDATE, ORDER_ATTENTION, REASON_COUNTS, RELEASE_FLAGS, SET_FLAG, today,
 )
 
 CALLERS = ["anonymous", "customer", "other_customer", "staff_without", "app_without", "staff", "app"]
@@ -48,6 +48,29 @@ def test_attention_flags_query(gql, shop, flagged, who):
     else:
         assert is_permission_error(response)
         assert response["data"]["attentionFlags"] is None
+
+
+def _queued(data):
+    return [edge["node"]["orderNumber"] for edge in data["attentionOrders"]["edges"]]
+
+
+def _counted(data):
+    return [row["flags"] for row in data["attentionReasonCounts"] if row["reason"] == "MANUAL"]
+
+
+@pytest.mark.parametrize("who", CALLERS)
+@pytest.mark.parametrize(
+    "document, variables, read", [(ATTENTION_ORDERS, {"first": 10}, _queued),
+                                  (REASON_COUNTS, None, _counted)],
+)
+def test_order_queue_and_its_counts(gql, shop, flagged, who, document, variables, read):
+    owner, order, _flag = flagged
+    response = gql(document, variables, as_=caller(who, shop, owner))
+    if who in ALLOWED:
+        assert read(response["data"]) in ([shop.order_number(order)], [1])
+    else:
+        assert is_permission_error(response)
+        assert not any((response.get("data") or {}).values())
 
 
 @pytest.mark.parametrize("who", CALLERS)

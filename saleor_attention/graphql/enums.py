@@ -52,3 +52,11 @@ class AttentionFlagSortField(graphene.Enum):
 class AttentionSortDirection(graphene.Enum):
     ASC = "ASC"
     DESC = "DESC"
+
+
+class AttentionOrderSortField(graphene.Enum):
+    """How the order queue is sorted; each with the order id as the tie-break."""
+
+    AGE = "AGE"  # days since the order's oldest active flag (DESC: oldest first)
+    PLANNED_SHIPPING_DATE = "PLANNED_SHIPPING_DATE"  # undated orders after dated ones (ASC)
+    CREATED = "CREATED"  # when the order was placed

@@ -7,6 +7,7 @@ import binascii
 import graphene
 from django.contrib.auth import get_user_model
 
+from .. import orders
 from ..adapter import shop
 from ..errors import AttentionError, AttentionErrorCode
 
@@ -35,6 +36,18 @@ def blacklist_entry_pk(global_id: str, field: str) -> int:
 def order(global_id: str, field: str):
     """The order a Saleor Order id names (its pk: an int on 2.10, a UUID on 3.x)."""
     return _found(shop.Order.objects.all(), global_id, "Order", field, "order", shop.ORDER_PK)
+
+
+def order_or_number(value: str, field: str):
+    """The order a Saleor Order id or an order number ("21", as staff know it) names:
+    a number of no order is NOT_FOUND; anything else is read as an id."""
+    number = orders.number_in(value)
+    if number is None:
+        return order(value, field)
+    found = shop.Order.objects.filter(pk=orders.numbered(number)).first()
+    if found is None:
+        raise AttentionError(field, AttentionErrorCode.NOT_FOUND, f"No such order: {value}")
+    return found
 
 
 def customer(global_id: str, field: str):

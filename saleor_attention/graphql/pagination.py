@@ -29,10 +29,7 @@ class CountedConnection(graphene.relay.Connection):
 
 def keyset_page(connection_type, queryset, field, descending, first, after, **backwards):
     """One page of `queryset` ordered by (field, pk) as a relay connection."""
-    if backwards.get("last") or backwards.get("before"):
-        raise GraphQLError("This list pages forward only: use `first` and `after`.")
-    if not first or first < 1 or first > MAX_PAGE:
-        raise GraphQLError(f"Pass `first` between 1 and {MAX_PAGE}.")
+    check_forward(first, **backwards)
     page = queryset.order_by(*[("-" if descending else "") + key for key in (field, "pk")])
     if after:
         page = _after(page, field, descending, _decode(after))
@@ -41,16 +38,43 @@ def keyset_page(connection_type, queryset, field, descending, first, after, **ba
         connection_type.Edge(node=row, cursor=encode_cursor(field, row)) for row in rows[:first]
     ]
     connection = connection_type(
-        edges=edges,
-        page_info=graphene.relay.PageInfo(
-            has_next_page=len(rows) > first,
-            has_previous_page=bool(after),
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
+        edges=edges, page_info=page_info(edges, len(rows) > first, after)
     )
     connection.queryset = queryset  # for totalCount, counted only when asked for
     return connection
+
+
+def check_forward(first, **backwards) -> None:
+    """Lists page forward only, `first` rows at a time, at most MAX_PAGE."""
+    if backwards.get("last") or backwards.get("before"):
+        raise GraphQLError("This list pages forward only: use `first` and `after`.")
+    if not first or first < 1 or first > MAX_PAGE:
+        raise GraphQLError(f"Pass `first` between 1 and {MAX_PAGE}.")
+
+
+def page_info(edges, has_next_page: bool, after) -> graphene.relay.PageInfo:
+    return graphene.relay.PageInfo(
+        has_next_page=has_next_page,
+        has_previous_page=bool(after),
+        start_cursor=edges[0].cursor if edges else None,
+        end_cursor=edges[-1].cursor if edges else None,
+    )
+
+
+def encode_position(value: str, pk: str) -> str:
+    """A cursor of a sort value and a row's id, both as text."""
+    return base64.b64encode(json.dumps([value, pk]).encode()).decode()
+
+
+def decode_position(cursor: str):
+    """(value, pk) as encode_position wrote them; the caller parses both."""
+    try:
+        value, pk = json.loads(base64.b64decode(cursor, validate=True))
+    except (ValueError, TypeError):
+        raise GraphQLError("Invalid cursor.") from None
+    if not (isinstance(value, str) and isinstance(pk, str)):
+        raise GraphQLError("Invalid cursor.")
+    return value, pk
 
 
 def encode_cursor(field, row):

@@ -40,7 +40,7 @@ class AttentionFlagFilterInput(graphene.InputObjectType):
     reasons = graphene.List(graphene.NonNull(AttentionReason))
     scope = AttentionScope()
     source = AttentionSource()
-    order = graphene.ID()
+    order = graphene.ID(description="Saleor's Order id, or the order's number.")
     subscription = graphene.String()
     created = AttentionDateTimeRange()
     overdue = graphene.Boolean(
@@ -80,11 +80,7 @@ def _query_errors():
     try:
         yield
     except AttentionError as exc:
-        [problem] = exc.problems
-        raise GraphQLError(
-            problem.message,
-            extensions={"code": problem.code.name, "field": problem.field},
-        ) from None
+        raise query_error(exc) from None
 
 
 def flag_filter_of(filter, order_field: str) -> selection.FlagFilter:
@@ -96,11 +92,19 @@ def flag_filter_of(filter, order_field: str) -> selection.FlagFilter:
         reasons=tuple(filter.get("reasons") or ()),
         scope=filter.get("scope"),
         source=filter.get("source"),
-        order=ids.order(filter["order"], order_field) if filter.get("order") else None,
+        order=ids.order_or_number(filter["order"], order_field) if filter.get("order") else None,
         subscription=filter.get("subscription") or "",
         created_gte=created.get("gte"),
         created_lte=created.get("lte"),
         overdue=filter.get("overdue"),
+    )
+
+
+def query_error(exc: AttentionError) -> GraphQLError:
+    """A query has no typed errors list: the code and field go with the error."""
+    problem = exc.problems[0]
+    return GraphQLError(
+        problem.message, extensions={"code": problem.code.name, "field": problem.field}
     )
 
 

@@ -269,9 +269,11 @@ class ActiveFlagsOfPage:
         self._active = None
 
     @classmethod
-    def register(cls, info, orders) -> None:
-        """Offer the page's orders to the `attention` fields resolved below it."""
+    def register(cls, info, orders, active=None) -> None:
+        """Offer the page's orders to the `attention` fields resolved below it; with
+        `active`, their active flags as affecting_each read them already."""
         page = cls([order for order in orders if order is not None])
+        page._active = active
         pages = getattr(info.context, "attention_active_pages", {})
         pages.update(dict.fromkeys(page.orders, page))
         info.context.attention_active_pages = pages

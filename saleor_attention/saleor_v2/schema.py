@@ -6,6 +6,7 @@ from saleor.graphql.order.types import Order
 
 from ..graphql.blacklist import AttentionBlacklistMutations, AttentionBlacklistQueries
 from ..graphql.mutations import AttentionMutations
+from ..graphql.orders_queue import AttentionOrderQueries
 from ..graphql.queries import (
     AttentionQueries,
     customer_restrictions_field,
@@ -19,7 +20,9 @@ Order._meta.fields["attention"] = order_attention_field()
 Order._meta.fields["customer_restrictions"] = customer_restrictions_field()
 
 
-class Query(AttentionQueries, AttentionBlacklistQueries, SaleorQuery):
+class Query(
+    AttentionQueries, AttentionOrderQueries, AttentionBlacklistQueries, SaleorQuery
+):
     pass
 
 

@@ -6,6 +6,7 @@ from saleor.graphql.order.types import Order
 
 from ..graphql.blacklist import AttentionBlacklistMutations, AttentionBlacklistQueries
 from ..graphql.mutations import AttentionMutations
+from ..graphql.orders_queue import AttentionOrderQueries
 from ..graphql.queries import (
     AttentionQueries,
     customer_restrictions_field,
@@ -18,7 +19,9 @@ Order._meta.fields["attention"] = order_attention_field()
 Order._meta.fields["customer_restrictions"] = customer_restrictions_field()
 
 
-class Query(AttentionQueries, AttentionBlacklistQueries, saleor_api.Query):
+class Query(
+    AttentionQueries, AttentionOrderQueries, AttentionBlacklistQueries, saleor_api.Query
+):
     pass
 
 

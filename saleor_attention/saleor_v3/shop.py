@@ -35,6 +35,7 @@ _SHIPPED_STATUSES = (
 )
 # What orders.py needs to know of this line's Order model.
 ORDER_CREATED_FIELD = "created_at"
+ORDER_NUMBER_FIELD = "number"
 DRAFT_STATUS = OrderStatus.DRAFT
 ORDER_PK = uuid.UUID  # what the pk in an Order global id is
 

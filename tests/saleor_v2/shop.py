@@ -18,8 +18,8 @@ from saleor.shipping.models import ShippingMethod, ShippingZone
 from saleor.warehouse.models import Stock
 
 from tests.saleor_common import (  # noqa: F401 - part of this module's API
-    CURRENCY, GUEST_ORDER, NOT_SHIPPED, SHIPPED, address, auth_header, change_total, configure_plugin,
-    delete_draft_order, delete_private_metadata, fulfill_variables, fulfillment_count,
+    CURRENCY, GUEST_ORDER, NOT_SHIPPED, SHIPPED, address, auth_header, cancel_order,
+    change_total, configure_plugin, delete_draft_order, delete_private_metadata, fulfill_variables, fulfillment_count,
     history_notes, line_and_warehouse, manage_orders_permission, manage_users_permission,
     order_fields, order_fulfill_document, order_id, order_number, payment, place_order,
     reload, status_of, superuser, unknown_order_id, update_private_metadata, warehouse,

@@ -1,0 +1,300 @@
+"""The order queue: one row per order that needs attention, as the staff's work list
+(attentionOrders). Read-only SQL over the plugin's tables, built to start from an
+index whatever the shop's size.
+
+An order needs attention while it has active ORDER flags (OrderFacts.active_flags) or
+its subscription has active SUBSCRIPTION flags (SubscriptionFacts.active_flags); both
+counts, and when the oldest of those flags was set (`attention_since`), are kept by
+triggers on the flag table (migrations 0008, 0009). The queue is the union of
+
+  1. orders whose oldest flag is their own (or as old as their subscription's), and
+  2. orders of a subscription whose oldest flag is the subscription's (but not
+     those Saleor cancelled),
+
+so each order appears once, with its age (`since`, the older of the two), and each
+part can be read in the order of a partial index: page one by age is a merge of two
+index scans that stops after `first` rows. A subscription flag stays one row: it is
+never copied onto the subscription's orders.
+"""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from django.db import connection
+from django.db.models import Count
+from django.utils import timezone
+
+from . import normalize, orders, plugin_state
+from .adapter import shop
+from .models import Flag, OrderFacts, Scope, SubscriptionFacts
+
+AGE = "AGE"
+PLANNED_SHIPPING_DATE = "PLANNED_SHIPPING_DATE"
+CREATED = "CREATED"
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    search: str = ""
+    reasons: Sequence[str] = ()
+    scope: Optional[str] = None
+    source: Optional[str] = None
+    overdue: Optional[bool] = None
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    order_id: object
+    subscription: str
+    # When the order began to need attention: its oldest active flag (own or its
+    # subscription's).
+    since: datetime.datetime
+    # The sort value (since, the planned shipping date or None, or when the order
+    # was placed).
+    key: object
+
+
+@dataclass(frozen=True)
+class Search:
+    """What a search text can be, each as OrderFacts.search_keys holds it."""
+
+    order_id: object = None  # the order whose number the text is
+    phone: str = ""
+    text: str = ""  # part of a name or an email
+
+    @classmethod
+    def of(cls, text: str) -> "Search":
+        """A text of digits (hyphens, spaces, +81 allowed) is an order number or a
+        whole phone number; one with @ part of an email; any other part of a name or
+        an email."""
+        text = text.strip()
+        if not text:
+            return cls()
+        name = normalize.text_key(text)
+        if name.lstrip("+").isdigit():
+            number = orders.number_in(text)
+            found = None if number is None else orders.numbered(number)
+            return cls(order_id=found, phone=normalize.phone_key(text))
+        return cls(text=normalize.email_key(text) if "@" in text else name)
+
+    @property
+    def searches(self) -> bool:
+        """False for a blank text: no search at all (a number of no order still
+        searches, and finds nothing by its number)."""
+        return bool(self.phone or self.text)
+
+
+def page(
+    filter: QueueFilter, sort: str, descending: bool, first: int,
+    after: Optional[Tuple[object, object]] = None,
+    cutoff: Optional[datetime.datetime] = None,
+) -> Tuple[List[QueueRow], bool]:
+    """`first` rows in (sort value, order id) order after the `after` position, and
+    whether more follow; `cutoff`: overdue_cutoff() if the caller read it already.
+
+    Each part of the union is ordered and limited itself, then the two are merged:
+    PostgreSQL does not carry an outer ORDER BY into the parts of a union, and would
+    otherwise read every order in the queue to sort them."""
+    direction = "DESC" if descending else "ASC"
+    limit = f" ORDER BY key {direction}, order_id {direction} LIMIT %s"
+    parts, params, search = [], [], Search.of(filter.search)
+    cutoff = _cutoff(filter, cutoff)
+    for part in _parts():
+        conditions, values = _conditions(part, filter, search, cutoff)
+        if after is not None:
+            position, position_values = _beyond(part, sort, descending, after)
+            conditions.append(position)
+            values += position_values
+        select = _part_select(part, sort, conditions)
+        parts.append(f"({select} ORDER BY 4 {direction}, 1 {direction} LIMIT %s)")
+        params += values + [first + 1]
+    sql = (
+        "SELECT order_id, subscription, since, cursor_value"
+        f" FROM ({' UNION ALL '.join(parts)}) AS q{limit}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params + [first + 1])
+        rows = [QueueRow(*row) for row in cursor.fetchall()]
+    return rows[:first], len(rows) > first
+
+
+def count(filter: QueueFilter) -> int:
+    parts, params, search = [], [], Search.of(filter.search)
+    cutoff = _cutoff(filter, None)
+    for part in _parts():
+        conditions, values = _conditions(part, filter, search, cutoff)
+        parts.append(_part_select(part, AGE, conditions))
+        params += values
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM ({' UNION ALL '.join(parts)}) AS q", params)
+        return cursor.fetchone()[0]
+
+
+def reason_counts() -> Dict[str, int]:
+    """Active flags per reason (reasons without any left out): one index-only scan."""
+    counts = (
+        Flag.objects.active().order_by().values_list("reason")
+        .annotate(flags=Count("id")).values_list("reason", "flags")
+    )
+    return dict(counts)
+
+
+def age_in_days(since: datetime.datetime) -> int:
+    """Whole days since the order began to need attention."""
+    return (timezone.now() - since).days
+
+
+def overdue_cutoff() -> datetime.datetime:
+    """Flags set before this are overdue (the overdue_after_days setting), as in
+    attentionFlags(filter: {overdue})."""
+    return timezone.now() - datetime.timedelta(days=plugin_state.settings().overdue_after_days)
+
+
+# Typed casts of a cursor's sort value: a text ('infinity') compares as the column's
+# type whichever way the database driver binds it.
+_KEY_TYPES = {AGE: "timestamptz", PLANNED_SHIPPING_DATE: "date", CREATED: "timestamptz"}
+
+
+def _parts() -> List[Dict[str, str]]:
+    """The two parts of the queue (see the module's docstring), each as the SQL that
+    reads it and the expressions of its columns."""
+    quote = connection.ops.quote_name
+    facts = quote(OrderFacts._meta.db_table)
+    subscriptions = quote(SubscriptionFacts._meta.db_table)
+    order = shop.Order._meta
+    common = {
+        "order_id": "f.order_id",
+        "subscription": "f.subscription",
+        # The planned date as the partial indexes of migration 0009 hold it.
+        PLANNED_SHIPPING_DATE: "COALESCE(f.planned_shipping_date, 'infinity'::date)",
+        CREATED: f"o.{quote(order.get_field(shop.ORDER_CREATED_FIELD).column)}",
+        "orders": f"JOIN {quote(order.db_table)} o ON o.id = f.order_id",
+        "own_flags": "f.active_flags",
+        "search_keys": "f.search_keys",
+    }
+    return [
+        {
+            **common,
+            "from": f"""{facts} f LEFT JOIN {subscriptions} s
+                ON f.subscription <> '' AND s.subscription = f.subscription
+                AND s.active_flags > 0""",
+            "where": """f.active_flags > 0
+                AND (s.attention_since IS NULL OR s.attention_since >= f.attention_since)""",
+            AGE: "f.attention_since",
+            "subscription_flags": "COALESCE(s.active_flags, 0)",
+        },
+        {
+            **common,
+            "from": f"{subscriptions} s JOIN {facts} f ON f.subscription = s.subscription",
+            "where": """s.active_flags > 0 AND f.subscription <> '' AND f.cancelled_at IS NULL
+                AND (f.active_flags = 0 OR s.attention_since < f.attention_since)""",
+            AGE: "s.attention_since",
+            "subscription_flags": "s.active_flags",
+        },
+    ]
+
+
+def _part_select(part: Dict[str, str], sort: str, conditions: List[str]) -> str:
+    """QueueRow's columns of one part (order_id, subscription, since), the sort value
+    (key) and the cursor's value of it: the planned date itself, null for undated
+    orders (a date 'infinity' would not read back into Python)."""
+    orders = f" {part['orders']}" if sort == CREATED else ""
+    where = " AND ".join([part["where"], *conditions])
+    cursor_value = "f.planned_shipping_date" if sort == PLANNED_SHIPPING_DATE else part[sort]
+    return f"""
+        SELECT {part['order_id']} AS order_id, {part['subscription']} AS subscription,
+               {part[AGE]} AS since, {part[sort]} AS key, {cursor_value} AS cursor_value
+        FROM {part['from']}{orders}
+        WHERE {where}"""
+
+
+def _beyond(part: Dict[str, str], sort: str, descending: bool, after) -> Tuple[str, list]:
+    """Rows after the cursor's (sort value, order id), in the part's own columns."""
+    value, order_id = after
+    key, beyond = part[sort], "<" if descending else ">"
+    bound = f"CAST(%s AS {_KEY_TYPES[sort]})"
+    id_type = shop.Order._meta.pk.rel_db_type(connection)
+    # The plain bound lets the index scan start there; the row comparison places the
+    # cursor exactly (PostgreSQL cannot start an index scan from it alone).
+    condition = (
+        f"{key} {beyond}= {bound}"
+        f" AND ({key}, {part['order_id']}) {beyond} ({bound}, CAST(%s AS {id_type}))"
+    )
+    return condition, [value, value, order_id if isinstance(order_id, int) else str(order_id)]
+
+
+def _cutoff(filter: QueueFilter, cutoff: Optional[datetime.datetime]):
+    """The overdue cutoff, read once (the settings) when the filter needs it."""
+    if filter.overdue is None or cutoff is not None:
+        return cutoff
+    return overdue_cutoff()
+
+
+def _conditions(
+    part: Dict[str, str], filter: QueueFilter, search: Search, cutoff
+) -> Tuple[List[str], list]:
+    """The filter (its search and cutoff read already) as conditions on one part's
+    columns."""
+    conditions, params = [], []
+    if filter.overdue is not None:
+        conditions.append(f"{part[AGE]} {'<' if filter.overdue else '>='} %s")
+        params.append(cutoff)
+    flag_terms, flag_params = _flag_terms(filter)
+    if flag_terms:
+        # An active flag of the order's own, or of its subscription, that matches.
+        flags = connection.ops.quote_name(Flag._meta.db_table)
+        conditions.append(f"""(
+            EXISTS (SELECT 1 FROM {flags} g WHERE g.order_id = {part['order_id']}
+                    AND g.scope = 'ORDER' AND g.status = 'ACTIVE'{flag_terms})
+            OR {part['subscription']} <> '' AND EXISTS (
+                    SELECT 1 FROM {flags} g WHERE g.subscription = {part['subscription']}
+                    AND g.scope = 'SUBSCRIPTION' AND g.status = 'ACTIVE'{flag_terms}))""")
+        params += flag_params + flag_params
+    elif filter.scope == Scope.ORDER:
+        conditions.append(f"{part['own_flags']} > 0")
+    elif filter.scope == Scope.SUBSCRIPTION:
+        conditions.append(f"{part['subscription_flags']} > 0")
+    if search.searches:
+        terms, search_params = _search_terms(part, search)
+        conditions.append(terms)
+        params += search_params
+    return conditions, params
+
+
+def _flag_terms(filter: QueueFilter) -> Tuple[str, list]:
+    """Conditions on a flag `g` for the reasons and source filters (with the scope,
+    when either is given: one flag must match them all)."""
+    terms, params = "", []
+    if filter.reasons:
+        terms += " AND g.reason = ANY(%s)"
+        params.append(list(filter.reasons))
+    if filter.source:
+        terms += " AND g.source = %s"
+        params.append(filter.source)
+    if terms and filter.scope:
+        terms += " AND g.scope = %s"
+        params.append(filter.scope)
+    return terms, params
+
+
+def _search_terms(part: Dict[str, str], search: Search) -> Tuple[str, list]:
+    """Its order is the numbered one, or its stored search keys (tab-separated, no
+    key holds a tab) hold the phone whole or the text."""
+    terms, params = [], []
+    if search.order_id is not None:
+        terms.append(f"{part['order_id']} = %s")
+        params.append(search.order_id)
+    for wanted in ([f"\t{search.phone}\t"] if search.phone else []) + (
+        [search.text] if search.text else []
+    ):
+        terms.append(f"{part['search_keys']} LIKE %s")
+        params.append(_containing(wanted))
+    return "(" + " OR ".join(terms) + ")", params
+
+
+def _containing(key: str) -> str:
+    escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
