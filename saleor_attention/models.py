@@ -309,7 +309,7 @@ class BlacklistQuerySet(models.QuerySet):
     def sharing_keys_with(self, customer_id, people):
         """Entries sharing a match key with an order: the customer's account, or any
         person's (purchaser, addressee: rules.blacklist.Person) email, phone, address
-        or name with postal code. One query over indexed keys."""
+        or name (or name reading) with postal code. One query over indexed keys."""
         terms = {(("customer_id", customer_id),)} if customer_id is not None else set()
         for person in people:  # the purchaser and addressee are often the same person
             terms |= {
@@ -319,7 +319,9 @@ class BlacklistQuerySet(models.QuerySet):
                 ) if value
             }
             if person.name and person.postal_code:
-                terms.add((("name_key", person.name), ("postal_code_key", person.postal_code)))
+                # The name as the entry has it, or as its reading (a name typed in kana).
+                for key in ("name_key", "name_reading_key"):
+                    terms.add(((key, person.name), ("postal_code_key", person.postal_code)))
         if not terms:
             return self.none()
         condition = Q()
@@ -339,12 +341,16 @@ class BlacklistEntry(models.Model):
     email = models.CharField(max_length=254, blank=True, default="")
     phone = models.CharField(max_length=64, blank=True, default="")
     name = models.CharField(max_length=255, blank=True, default="")
+    # The name's reading in kana (フリガナ), as staff have it: an order whose name is
+    # typed in kana matches the entry by it.
+    name_reading = models.CharField(max_length=255, blank=True, default="")
     postal_code = models.CharField(max_length=20, blank=True, default="")
     address = models.CharField(max_length=512, blank=True, default="")
     note = models.TextField(blank=True, default="")
     email_key = models.CharField(max_length=254, blank=True, default="", db_index=True)
     phone_key = models.CharField(max_length=32, blank=True, default="", db_index=True)
     name_key = models.CharField(max_length=255, blank=True, default="")
+    name_reading_key = models.CharField(max_length=255, blank=True, default="")
     postal_code_key = models.CharField(max_length=16, blank=True, default="")
     address_key = models.CharField(max_length=512, blank=True, default="", db_index=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -359,6 +365,9 @@ class BlacklistEntry(models.Model):
         ordering = ("-created_at", "-pk")
         indexes = [
             models.Index(fields=["name_key", "postal_code_key"], name="attention_blacklist_name"),
+            models.Index(
+                fields=["name_reading_key", "postal_code_key"], name="attention_blacklist_reading"
+            ),
             models.Index(fields=["created_at", "id"], name="attention_blacklist_created"),
         ]
 
@@ -370,6 +379,7 @@ class BlacklistEntry(models.Model):
         "email_key": ("email", normalize.email_key),
         "phone_key": ("phone", normalize.phone_key),
         "name_key": ("name", normalize.text_key),
+        "name_reading_key": ("name_reading", normalize.text_key),
         "postal_code_key": ("postal_code", normalize.digits_key),
         "address_key": ("address", normalize.text_key),
     }
