@@ -220,7 +220,17 @@ class Flag(models.Model):
     def message(self, language: str = JA) -> str:
         return get_reason(self.reason).staff_message(self._message_params(), language)
 
+    def evidence(self, language: str = JA):
+        """Why the flag was raised, as its rule kept it: (parameter, label, value as
+        kept, value as staff read it) of each piece, in the reason's order."""
+        params = self.params or {}
+        return [
+            (name, label, str(params[name]), text)
+            for name, label, text in get_reason(self.reason).evidence_of(params, language)
+        ]
+
     def customer_message(self, language: str = JA) -> str:
+        """Never the evidence: customers read only the reason's customer-safe text."""
         return get_reason(self.reason).customer_message(language)
 
     def guidance(self, language: str = JA) -> str:
