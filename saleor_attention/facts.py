@@ -75,7 +75,7 @@ def clear_to_ship(order_id) -> bool:
             LEFT JOIN {SubscriptionFacts._meta.db_table} subscription
                 ON facts.subscription <> '' AND subscription.subscription = facts.subscription
             WHERE orders.id = %s
-            FOR UPDATE OF orders, facts
+            FOR NO KEY UPDATE OF orders, facts
             """,
             [order_id],
         )

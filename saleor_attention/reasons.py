@@ -15,6 +15,11 @@ LANGUAGES = (JA, EN)
 
 DEFAULT_VARIANT = "default"
 
+
+def language_of(code: str) -> str:
+    """The plugin's language for a language code ("ja", "ja-JP" → ja; any other → en)."""
+    return JA if str(code or "").lower().replace("_", "-").split("-")[0] == JA else EN
+
 # A text in both languages: (ja, en).
 Text = Tuple[str, str]
 

@@ -52,7 +52,8 @@ def test_set_returns_the_flag_with_catalogue_texts(gql, shop, manager, order):
     assert flag["orderNumber"] == shop.order_number(order)
 
 
-def test_set_writes_event_history_note_and_private_metadata(gql, shop, manager, order):
+def test_set_writes_event_history_note_and_private_metadata(gql, shop, manager, order, configure):
+    configure(history_language="ja")
     flag = set_flag(gql, manager, {"order": shop.order_id(order), "note": "hold"})["flag"]
 
     [event] = Event.objects.filter(order=order)
