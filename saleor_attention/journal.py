@@ -51,6 +51,11 @@ def finding(type_: str, code: str, parameters: dict, actor: Actor, language: str
     return _entry(None, type_, actor, line, dict(parameters))
 
 
+def action_blocked(actor: Actor, line: str, parameters: dict) -> Entry:
+    """An action the guards refused (refusals.py: who, through which path, which flags)."""
+    return _entry(None, EventType.ACTION_BLOCKED, actor, line, parameters)
+
+
 def _flag_line(code: str, flag: Flag, language: str) -> str:
     return system_text(
         code, language, message=flag.message(language), reason=flag.reason, scope=flag.scope

@@ -331,6 +331,8 @@ CREDIT_CHECK_UNDER_REVIEW = "CREDIT_CHECK_UNDER_REVIEW"
 CREDIT_CHECK_REJECTED = "CREDIT_CHECK_REJECTED"
 CREDIT_CHECK_UNRECOGNIZED = "CREDIT_CHECK_UNRECOGNIZED"
 SWITCHED_TO_COD = "SWITCHED_TO_COD"
+ACTION_BLOCKED = "ACTION_BLOCKED"
+UNKNOWN_CALLER = "UNKNOWN_CALLER"
 SYSTEM_TEXTS: Dict[str, Text] = {
     ORDER_DELETED: ("注文が削除されたため、要対応を終了", "The order was deleted: attention closed."),
     RULES_PENDING: (
@@ -366,6 +368,12 @@ SYSTEM_TEXTS: Dict[str, Text] = {
         "後払い与信NGのため、支払い方法を代引きに変更",
         "Deferred-payment credit check rejected: payment switched to cash on delivery.",
     ),
+    ACTION_BLOCKED: (
+        "出荷を止めました: {actor}が{path}で出荷しようとしましたが、要対応です: {reasons}",
+        "Shipping refused: {actor} tried to ship through {path} while the order needs "
+        "attention: {reasons}",
+    ),
+    UNKNOWN_CALLER: ("呼び出し元(不明)", "an unknown caller"),
 }
 
 
