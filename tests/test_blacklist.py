@@ -1,5 +1,7 @@
 """The blacklist: staff GraphQL, Japanese-aware search, and the rule on real order
 creation (SPEC §5.3)."""
+from pathlib import Path
+
 import graphene
 import pytest
 
@@ -115,27 +117,22 @@ def test_search_however_it_is_typed(gql, manager, text):
     assert search(gql, manager, text) == ["ヤマダ タロウ"]
 
 
-# The README's example, as written there.
-README_CREATE = """
-mutation {
-  attentionBlacklistEntryCreate(input: {
-    name: "山田 太郎", nameReading: "ヤマダ タロウ", postalCode: "100-0001",
-    phone: "090-1234-5678", address: "東京都千代田区千代田1-1", email: "taro@example.jp",
-    note: "受取拒否2回"
-  }) { entry { id name nameReading phone } errors { field code message } }
-}
-"""
-README_SEARCH = """
-{ attentionBlacklistEntries(first: 20, filter: {search: "ﾔﾏﾀﾞ"}) {
-    totalCount edges { node { id name nameReading phone postalCode note } } } }
-"""
+def readme_blacklist_example():
+    """The README's blacklist example, as written there: the mutation, then the search."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Blacklist\n"):]
+    opening = section.index("```graphql\n") + len("```graphql\n")
+    block = section[opening:section.index("\n```", opening)]
+    mutation, search = block.split("\n# attentionBlacklistEntryUpdate")
+    return mutation, search.split("\n", 1)[1]
 
 
 def test_the_readmes_kana_search_finds_the_kanji_name_by_its_reading(gql, manager):
-    created = gql(README_CREATE, as_=manager)["data"]["attentionBlacklistEntryCreate"]
+    create_entry, search_entries = readme_blacklist_example()
+    created = gql(create_entry, as_=manager)["data"]["attentionBlacklistEntryCreate"]
     assert created["errors"] == []
 
-    found = gql(README_SEARCH, as_=manager)["data"]["attentionBlacklistEntries"]
+    found = gql(search_entries, as_=manager)["data"]["attentionBlacklistEntries"]
 
     assert found["totalCount"] == 1
     assert found["edges"][0]["node"] == {
