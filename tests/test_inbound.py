@@ -98,7 +98,8 @@ def test_rejection_policies_that_need_attention(shop, post, configure, policy,
 
 @pytest.mark.parametrize("policy", ["ALL_COD", "FIRST_ORDER_COD"])
 def test_rejection_switches_to_cod_and_says_so_in_the_history(shop, post, configure, policy):
-    configure(deferred_payment_rejection_policy=policy, cod_unavailable_shipping_methods=NO_COD_METHOD)
+    configure(deferred_payment_rejection_policy=policy, cod_unavailable_shipping_methods=NO_COD_METHOD,
+              history_language="ja")
     order = shipped_by(shop.order(user=shop.customer()), "ヤマト運輸")
 
     post(credit_check(shop, order, "20"))
