@@ -138,7 +138,9 @@ def record(refusal: Refusal) -> None:
     pending = connection.__dict__.setdefault(_PENDING, [])
     pending.append(queued)
     if _write_before not in connection.execute_wrappers:
-        connection.execute_wrappers.append(_write_before)
+        # At the bottom: `connection.execute_wrapper(...)` blocks (Saleor 3's writer
+        # checks, say) pop the last wrapper when they end, which must stay theirs.
+        connection.execute_wrappers.insert(0, _write_before)
 
 
 def flush(**signal) -> None:

@@ -193,3 +193,21 @@ def test_a_refusal_whose_order_a_rollback_took_away_is_dropped(shop, manager):
 
     assert not Event.objects.filter(type="ACTION_BLOCKED").exists()
     assert not getattr(connection, refusals._PENDING, [])
+
+
+def test_a_waiting_refusal_leaves_other_statement_wrappers_in_their_order(shop, manager, flagged):
+    """Code that wraps statements for a while (Saleor 3's writer checks) pops the last
+    wrapper when it ends: the refusal's own hook must not be the one it pops."""
+    order, _flag = flagged
+
+    def theirs(execute, sql, params, many, context):
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(theirs):
+        with pytest.raises(ValidationError):
+            shop.fulfill_in_python(order, manager)
+        assert connection.execute_wrappers[-1] is theirs
+    assert theirs not in connection.execute_wrappers
+
+    assert Event.objects.filter(order=order, type="ACTION_BLOCKED").count() == 1
+    assert refusals._write_before not in connection.execute_wrappers
