@@ -5,6 +5,7 @@ import time
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from saleor_attention import inbound, services
 from saleor_attention.models import Flag
@@ -49,7 +50,7 @@ def test_a_total_changed_after_the_check_is_flagged_at_once(gql, shop, manager, 
 def test_release_without_a_new_check_still_blocks_and_the_flag_survives(gql, shop, manager, order):
     services.report_credit_check(order, "00", "np-1", amount=Decimal("15.00"))
     flag = Flag.objects.get(order=order)
-    services.release_flags(order, flag_ids=[flag.pk], handled_on=flag.created_at.date())
+    services.release_flags(order, flag_ids=[flag.pk], handled_on=timezone.localdate(flag.created_at))
 
     refused = fulfill(gql, shop, order, manager)
 

@@ -2,6 +2,7 @@
 apps through the plugin than Saleor's own fields would give them."""
 import graphene
 import pytest
+from django.utils import timezone
 
 from saleor_attention import services
 from saleor_attention.actors import Actor
@@ -58,7 +59,7 @@ def recorded(shop):
     manager = shop.staff()
     flag = services.set_flag(order, note="a", actor=Actor(user=manager)).flag
     app = shop.App.objects.create(name="倉庫システム", is_active=True)
-    services.release_flags(order, flag_ids=[flag.pk], handled_on=flag.created_at.date(),
+    services.release_flags(order, flag_ids=[flag.pk], handled_on=timezone.localdate(flag.created_at),
                            actor=Actor(app=app))
     BlacklistEntry.objects.create(customer=customer, created_by=manager, created_by_source="STAFF",
                                   created_by_name=manager.email)

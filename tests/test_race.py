@@ -11,6 +11,7 @@ import time
 
 import pytest
 from django.db import connection, transaction
+from django.utils import timezone
 
 from saleor_attention import services
 from saleor_attention.actors import Actor
@@ -53,7 +54,7 @@ def test_never_fulfilled_while_a_flag_is_active(shop):
 
         run_together(
             lambda: services.release_flags(
-                order, flag_ids=[first.pk], handled_on=first.created_at.date(),
+                order, flag_ids=[first.pk], handled_on=timezone.localdate(first.created_at),
                 actor=Actor(user=manager),
             ),
             lambda: services.set_flag(

@@ -5,6 +5,7 @@ import graphene
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import timezone
 
 from saleor_attention import refusals, services
 from saleor_attention.actors import Actor
@@ -139,7 +140,7 @@ def test_findings_without_a_flag_are_named_too(gql, shop, manager):
     order = shop.order()
     services.report_credit_check(order, "00", "np-1", amount=Decimal("15"))
     [flag] = Flag.objects.filter(order=order)
-    services.release_flags(order, flag_ids=[flag.pk], handled_on=flag.created_at.date())
+    services.release_flags(order, flag_ids=[flag.pk], handled_on=timezone.localdate(flag.created_at))
 
     fulfill(gql, shop, order, manager)
 

@@ -2,6 +2,7 @@
 too (SPEC §6.2); the guard stops both while the order needs attention."""
 import graphene
 import pytest
+from django.utils import timezone
 from saleor.order import FulfillmentStatus
 from saleor.site.models import SiteSettings
 
@@ -58,7 +59,7 @@ def test_approval_refused_while_flagged_then_allowed(gql, shop, manager, manual_
     fulfillment.refresh_from_db()
     assert fulfillment.status == FulfillmentStatus.WAITING_FOR_APPROVAL
 
-    services.release_flags(order, flag_ids=[flag.pk], handled_on=flag.created_at.date())
+    services.release_flags(order, flag_ids=[flag.pk], handled_on=timezone.localdate(flag.created_at))
     approved = approve(gql, manager, fulfillment)
 
     assert approved["errors"] == []
