@@ -179,9 +179,12 @@ class InProcessAPI:
         return payload
 
 
+# The remote-island rule on, and the order history in Japanese (Saleor 2.10's
+# default language is English).
 ENABLE_REMOTE_ISLANDS = """
 mutation { pluginUpdate(id: "saleor_attention", input: {
-  configuration: [{name: "remote_island_check", value: "true"}]
+  configuration: [{name: "remote_island_check", value: "true"},
+                  {name: "history_language", value: "ja"}]
 }) { pluginsErrors { field message } } }
 """
 TOKEN_CREATE = """

@@ -14,11 +14,13 @@ shop: SaleorPort = import_module(f"saleor_attention.{LINE}.shop")
 
 
 def connect_receivers() -> None:
-    """The fulfillment guard, and the hooks' model signals."""
+    """The fulfillment guard, the hooks' model signals, and the end of requests and
+    Celery tasks (when refused shipments waiting there are written down)."""
     pre_save.connect(
         _veto_shipping, sender=shop.Fulfillment, dispatch_uid="saleor_attention.fulfillment"
     )
     import_module("saleor_attention.hooks").connect()
+    import_module("saleor_attention.refusals").connect()
 
 
 def _veto_shipping(sender, instance, **kwargs) -> None:

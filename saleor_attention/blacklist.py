@@ -11,7 +11,10 @@ from .errors import AttentionError, AttentionErrorCode, Problem
 from .models import BlacklistEntry
 
 # The fields staff type, with their longest allowed length.
-FIELDS = {"email": 254, "phone": 64, "name": 255, "postal_code": 20, "address": 512, "note": 2000}
+FIELDS = {
+    "email": 254, "phone": 64, "name": 255, "name_reading": 255, "postal_code": 20,
+    "address": 512, "note": 2000,
+}
 
 
 def add(values: Mapping[str, object], actor: Actor) -> BlacklistEntry:
@@ -52,11 +55,12 @@ def _save(entry: BlacklistEntry, values: Mapping[str, object]) -> BlacklistEntry
     if "customer" in values:
         entry.customer = values["customer"]
     if not (entry.customer_id or entry.email or entry.phone or entry.address
-            or (entry.name and entry.postal_code)):
+            or ((entry.name or entry.name_reading) and entry.postal_code)):
         problems.append(
             Problem(
                 None, AttentionErrorCode.REQUIRED,
-                "An entry needs a customer, email, phone, address, or name with postal code.",
+                "An entry needs a customer, email, phone, address, or name (or name "
+                "reading) with postal code.",
             )
         )
     if problems:

@@ -29,6 +29,9 @@ MATCH_PATTERNS = ("PHONE", "NAME_POSTAL_CODE", "ADDRESS", "EMAIL")
 # keeps a captured request usable for longer.
 MAX_REPLAY_WINDOW_SECONDS = 86400
 
+# The languages the plugin writes order history in; "" is Saleor's default language.
+HISTORY_LANGUAGES = ("ja", "en")
+
 
 class SettingError(ValueError):
     def __init__(self, name: str, message: str):
@@ -116,6 +119,16 @@ def _time_zone(name: str, raw) -> str:
     return value
 
 
+def _language(name: str, raw) -> str:
+    value = str(raw or "").strip().lower()
+    if value and value not in HISTORY_LANGUAGES:
+        raise SettingError(
+            name, f"{name} must be {' or '.join(HISTORY_LANGUAGES)}, or empty for Saleor's "
+            "default language."
+        )
+    return value
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -193,6 +206,13 @@ SETTINGS: Tuple[Setting, ...] = (
         _postal_codes,
     ),
     Setting(
+        "history_language", "string", "", "Language of order history notes",
+        "ja or en: the language of what the plugin writes into orders' history and its "
+        "audit trail (flags set and released, findings, refused shipments). Empty: "
+        "Saleor's default language (LANGUAGE_CODE; Japanese for ja, else English).",
+        _language,
+    ),
+    Setting(
         "inbound_secret", "password", "", "Inbound events secret",
         "Shared secret that signs credit-check results and delivery reports posted to "
         "the plugin's inbound endpoint (HMAC-SHA256). Empty: the endpoint refuses all.",
@@ -225,6 +245,7 @@ class AttentionSettings:
     remote_island_check: bool = False
     remote_island_postal_codes_added: FrozenSet[str] = frozenset()
     remote_island_postal_codes_removed: FrozenSet[str] = frozenset()
+    history_language: str = ""
     inbound_secret: str = ""
     inbound_replay_window_seconds: int = 300
     time_zone: str = ""
@@ -247,6 +268,17 @@ def of_configuration(configuration) -> AttentionSettings:
 
 
 DEFAULTS = parse({})
+
+
+def with_missing_defaults(configuration) -> list:
+    """Saleor's stored configuration list, with the settings it lacks (declared after
+    it was stored) added at their defaults."""
+    stored = list(configuration or [])
+    names = {item.get("name") for item in stored}
+    return stored + [
+        {"name": setting.name, "value": setting.default}
+        for setting in SETTINGS if setting.name not in names
+    ]
 
 # Saleor's ConfigurationTypeField values (the same strings on 2.10 and 3.x).
 _FIELD_TYPES = {"string": "String", "boolean": "Boolean", "password": "Password"}

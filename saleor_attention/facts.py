@@ -80,7 +80,7 @@ def clear_to_ship(order_id) -> bool:
             LEFT JOIN {SubscriptionFacts._meta.db_table} subscription
                 ON facts.subscription <> '' AND subscription.subscription = facts.subscription
             WHERE orders.id = %s
-            FOR UPDATE OF orders, facts
+            FOR NO KEY UPDATE OF orders, facts
             """,
             [order_id],
         )
@@ -132,7 +132,7 @@ def _merge(order_id, subscription: str, planned, pending_since) -> None:
     """One statement: a link once made stays (a later metadata rewrite cannot detach
     the order from its subscription's flags); a new planned date replaces the old. A
     subscription order's search keys are taken (its subscription's flags can put it
-    in the order queue; migration 0009's function)."""
+    in the order queue; migration 0010's function)."""
     table = OrderFacts._meta.db_table
     pk_type = shop.Order._meta.pk.rel_db_type(connection)
     with connection.cursor() as cursor:

@@ -7,12 +7,13 @@ caller's transaction rolls back.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, List, Optional, Tuple
+from typing import Callable, Iterable, List, Optional, Sequence, Tuple
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from . import facts, gate, orders, services, triggers
+from . import facts, gate, orders, refusals, services, triggers
+from .adapter import shop
 from .models import Flag, Scope
 from .reasons import CANNOT_SHIP, EN, JA, RULES_PENDING, get_reason, system_text
 
@@ -31,6 +32,10 @@ CUSTOMER_ACTIONS = (
 ALWAYS_ALLOWED = ("ORDER_AGAIN", "VIEW_HISTORY")
 
 
+# What forbids shipping besides a flag: a code and its text in a language.
+Finding = Tuple[str, Callable[[str], str]]
+
+
 class OrderNeedsAttention(ValidationError):
     """Raised when a fulfillment is attempted on an order with active flags.
 
@@ -38,10 +43,11 @@ class OrderNeedsAttention(ValidationError):
     `orderFulfill` answers with a typed error naming the flags.
     """
 
-    def __init__(self, flags: List[Flag], findings: Tuple[str, ...] = ()):
+    def __init__(self, flags: List[Flag], findings: Sequence[Finding] = ()):
         self.flags = flags
         reasons = [f"{flag.reason} ({flag.scope}): {flag.message()}" for flag in flags]
-        message = system_text(CANNOT_SHIP, EN, reasons="; ".join([*reasons, *findings]))
+        reasons += [f"{code}: {text(JA)}" for code, text in findings]
+        message = system_text(CANNOT_SHIP, EN, reasons="; ".join(reasons))
         super().__init__({"order": ValidationError(message, code="invalid")})
 
 
@@ -53,29 +59,40 @@ def check_fulfillment(order_id) -> None:
     or released either committed before this check or waits until the fulfillment
     has committed. A clear order costs that one statement; the rest, which names
     what stops it, runs only when something might.
+
+    A veto is written down (refusals.py: who tried, through which path, which flags)
+    once the caller's transaction, which it rolls back, is over.
     """
-    # No savepoint: a veto rolls back the caller's whole fulfillment anyway.
     with transaction.atomic(savepoint=False):
         if facts.clear_to_ship(order_id):
             return
         order = orders.lock(order_id)
         flags = services.active_flags(order)
         findings = _unflagged_findings(order, flags)
-        if (flags or findings) and gate.is_on():
-            raise OrderNeedsAttention(flags, findings)
+        refused = bool(flags or findings) and gate.is_on()
+    if refused:
+        refusals.record(refusals.Refusal(
+            order.pk, shop.order_number(order), refusals.attempt(), flags, findings
+        ))
+        if transaction.get_connection().in_atomic_block:
+            # Nothing of the caller's may commit with a refused fulfillment.
+            transaction.set_rollback(True)
+        raise OrderNeedsAttention(flags, findings)
 
 
-def _unflagged_findings(order, flags) -> Tuple[str, ...]:
+def _unflagged_findings(order, flags) -> Tuple[Finding, ...]:
     """What forbids shipping even with no active flag: rules that have not run yet,
     and an order total that differs from the credit-checked amount (released without
     a new credit check)."""
-    findings = []
+    findings: List[Finding] = []
     if facts.of(order).rules_pending:
-        findings.append(f"{RULES_PENDING}: {system_text(RULES_PENDING)}")
+        findings.append((RULES_PENDING, lambda language: system_text(RULES_PENDING, language)))
     mismatch = triggers.amount_mismatch_of(order)
     if mismatch is not None and not any(flag.handle == mismatch.handle for flag in flags):
-        text = get_reason(mismatch.reason).staff_message(mismatch.params)
-        findings.append(f"{mismatch.reason}: {text}")
+        reason = get_reason(mismatch.reason)
+        findings.append(
+            (mismatch.reason, lambda language: reason.staff_message(mismatch.params, language))
+        )
     return tuple(findings)
 
 

@@ -84,16 +84,23 @@ PAYMENT_FAILED_EVENT = "payment_failed"
 def order_event_saved(sender, instance, created, **kwargs) -> None:
     """post_save receiver for Saleor's OrderEvent: a failed card capture or charge."""
     if created and instance.type == PAYMENT_FAILED_EVENT:
-        payment_failed(instance.order, instance.pk)
+        payment_failed(instance.order, instance.pk, instance.parameters)
 
 
-def payment_failed(order, event_id) -> None:
-    """Saleor recorded a failed payment on the order (a card capture or charge).
-    A model signal, not a plugin hook: Saleor does not know whether we are active."""
+def payment_failed(order, event_id, parameters=None) -> None:
+    """Saleor recorded a failed payment on the order (a card capture or charge), with
+    the gateway's id and message and the payment's token in the event's parameters
+    (the same on 2.10 and 3.x). A model signal, not a plugin hook: Saleor does not
+    know whether we are active."""
+    said = parameters if isinstance(parameters, dict) else {}
+    said = {name: str(value) for name, value in said.items() if value}
 
     def flag_it(order):
         if gate.is_on():
-            triggers.payment_failed(order, f"order-event:{event_id}")
+            triggers.payment_failed(
+                order, f"order-event:{event_id}", gateway=said.get("gateway", ""),
+                message=said.get("message", ""), reference=said.get("payment_id", ""),
+            )
 
     _run_safely("payment_failed", flag_it, order)
 

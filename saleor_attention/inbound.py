@@ -252,16 +252,31 @@ def _credit_check(payload: Mapping[str, object]) -> Action:
     )
 
 
+def _optional_text(payload: Mapping[str, object], key: str) -> str:
+    """Evidence a sender may add (a carrier's tracking number, a gateway's message):
+    absent, null or a string of at most MAX_TEXT_LENGTH characters."""
+    value = payload.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise Malformed(f"{key!r} must be a string")
+    if len(value) > MAX_TEXT_LENGTH:
+        raise Malformed(f"{key!r} is longer than {MAX_TEXT_LENGTH} characters")
+    return value.strip()
+
+
 def _delivery_returned(payload: Mapping[str, object]) -> Action:
-    return lambda order, event_id: triggers.delivery_returned_reported(order, event_id)
+    said = {key: _optional_text(payload, key) for key in ("carrier", "tracking_number", "reason")}
+    return lambda order, event_id: triggers.delivery_returned_reported(order, event_id, **said)
 
 
 def _payment_failed(payload: Mapping[str, object]) -> Action:
     renewal = payload.get("renewal", False)
     if not isinstance(renewal, bool):
         raise Malformed("'renewal' must be true or false")
+    said = {key: _optional_text(payload, key) for key in ("gateway", "message", "reference")}
     return lambda order, event_id: triggers.payment_failed(
-        order, event_id, renewal=renewal
+        order, event_id, renewal=renewal, **said
     )
 
 

@@ -1,10 +1,13 @@
 """The flag lifecycle: every change of one order's attention is one batch.
 
 A change locks the order's row when it starts and holds it to the end, so a
-concurrent change or fulfillment of the same order waits its turn. It writes when it
-ends, once each: the new flags together, the audit events, one order history note,
-the facts, the metadata mirror, and one announcement (Saleor's order-updated hooks)
-after the transaction commits. The plugin does not react to its own announcement.
+concurrent change or fulfillment of the same order waits its turn; the same statement
+reads the shop's settings (the history's language) and the other orders of the
+order's subscription. It writes when it ends, once each: the new flags together, the
+audit events, the history notes (one INSERT: this order's, and a subscription flag's
+lines on every order of the subscription), the facts, the metadata mirror, and one
+announcement (Saleor's order-updated hooks) after the transaction commits. The plugin
+does not react to its own announcement.
 
     with lifecycle.change(order, actor) as change:
         change.raise_flags([FlagToRaise("REMOTE_ISLAND", "remote-island")])
@@ -13,17 +16,21 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
+from dataclasses import dataclass
 from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from django.db import transaction
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from . import facts, journal, mirror, orders, rows, shop_time
+from . import config, facts, journal, mirror, orders, plugin_state, rows, shop_time
 from .actors import RULES, Actor
 from .adapter import shop
+from .compat import JSONField
 from .errors import AttentionError, AttentionErrorCode
-from .models import Event, EventType, Flag, FlagComment, Scope, Status
-from .reasons import ORDER_CANCELLED, ORDER_DELETED, system_text
+from .models import Event, EventType, Flag, FlagComment, OrderFacts, Scope, Status
+from .reasons import ORDER_CANCELLED, ORDER_DELETED, SHIPPING_DATE_PASSED, system_text
 from .rules import FlagToRaise
 
 # Set on the order Saleor's hooks receive from our own announcement.
@@ -32,6 +39,16 @@ ANNOUNCED = "_attention_announced"
 _Cause = Tuple[str, str, str]  # scope, reason, handle
 # Facts the metadata mirror shows: a change of one is announced.
 _MIRRORED_FACTS = ("payment_method", "credit_checked_amount")
+
+
+@dataclass(frozen=True)
+class SubscriptionOrder:
+    """Another order of the changed order's subscription, as its facts were read."""
+
+    order_id: object
+    # Its own active ORDER-scope flags (OrderFacts.active_flags).
+    active_flags: int
+    planned_shipping_date: Optional[datetime.date]
 
 
 class OrderChange:
@@ -44,7 +61,10 @@ class OrderChange:
         self.actor = actor
         # Saleor's own announcement of this order follows, built from this object.
         self._announced_by_saleor = order if announced_by_saleor else None
-        self.order = orders.lock(order.pk, *related)
+        self.order = orders.lock(order.pk, *related, annotations=_read_with_the_lock())
+        # The language of the change's history lines and audit events.
+        self.language = journal.language(_settings(self.order.attention_configuration))
+        self.subscription_orders = _subscription_orders(self.order.attention_subscription_orders)
         self.facts = facts.of(self.order)
         self.order.attention_facts = self.facts  # what facts.update changes
         self._active: Optional[List[Flag]] = None
@@ -95,7 +115,7 @@ class OrderChange:
             released_by_name=self.actor.name, released_by_source=self.actor.source,
             handled_on=handled_on, release_comment=comment,
         )
-        self._entries += [journal.flag_released(flag, self.actor) for flag in flags]
+        self._entries += [journal.flag_released(flag, self.actor, self.language) for flag in flags]
         gone = {flag.pk for flag in flags}
         self._active = [flag for flag in self.active if flag.pk not in gone]
         self._visible = True
@@ -107,7 +127,7 @@ class OrderChange:
         previous = flag.note
         Flag.objects.filter(pk=flag.pk).update(note=note)
         flag.note = note
-        self._entries.append(journal.note_updated(flag, previous, self.actor))
+        self._entries.append(journal.note_updated(flag, previous, self.actor, self.language))
 
     def comment(self, flag: Flag, text: str) -> FlagComment:
         """Add a comment to one of this order's flags (active or released)."""
@@ -117,12 +137,14 @@ class OrderChange:
             created_by_app=self.actor.app, created_by_name=self.actor.name,
             created_by_source=self.actor.source,
         )
-        self._entries.append(journal.commented(flag, comment, self.actor))
+        self._entries.append(journal.commented(flag, comment, self.actor, self.language))
         return comment
 
     def note(self, type_: str, code: str, parameters: Optional[dict] = None) -> None:
         """Record a finding that raises no flag (SYSTEM_TEXTS code and its values)."""
-        self._entries.append(journal.finding(type_, code, parameters or {}, self.actor))
+        self._entries.append(
+            journal.finding(type_, code, parameters or {}, self.actor, self.language)
+        )
 
     def update_facts(self, **values) -> None:
         for name, value in values.items():
@@ -179,7 +201,7 @@ class OrderChange:
                 flag._state.adding, flag._state.db = False, "default"
                 by_cause[_cause_of(flag)] = flag
                 self.active.insert(0, flag)
-                self._entries.append(journal.flag_set(flag, self.actor))
+                self._entries.append(journal.flag_set(flag, self.actor, self.language))
                 self._visible = True
         return by_cause
 
@@ -193,8 +215,70 @@ class OrderChange:
         for entry in self._entries:
             entry.event.order_id, entry.event.order_number = self.order.pk, self.number
         Event.objects.bulk_create([entry.event for entry in self._entries])
-        lines = [entry.line for entry in self._entries if entry.line]
-        shop.add_history_note(self.order, self.actor, "\n".join(lines))
+        notes = {self.order.pk: [entry.line for entry in self._entries if entry.line]}
+        shared = [entry.line for entry in self._entries if entry.line and entry.subscription_wide]
+        released_everywhere = any(
+            entry.subscription_wide and entry.event.type == EventType.FLAG_RELEASED
+            for entry in self._entries
+        )
+        for other in self.subscription_orders:
+            notes[other.order_id] = shared + (
+                self._date_passed(other) if released_everywhere else []
+            )
+        shop.add_history_notes(
+            {order_id: "\n".join(lines) for order_id, lines in notes.items() if lines},
+            self.actor,
+        )
+
+    def _date_passed(self, other: SubscriptionOrder) -> List[str]:
+        """Another order of the subscription that a subscription flag's release left
+        with nothing active: its history says when its planned shipping date passed,
+        as the changed order's does (services._release_warnings)."""
+        planned = other.planned_shipping_date
+        if other.active_flags or any(flag.scope == Scope.SUBSCRIPTION for flag in self.active):
+            return []
+        if planned is None or planned >= shop_time.calendar().today():
+            return []
+        return [system_text(SHIPPING_DATE_PASSED, self.language, date=planned.isoformat())]
+
+
+@functools.lru_cache(maxsize=1)
+def _read_with_the_lock() -> Dict[str, object]:
+    """What a change reads in its lock's statement (orders.lock), so that its
+    statements stay as many whatever the subscription's size: the plugin's stored
+    configuration, and the facts of the subscription's other orders ([[order id,
+    own active flags, planned shipping date], ...]; null for an order in none, whose
+    subquery never runs). SQL made once per process: composing it with the ORM on
+    every change cost more than running it."""
+    configuration, parameters = (
+        shop.plugin_configurations().values("configuration")[:1].query.sql_with_params()
+    )
+    facts_table, orders_table = OrderFacts._meta.db_table, shop.Order._meta.db_table
+    others = f"""
+        CASE WHEN "{facts_table}".subscription <> '' THEN (
+            SELECT jsonb_agg(jsonb_build_array(
+                other.order_id, other.active_flags, other.planned_shipping_date))
+            FROM "{facts_table}" other
+            WHERE other.subscription = "{facts_table}".subscription
+              AND other.order_id <> "{orders_table}".id
+        ) END"""
+    return {
+        "attention_configuration": RawSQL(f"({configuration})", parameters, JSONField()),
+        "attention_subscription_orders": RawSQL(others, (), JSONField()),
+    }
+
+
+def _settings(configuration) -> config.AttentionSettings:
+    return config.DEFAULTS if configuration is None else config.of_configuration(configuration)
+
+
+def _subscription_orders(rows_) -> List[SubscriptionOrder]:
+    return [
+        SubscriptionOrder(
+            order_id, active_flags, datetime.date.fromisoformat(planned) if planned else None
+        )
+        for order_id, active_flags, planned in rows_ or ()
+    ]
 
 
 @contextlib.contextmanager
@@ -234,12 +318,15 @@ def close_for_deleted_order(order) -> None:
     order (Saleor deletes its history and metadata with it)."""
     number = shop.order_number(order)
     flags = list(Flag.objects.active().filter(order_id=order.pk, scope=Scope.ORDER))
+    language = journal.language(plugin_state.settings())
     _mark_released(
         flags, handled_on=shop_time.calendar().today(),
-        release_comment=system_text(ORDER_DELETED),
+        release_comment=system_text(ORDER_DELETED, language),
     )
-    events = [journal.flag_released(flag, RULES).event for flag in flags]
-    events.append(journal.finding(EventType.ORDER_DELETED, ORDER_DELETED, {}, RULES).event)
+    events = [journal.flag_released(flag, RULES, language).event for flag in flags]
+    events.append(
+        journal.finding(EventType.ORDER_DELETED, ORDER_DELETED, {}, RULES, language).event
+    )
     for event in events:
         event.order_number = number
     Event.objects.bulk_create(events)
@@ -253,7 +340,8 @@ def close_for_cancelled_order(order) -> None:
     with change(order, RULES) as batch:
         own = [flag for flag in batch.active if flag.scope == Scope.ORDER]
         if own:
-            batch.release(own, timezone.localdate(), system_text(ORDER_CANCELLED))
+            comment = system_text(ORDER_CANCELLED, batch.language)
+            batch.release(own, shop_time.calendar().today(), comment)
             batch.note(EventType.ORDER_CANCELLED, ORDER_CANCELLED)
         if batch.facts.subscription:
             batch.update_facts(cancelled_at=timezone.now())

@@ -16,6 +16,7 @@ from django.db.models import Q
 
 from . import facts
 from .adapter import shop
+from .graphql import ids  # the one encoder of the plugin's global ids
 from .models import Flag, OrderFacts
 
 SUMMARY_KEY = "saleor_attention"
@@ -27,10 +28,14 @@ CREDIT_CHECKED_AMOUNT_KEY = "saleor_attention.credit_checked_amount"
 
 
 def values(facts: OrderFacts, active: Sequence[Flag]) -> Dict[str, str]:
-    """Every key the plugin mirrors for one order; each value is a string."""
+    """Every key the plugin mirrors for one order; each value is a string. The
+    summary is JSON naming each active flag by its global id, as the API does."""
     summary = {
         "required": bool(active),
-        "flags": [{"id": flag.pk, "reason": flag.reason, "scope": flag.scope} for flag in active],
+        "flags": [
+            {"id": ids.flag_id(flag.pk), "reason": flag.reason, "scope": flag.scope}
+            for flag in active
+        ],
     }
     mirrored = {SUMMARY_KEY: json.dumps(summary, ensure_ascii=False, sort_keys=True)}
     if facts.payment_method:

@@ -88,15 +88,15 @@ class OrderFacts(models.Model):
     # the flags, in one statement.
     active_flags = models.PositiveIntegerField(default=0, editable=False)
     # When the oldest of those flags was set (null without any), kept by a trigger
-    # too (migration 0009): the order queue's age, read from an index.
+    # too (migration 0010): the order queue's age, read from an index.
     attention_since = models.DateTimeField(null=True, blank=True, editable=False)
     # When Saleor cancelled the order: its subscription's flags no longer put it in
     # the order queue (its own flags were closed then).
     cancelled_at = models.DateTimeField(null=True, blank=True)
     # What the order queue's search compares: the order's email and its addresses'
     # names and phones as the blacklist's match keys, each between tabs. Taken by the
-    # trigger when a flag of the order (or its subscription) is set, and when a
-    # subscription order is linked (migration 0009): stored, so a search reads no
+    # trigger when a flag of the order itself is set, and when a subscription order
+    # is linked (migration 0010): stored, so a search reads no
     # Saleor table and runs no normalisation per order.
     search_keys = models.TextField(null=True, blank=True, editable=False)
 
@@ -250,7 +250,17 @@ class Flag(models.Model):
     def message(self, language: str = JA) -> str:
         return get_reason(self.reason).staff_message(self._message_params(), language)
 
+    def evidence(self, language: str = JA):
+        """Why the flag was raised, as its rule kept it: (parameter, label, value as
+        kept, value as staff read it) of each piece, in the reason's order."""
+        params = self.params or {}
+        return [
+            (name, label, str(params[name]), text)
+            for name, label, text in get_reason(self.reason).evidence_of(params, language)
+        ]
+
     def customer_message(self, language: str = JA) -> str:
+        """Never the evidence: customers read only the reason's customer-safe text."""
         return get_reason(self.reason).customer_message(language)
 
     def guidance(self, language: str = JA) -> str:
@@ -409,7 +419,7 @@ class BlacklistQuerySet(models.QuerySet):
     def sharing_keys_with(self, customer_id, people):
         """Entries sharing a match key with an order: the customer's account, or any
         person's (purchaser, addressee: rules.blacklist.Person) email, phone, address
-        or name with postal code. One query over indexed keys."""
+        or name (or name reading) with postal code. One query over indexed keys."""
         terms = {(("customer_id", customer_id),)} if customer_id is not None else set()
         for person in people:  # the purchaser and addressee are often the same person
             terms |= {
@@ -419,7 +429,9 @@ class BlacklistQuerySet(models.QuerySet):
                 ) if value
             }
             if person.name and person.postal_code:
-                terms.add((("name_key", person.name), ("postal_code_key", person.postal_code)))
+                # The name as the entry has it, or as its reading (a name typed in kana).
+                for key in ("name_key", "name_reading_key"):
+                    terms.add(((key, person.name), ("postal_code_key", person.postal_code)))
         if not terms:
             return self.none()
         condition = Q()
@@ -439,12 +451,16 @@ class BlacklistEntry(models.Model):
     email = models.CharField(max_length=254, blank=True, default="")
     phone = models.CharField(max_length=64, blank=True, default="")
     name = models.CharField(max_length=255, blank=True, default="")
+    # The name's reading in kana (フリガナ), as staff have it: an order whose name is
+    # typed in kana matches the entry by it.
+    name_reading = models.CharField(max_length=255, blank=True, default="")
     postal_code = models.CharField(max_length=20, blank=True, default="")
     address = models.CharField(max_length=512, blank=True, default="")
     note = models.TextField(blank=True, default="")
     email_key = models.CharField(max_length=254, blank=True, default="", db_index=True)
     phone_key = models.CharField(max_length=32, blank=True, default="", db_index=True)
     name_key = models.CharField(max_length=255, blank=True, default="")
+    name_reading_key = models.CharField(max_length=255, blank=True, default="")
     postal_code_key = models.CharField(max_length=16, blank=True, default="")
     address_key = models.CharField(max_length=512, blank=True, default="", db_index=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -459,6 +475,9 @@ class BlacklistEntry(models.Model):
         ordering = ("-created_at", "-pk")
         indexes = [
             models.Index(fields=["name_key", "postal_code_key"], name="attention_blacklist_name"),
+            models.Index(
+                fields=["name_reading_key", "postal_code_key"], name="attention_blacklist_reading"
+            ),
             models.Index(fields=["created_at", "id"], name="attention_blacklist_created"),
         ]
 
@@ -470,6 +489,7 @@ class BlacklistEntry(models.Model):
         "email_key": ("email", normalize.email_key),
         "phone_key": ("phone", normalize.phone_key),
         "name_key": ("name", normalize.text_key),
+        "name_reading_key": ("name_reading", normalize.text_key),
         "postal_code_key": ("postal_code", normalize.digits_key),
         "address_key": ("address", normalize.text_key),
     }

@@ -14,15 +14,25 @@ import jaconv
 # long-vowel mark only counts when it sits between digits ("1ー2ー3").
 _HYPHENS = "-‐‑‒–—―−－﹣"
 _HYPHEN_RE = re.compile(f"[{_HYPHENS}]|(?<=\\d)[ーｰ](?=\\d)")
-_SPACE_RE = re.compile(r"\s+")
+# Between two katakana a hyphen is a long-vowel mark typed with the minus key
+# ("ユ-コ" is "ユーコ").
+_KATAKANA = "ァ-ヺー"
+_KANA_HYPHEN_RE = re.compile(f"(?<=[{_KATAKANA}])[{_HYPHENS}](?=[{_KATAKANA}])")
+# Spaces, and the middle dot between the parts of a name ("ジョン・スミス").
+_SPACE_RE = re.compile(r"[\s・]+")
+# The spacing (voiced) sound marks "゛" "゜" typed after a kana: NFKC makes them a space
+# and a combining mark, which would not join the kana; the combining marks do.
+_SPACING_MARKS = str.maketrans({"゛": "\u3099", "゜": "\u309a", "ﾞ": "\u3099", "ﾟ": "\u309a"})
 _NON_DIGIT_RE = re.compile(r"\D")
 
 
 def text_key(value: str) -> str:
-    """Names and addresses: NFKC (full/half width), katakana for kana, no spaces or
-    hyphens, lower case."""
-    text = unicodedata.normalize("NFKC", value or "")
+    """Names, name readings (フリガナ) and addresses: NFKC (full/half width), katakana
+    for hiragana and half-width kana (ﾔﾏﾀﾞ, やまだ and ヤマダ give one key), voiced
+    marks joined to their kana, no spaces, middle dots or hyphens, lower case."""
+    text = unicodedata.normalize("NFKC", (value or "").translate(_SPACING_MARKS))
     text = jaconv.hira2kata(text)
+    text = _KANA_HYPHEN_RE.sub("ー", text)
     text = _HYPHEN_RE.sub("", text)
     text = _SPACE_RE.sub("", text)
     return text.lower()

@@ -2,30 +2,38 @@
 supplies the model and what its fields are called."""
 from __future__ import annotations
 
-from typing import Optional
+from typing import Mapping, Optional
 
-from . import facts
+from . import compat, facts
 from .adapter import shop
 
 
-def lock(order_id, *related: str):
+def lock(order_id, *related: str, annotations: Optional[Mapping[str, object]] = None):
     """The order row and its facts row, both locked until the surrounding transaction
     ends (the fulfillment guard takes the same two), with the `related` rows a
-    caller reads (e.g. addresses), in one statement; an order from before the plugin
-    first gets its facts row."""
+    caller reads (e.g. addresses) and any `annotations`, in one statement; an order
+    from before the plugin first gets its facts row.
+
+    The locks are FOR NO KEY UPDATE: they keep every other change and the guard out,
+    but not a transaction that only adds a row referencing the order (Saleor's
+    history notes: a subscription's change writes them on every order of it, which
+    other changes may hold)."""
     locked = (
-        shop.Order.objects.select_for_update(of=("self", "attention_facts"))
+        compat.select_for_no_key_update(shop.Order.objects.all(), of=("self", "attention_facts"))
         .select_related("attention_facts", *related)
         .filter(attention_facts__isnull=False)
     )
-    try:
-        return locked.get(pk=order_id)
-    except shop.Order.DoesNotExist:
-        # The order first, as every path locks them: two changes never wait on each
-        # other crosswise.
-        shop.Order.objects.select_for_update(of=("self",)).get(pk=order_id)
-        facts.ensure_row(order_id)
-        return locked.get(pk=order_id)
+    if annotations:
+        locked = locked.annotate(**annotations)
+    with compat.no_key_locks():
+        try:
+            return locked.get(pk=order_id)
+        except shop.Order.DoesNotExist:
+            # The order first, as every path locks them: two changes never wait on each
+            # other crosswise.
+            compat.select_for_no_key_update(shop.Order.objects.all(), of=("self",)).get(pk=order_id)
+            facts.ensure_row(order_id)
+            return locked.get(pk=order_id)
 
 
 # Order numbers fit PostgreSQL's integer on both lines (2.10: the id; 3.x: `number`).
@@ -58,4 +66,3 @@ def is_first_order(order) -> bool:
     )
     created = shop.ORDER_CREATED_FIELD
     return not same_customer.filter(**{f"{created}__lt": getattr(order, created)}).exists()
-

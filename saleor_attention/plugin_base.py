@@ -27,6 +27,16 @@ class AttentionPluginBase:
         super().__init__(configuration=copy.deepcopy(configuration), **kwargs)
 
     @classmethod
+    def save_plugin_configuration(cls, plugin_configuration, cleaned_data, **kwargs):
+        """Saleor updates only the settings it finds stored: one stored before a
+        setting existed (history_language, say) gets it at its default first, so
+        that pluginUpdate can change it."""
+        plugin_configuration.configuration = config.with_missing_defaults(
+            plugin_configuration.configuration
+        )
+        return super().save_plugin_configuration(plugin_configuration, cleaned_data, **kwargs)
+
+    @classmethod
     def validate_plugin_configuration(cls, plugin_configuration, **kwargs):
         """Saleor's pluginUpdate answers a bad value with a field error; nothing is saved."""
         try:

@@ -5,7 +5,9 @@ the line this process runs on; every such module implements `SaleorPort`, and
 tests/test_port.py checks that it does, on whichever line is installed. This module
 imports nothing of Saleor's or the core's.
 """
-from typing import TYPE_CHECKING, Any, Callable, ContextManager, Optional, Protocol, Type
+from typing import (
+    TYPE_CHECKING, Any, Callable, ContextManager, Mapping, Optional, Protocol, Type,
+)
 
 if TYPE_CHECKING:
     from .actors import Actor
@@ -54,6 +56,11 @@ class SaleorPort(Protocol):
     def add_history_note(self, order, actor: "Actor", message: str) -> None:
         """A note in Saleor's order history (staff see it on the order), by the actor."""
 
+    def add_history_notes(self, notes: Mapping[Any, str], actor: "Actor") -> None:
+        """One note in the history of each order ({order pk: message}), by the actor, in
+        one INSERT however many orders (a subscription flag's line on every order of
+        the subscription)."""
+
     def announce_order_updated(self, order) -> None:
         """Saleor's order-updated hooks (webhooks included), run only once the current
         transaction commits (never if it rolls back)."""
@@ -67,6 +74,10 @@ class SaleorPort(Protocol):
     def stored_plugin_configuration(self) -> Optional[Any]:
         """The plugin's stored PluginConfiguration (active, configuration); None if
         Saleor has none yet."""
+
+    def plugin_configurations(self) -> Any:
+        """The queryset of the plugin's stored PluginConfiguration (at most one row),
+        for reading its settings inside another statement (a subquery)."""
 
     def ensure_plugin_configuration(self) -> None:
         """Store the plugin's configuration, switched on with the default settings,

@@ -167,7 +167,7 @@ def _parts() -> List[Dict[str, str]]:
     common = {
         "order_id": "f.order_id",
         "subscription": "f.subscription",
-        # The planned date as the partial indexes of migration 0009 hold it.
+        # The planned date as the partial indexes of migration 0010 hold it.
         PLANNED_SHIPPING_DATE: "COALESCE(f.planned_shipping_date, 'infinity'::date)",
         CREATED: f"o.{quote(order.get_field(shop.ORDER_CREATED_FIELD).column)}",
         "orders": f"JOIN {quote(order.db_table)} o ON o.id = f.order_id",

@@ -7,13 +7,18 @@ English twin; customer texts never reveal blacklists or fraud suspicion.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, Mapping, Optional, Tuple
+from typing import Dict, List, Mapping, Optional, Tuple
 
 JA = "ja"
 EN = "en"
 LANGUAGES = (JA, EN)
 
 DEFAULT_VARIANT = "default"
+
+
+def language_of(code: str) -> str:
+    """The plugin's language for a language code ("ja", "ja-JP" → ja; any other → en)."""
+    return JA if str(code or "").lower().replace("_", "-").split("-")[0] == JA else EN
 
 # A text in both languages: (ja, en).
 Text = Tuple[str, str]
@@ -35,6 +40,10 @@ class Reason:
     manual: bool = False
     # What its staff texts name in {braces}: a flag of this reason must carry them.
     parameters: Tuple[str, ...] = field(default=())
+    # The flag parameters that say why it was raised (EVIDENCE_LABELS names each),
+    # shown after the staff text, in this order, when the flag carries them. Flags
+    # set by hand or before a rule kept evidence show the text alone.
+    evidence: Tuple[str, ...] = field(default=())
 
     def staff_message(self, params: Optional[Mapping] = None, language: str = JA) -> str:
         params = dict(params or {})
@@ -44,7 +53,23 @@ class Reason:
         missing = [name for name in self.parameters if name not in params]
         if missing:
             raise MissingParameter(f"{self.code} needs parameter {missing[0]!r}")
-        return _pick(texts, language).format(**params)
+        text = _pick(texts, language).format(**params)
+        shown = [f"{label}: {value}" for _key, label, value in self.evidence_of(params, language)]
+        if not shown:
+            return text
+        if language == EN:
+            return f"{text} ({'; '.join(shown)})"
+        return f"{text}（{'、'.join(shown)}）"
+
+    def evidence_of(self, params: Optional[Mapping], language: str = JA) -> List[Tuple[str, str, str]]:
+        """(parameter, label, value as staff read it) of each piece of evidence the
+        flag's parameters carry."""
+        params = params or {}
+        return [
+            (name, _pick(EVIDENCE_LABELS[name], language), evidence_value(name, params[name], language))
+            for name in self.evidence
+            if params.get(name) not in (None, "")
+        ]
 
     def customer_message(self, language: str = JA) -> str:
         return _pick(self.customer, language)
@@ -55,6 +80,47 @@ class Reason:
 
 def _pick(texts: Text, language: str) -> str:
     return texts[1] if language == EN else texts[0]
+
+
+# What each piece of evidence a flag keeps is called (its parameter → ja, en).
+EVIDENCE_LABELS: Dict[str, Text] = {
+    "matched": ("一致した項目", "matched"),
+    "entry": ("ブラックリスト登録", "blacklist entry"),
+    "other_entries": ("ほかに一致した登録", "other matching entries"),
+    "code": ("与信結果コード", "result code"),
+    "event": ("連携イベントID", "provider event"),
+    "postal_code": ("郵便番号", "postal code"),
+    "island_list": ("該当リスト", "listed in"),
+    "gateway": ("決済方法", "payment gateway"),
+    "message": ("決済代行のメッセージ", "gateway message"),
+    "reference": ("決済番号", "payment reference"),
+    "carrier": ("配送業者", "carrier"),
+    "tracking_number": ("伝票番号", "tracking number"),
+    "return_reason": ("戻り理由", "return reason"),
+}
+# Evidence whose value is a comma-separated list of codes, shown in staff's words.
+CODED_EVIDENCE = ("matched", "island_list")
+EVIDENCE_CODES: Dict[str, Text] = {
+    "CUSTOMER": ("会員アカウント", "customer account"),
+    "PHONE": ("電話番号", "phone"),
+    "EMAIL": ("メールアドレス", "email"),
+    "NAME_POSTAL_CODE": ("氏名+郵便番号", "name + postal code"),
+    "NAME_READING_POSTAL_CODE": ("フリガナ+郵便番号", "name reading + postal code"),
+    "ADDRESS": ("住所", "address"),
+    "BUILT_IN": ("標準の離島リスト", "the built-in remote-island list"),
+    "ADDED": ("ショップが追加した郵便番号", "the shop's added postal codes"),
+}
+
+
+def evidence_value(name: str, value, language: str = JA) -> str:
+    """A piece of evidence as staff read it: codes in words, the rest as kept."""
+    if name not in CODED_EVIDENCE:
+        return str(value)
+    words = [
+        _pick(EVIDENCE_CODES[code], language) if code in EVIDENCE_CODES else code
+        for code in str(value).split(",") if code
+    ]
+    return ", ".join(words) if language == EN else "・".join(words)
 
 
 _CUSTOMER_CONTACT: Text = (
@@ -115,6 +181,7 @@ CATALOGUE: Dict[str, Reason] = {
                 "お客様に確認のうえ、お支払い方法を変更してから解除してください。",
                 "Confirm with the customer and change the payment method, then release.",
             ),
+            evidence=("code", "event"),
             emails_customer=True,
         ),
         Reason(
@@ -128,6 +195,7 @@ CATALOGUE: Dict[str, Reason] = {
             customer=_CUSTOMER_PAYMENT,
             guidance=_GUIDE_PROVIDER,
             parameters=("code",),
+            evidence=("event",),
         ),
         Reason(
             code="DEFERRED_PAYMENT_AMOUNT_MISMATCH",
@@ -150,12 +218,14 @@ CATALOGUE: Dict[str, Reason] = {
             staff={DEFAULT_VARIANT: ("ブラックリスト客候補", "Possible blacklisted customer")},
             customer=_CUSTOMER_CONTACT,
             guidance=_GUIDE_BLACKLIST,
+            evidence=("matched", "entry", "other_entries"),
         ),
         Reason(
             code="BLACKLISTED_CUSTOMER",
             staff={DEFAULT_VARIANT: ("ブラックリスト客", "Blacklisted customer")},
             customer=_CUSTOMER_CONTACT,
             guidance=_GUIDE_BLACKLIST,
+            evidence=("matched", "entry", "other_entries"),
         ),
         Reason(
             code="RENEWAL_PAYMENT_FAILED",
@@ -167,6 +237,7 @@ CATALOGUE: Dict[str, Reason] = {
                 "Ask the customer to check the card. Cancelling this order cancels the "
                 "upcoming renewal, not the current order.",
             ),
+            evidence=("gateway", "message", "reference"),
         ),
         Reason(
             code="REMOTE_ISLAND",
@@ -177,6 +248,7 @@ CATALOGUE: Dict[str, Reason] = {
                 "Check the shipping fee and delivery interval, fix the order, and "
                 "contact the customer if needed.",
             ),
+            evidence=("postal_code", "island_list"),
         ),
         Reason(
             code="SUBSCRIPTION_DISCOUNT_CANDIDATE",
@@ -204,6 +276,7 @@ CATALOGUE: Dict[str, Reason] = {
                 "Contact the customer, change to a payment method other than cash on "
                 "delivery, then release.",
             ),
+            evidence=("gateway",),
             emails_customer=True,
         ),
         Reason(
@@ -211,6 +284,7 @@ CATALOGUE: Dict[str, Reason] = {
             staff={DEFAULT_VARIANT: ("クレジット決済失敗", "Card payment failed")},
             customer=_CUSTOMER_PAYMENT,
             guidance=_GUIDE_CARD,
+            evidence=("gateway", "message", "reference"),
         ),
         Reason(
             code="DELIVERY_RETURNED",
@@ -220,6 +294,7 @@ CATALOGUE: Dict[str, Reason] = {
                 "お客様に連絡してお届け先を確認し、再送または取り消しを判断してください。",
                 "Contact the customer to confirm the address, then resend or cancel.",
             ),
+            evidence=("carrier", "tracking_number", "return_reason", "event"),
         ),
         Reason(
             code="MANUAL",
@@ -259,6 +334,8 @@ CREDIT_CHECK_UNRECOGNIZED = "CREDIT_CHECK_UNRECOGNIZED"
 SWITCHED_TO_COD = "SWITCHED_TO_COD"
 NOTE_UPDATED = "NOTE_UPDATED"
 FLAG_COMMENTED = "FLAG_COMMENTED"
+ACTION_BLOCKED = "ACTION_BLOCKED"
+UNKNOWN_CALLER = "UNKNOWN_CALLER"
 SYSTEM_TEXTS: Dict[str, Text] = {
     ORDER_DELETED: ("注文が削除されたため、要対応を終了", "The order was deleted: attention closed."),
     ORDER_CANCELLED: (
@@ -307,6 +384,12 @@ SYSTEM_TEXTS: Dict[str, Text] = {
         "要対応 コメント: {message} [{reason}, {scope}] — {comment}",
         "Attention comment: {message} [{reason}, {scope}] — {comment}",
     ),
+    ACTION_BLOCKED: (
+        "出荷を止めました: {actor}が{path}で出荷しようとしましたが、要対応です: {reasons}",
+        "Shipping refused: {actor} tried to ship through {path} while the order needs "
+        "attention: {reasons}",
+    ),
+    UNKNOWN_CALLER: ("呼び出し元(不明)", "an unknown caller"),
 }
 
 

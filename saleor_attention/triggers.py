@@ -12,6 +12,7 @@ from typing import List, Optional
 from . import config, facts, lifecycle, mirror, normalize, orders, plugin_state
 from .actors import RULES, Actor
 from .adapter import shop
+from .graphql import ids  # the one encoder of the plugin's global ids
 from .models import BlacklistEntry, EventType
 from .reasons import SWITCHED_TO_COD
 from .rules import (
@@ -72,15 +73,28 @@ def order_amount_changed(order) -> Outcome:
     return outcome
 
 
-def payment_failed(order, event_id: str, renewal: bool = False, actor: Actor = RULES) -> Outcome:
-    """A card charge for the order failed (reported by Saleor, a payment app or provider)."""
-    failure = payment_failure.PaymentFailure(event_id=event_id, renewal=renewal)
+def payment_failed(
+    order, event_id: str, renewal: bool = False, actor: Actor = RULES, *,
+    gateway: str = "", message: str = "", reference: str = "",
+) -> Outcome:
+    """A card charge for the order failed (reported by Saleor, a payment app or
+    provider), with what the gateway said: its id, message and payment reference."""
+    failure = payment_failure.PaymentFailure(
+        event_id=event_id, renewal=renewal, gateway=gateway, message=message,
+        reference=reference,
+    )
     return _raise(order, payment_failure.evaluate(failure), actor)
 
 
-def delivery_returned_reported(order, event_id: str, actor: Actor = RULES) -> Outcome:
-    """A carrier reports that a shipment came back to the shop."""
-    returned = delivery_returned.DeliveryReturned(event_id=event_id)
+def delivery_returned_reported(
+    order, event_id: str, actor: Actor = RULES, *,
+    carrier: str = "", tracking_number: str = "", reason: str = "",
+) -> Outcome:
+    """A carrier reports that a shipment came back to the shop (with its carrier,
+    tracking number and why, as far as it says)."""
+    returned = delivery_returned.DeliveryReturned(
+        event_id=event_id, carrier=carrier, tracking_number=tracking_number, reason=reason
+    )
     return _raise(order, delivery_returned.evaluate(returned), actor)
 
 
@@ -103,12 +117,15 @@ def _amount_mismatch(order) -> tuple:
 
 def _blacklist(order, settings) -> List[FlagToRaise]:
     people = _people(order)
-    entries = BlacklistEntry.objects.sharing_keys_with(order.user_id, people).values_list(
-        "customer_id", "email_key", "phone_key", "name_key", "postal_code_key", "address_key"
-    )
-    return blacklist.evaluate(
-        order.user_id, people, [blacklist.Entry(*row) for row in entries], settings
-    )
+    rows = BlacklistEntry.objects.sharing_keys_with(order.user_id, people).order_by("pk")
+    entries = [
+        blacklist.Entry(*keys, id=ids.blacklist_entry_id(pk))
+        for pk, *keys in rows.values_list(
+            "pk", "customer_id", "email_key", "phone_key", "name_key", "postal_code_key",
+            "address_key", "name_reading_key",
+        )
+    ]
+    return blacklist.evaluate(order.user_id, people, entries, settings)
 
 
 def _placed(change: lifecycle.OrderChange, settings) -> List[FlagToRaise]:

@@ -151,3 +151,21 @@ query Job($id: ID!) {
   }
 }
 """
+
+ORDER_EVIDENCE = """
+query Evidence($id: ID!) {
+  order(id: $id) {
+    attention {
+      flags {
+        reason
+        message
+        english: message(language: EN)
+        customerMessage
+        customerEnglish: customerMessage(language: EN)
+        evidence { key label value text }
+        englishEvidence: evidence(language: EN) { key label value text }
+      }
+    }
+  }
+}
+"""

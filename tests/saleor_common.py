@@ -150,12 +150,19 @@ def payment(order, gateway):
     )
 
 
-def place_order(gql, as_, postal_code="100-0001", payment_gateway=None, user=None, phone=""):
+def place_order(gql, as_, postal_code="100-0001", payment_gateway=None, user=None, phone="",
+                names=None):
     """An order placed the way staff place one: a draft, completed with Saleor's own
-    draftOrderComplete (which runs the plugins' order_created hooks)."""
+    draftOrderComplete (which runs the plugins' order_created hooks). `names`:
+    (last name, first name) of both addresses, instead of 山田 太郎."""
     draft = _line().order(
         user=user, status=OrderStatus.DRAFT, postal_code=postal_code, phone=phone
     )
+    if names:
+        last_name, first_name = names
+        Address.objects.filter(pk__in=[draft.billing_address_id, draft.shipping_address_id]).update(
+            last_name=last_name, first_name=first_name
+        )
     if payment_gateway:
         payment(draft, payment_gateway)
     errors = _line().errors_field("order")

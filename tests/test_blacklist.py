@@ -1,5 +1,7 @@
 """The blacklist: staff GraphQL, Japanese-aware search, and the rule on real order
 creation (SPEC §5.3)."""
+from pathlib import Path
+
 import graphene
 import pytest
 
@@ -84,6 +86,11 @@ def test_only_staff_with_manage_orders(gql, shop, who):
         ({"phone": "0" * 65}, "phone", "TOO_LONG"),
         ({"email": "x@example.com", "customer": "garbage"}, "customer", "GRAPHQL_ERROR"),
         ({"customer": graphene.Node.to_global_id("User", 999999)}, "customer", "NOT_FOUND"),
+        ({"nameReading": "ヤマダ"}, None, "REQUIRED"),  # a reading alone neither
+        ({"nameReading": "ア" * 256, "postalCode": "1000001"}, "nameReading", "TOO_LONG"),
+        ({"nameReading": "ヤマダ\u0000", "postalCode": "1000001"}, "nameReading", "INVALID"),
+        # NFKC makes one character many: the key would not fit its column.
+        ({"nameReading": "㌀" * 100, "postalCode": "1000001"}, "nameReading", "TOO_LONG"),
     ],
 )
 def test_bad_input_is_a_typed_error(gql, manager, values, field, code):
@@ -110,36 +117,85 @@ def test_search_however_it_is_typed(gql, manager, text):
     assert search(gql, manager, text) == ["ヤマダ タロウ"]
 
 
+def readme_blacklist_example():
+    """The README's blacklist example, as written there: the mutation, then the search."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Blacklist\n"):]
+    opening = section.index("```graphql\n") + len("```graphql\n")
+    block = section[opening:section.index("\n```", opening)]
+    mutation, search = block.split("\n# attentionBlacklistEntryUpdate")
+    return mutation, search.split("\n", 1)[1]
+
+
+def test_the_readmes_kana_search_finds_the_kanji_name_by_its_reading(gql, manager):
+    create_entry, search_entries = readme_blacklist_example()
+    created = gql(create_entry, as_=manager)["data"]["attentionBlacklistEntryCreate"]
+    assert created["errors"] == []
+
+    found = gql(search_entries, as_=manager)["data"]["attentionBlacklistEntries"]
+
+    assert found["totalCount"] == 1
+    assert found["edges"][0]["node"] == {
+        "id": created["entry"]["id"], "name": "山田 太郎", "nameReading": "ヤマダ タロウ",
+        "phone": "090-1234-5678", "postalCode": "100-0001", "note": "受取拒否2回",
+    }
+
+
+@pytest.mark.parametrize("text", ["ﾔﾏﾀﾞ", "やまだ", "ヤマダ", "ﾀﾛｳ", "やまだ　たろう", "山田"])
+def test_a_kanji_name_is_found_by_its_reading_however_it_is_typed(gql, manager, text):
+    create(gql, manager, name="山田 太郎", nameReading="ﾔﾏﾀﾞ ﾀﾛｳ", postalCode="1000001")
+    create(gql, manager, name="鈴木 花子", nameReading="すずき はなこ", postalCode="1000001")
+
+    found = gql(LIST, {"search": text}, as_=manager)["data"]["attentionBlacklistEntries"]
+
+    assert [edge["node"]["name"] for edge in found["edges"]] == ["山田 太郎"]
+
+
+def test_the_reading_is_kept_as_typed_and_matched_by_its_key(gql, manager):
+    entry = create(gql, manager, nameReading="ﾔﾏﾀﾞ ﾀﾛｳ", postalCode="1000001")["entry"]
+
+    stored = BlacklistEntry.objects.get()
+    assert (stored.name_reading, stored.name_reading_key) == ("ﾔﾏﾀﾞ ﾀﾛｳ", "ヤマダタロウ")
+    updated = gql(UPDATE, {"id": entry["id"], "input": {"nameReading": "やまだ はなこ"}},
+                  as_=manager)["data"]["attentionBlacklistEntryUpdate"]
+    assert updated["errors"] == []
+    assert BlacklistEntry.objects.get().name_reading_key == "ヤマダハナコ"
+
+
 def test_phone_numbers_are_searched_whole(gql, manager):
     assert search(gql, manager, "090-1234") == []
 
 
 def test_blacklisted_account_orders_are_flagged(gql, manager, shop):
     customer = shop.customer()
-    create(gql, manager, customer=graphene.Node.to_global_id("User", customer.pk))
+    entry = create(gql, manager, customer=graphene.Node.to_global_id("User", customer.pk))["entry"]
 
     order = shop.place_order(gql, manager, user=customer)
 
     assert active_reasons(order) == ["BLACKLISTED_CUSTOMER"]
-    assert Flag.objects.get(order=order).message() == "ブラックリスト客"
-    assert "ブラックリスト" not in Flag.objects.get(order=order).customer_message()
+    flag = Flag.objects.get(order=order)
+    assert flag.message() == f"ブラックリスト客（一致した項目: 会員アカウント、ブラックリスト登録: {entry['id']}）"
+    assert flag.params == {"entry": entry["id"], "matched": "CUSTOMER"}
+    assert "ブラックリスト" not in flag.customer_message()
 
 
 @pytest.mark.parametrize(
-    "entry",
+    "entry, matched",
     [
-        {"phone": "０９０－１２３４－５６７８"},
-        {"name": "山田　太郎", "postalCode": "〒１００ー０００１"},
-        {"address": "千代田区 千代田１ー１"},
+        ({"phone": "０９０－１２３４－５６７８"}, "電話番号"),
+        ({"name": "山田　太郎", "postalCode": "〒１００ー０００１"}, "氏名+郵便番号"),
+        ({"address": "千代田区 千代田１ー１"}, "住所"),
     ],
 )
-def test_candidates_match_however_the_entry_was_typed(gql, manager, shop, entry):
-    create(gql, manager, **entry)
+def test_candidates_match_however_the_entry_was_typed(gql, manager, shop, entry, matched):
+    created = create(gql, manager, **entry)["entry"]
 
     order = shop.place_order(gql, manager, phone="+81 90-1234-5678")
 
     assert active_reasons(order) == ["BLACKLIST_CANDIDATE"]
-    assert Flag.objects.get(order=order).message() == "ブラックリスト客候補"
+    assert Flag.objects.get(order=order).message() == (
+        f"ブラックリスト客候補（一致した項目: {matched}、ブラックリスト登録: {created['id']}）"
+    )
 
 
 def test_only_the_configured_patterns_count(gql, manager, shop, configure):

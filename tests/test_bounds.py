@@ -36,7 +36,7 @@ def test_nested_lists_are_capped_by_default(gql, shop, manager, busy_order):
     attention = data["order"]["attention"]
     assert len(attention["flags"]) == 20 and len(attention["events"]) == 20
     # The latest events, in the order they happened.
-    assert attention["events"][-1]["message"].startswith("要対応 設定: hold 24")
+    assert attention["events"][-1]["message"].startswith("Attention set: hold 24")
 
 
 @pytest.mark.parametrize("variables", [{"first": 101}, {"last": 0}, {"first": -1}])

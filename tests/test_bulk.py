@@ -48,7 +48,8 @@ def test_the_cap_is_500_orders_a_call_and_50000_a_job():
     assert (bulk.MAX_BULK_ORDERS, bulk.MAX_JOB_ORDERS) == (500, 50_000)
 
 
-def test_set_on_named_orders(gql, shop, manager):
+def test_set_on_named_orders(gql, shop, manager, configure):
+    configure(history_language="ja")
     orders = [shop.order() for _ in range(3)]
 
     payload = bulk_set(gql, manager, {

@@ -18,7 +18,8 @@ def queued(gql, manager):
     return {edge["node"]["orderNumber"] for edge in page["edges"]}
 
 
-def test_cancelling_closes_the_orders_own_flags(gql, shop, manager):
+def test_cancelling_closes_the_orders_own_flags(gql, shop, manager, configure):
+    configure(history_language="ja")
     order = shop.order(metadata={SUBSCRIPTION_KEY: "SUB-C"})
     sibling = shop.order(metadata={SUBSCRIPTION_KEY: "SUB-C"})
     hold = services.set_flag(order, note="出荷保留", actor=Actor(user=manager)).flag

@@ -19,7 +19,7 @@ def test_a_flagged_draft_order_can_be_deleted_and_its_flags_are_kept(gql, shop, 
     assert not shop.Order.objects.filter(pk=draft.pk).exists()
     flag.refresh_from_db()
     assert flag.order_id is None and flag.order_number == number
-    assert flag.status == "RELEASED" and flag.release_comment == "注文が削除されたため、要対応を終了"
+    assert flag.status == "RELEASED" and flag.release_comment == "The order was deleted: attention closed."
     assert Event.objects.filter(order_number=number, type="ORDER_DELETED").exists()
     listed = gql(ATTENTION_FLAGS, {"first": 10}, as_=manager)["data"]["attentionFlags"]
     assert listed["edges"][0]["node"]["order"] is None

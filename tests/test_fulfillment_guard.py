@@ -57,14 +57,17 @@ def test_set_blocks_fulfill_and_release_unblocks_it(gql, shop, manager, order):
     assert shop.status_of(order) == shop.SHIPPED
 
 
-def test_refused_fulfill_writes_nothing(gql, shop, manager, order):
+def test_refused_fulfill_writes_nothing_but_its_record(gql, shop, manager, order):
     set_manual(gql, order, manager, shop)
     notes_before = shop.history_notes(order)
     stock_before = [line.variant.stocks.get().quantity for line in order.lines.all()]
 
     fulfill(gql, order, manager, shop)
 
-    assert shop.history_notes(order) == notes_before
+    # The refusal's own line (tests/test_refusals.py), nothing of the fulfillment's.
+    [refusal] = shop.history_notes(order)[len(notes_before):]
+    assert shop.history_notes(order)[:len(notes_before)] == notes_before
+    assert refusal.startswith("Shipping refused:")
     assert [line.variant.stocks.get().quantity for line in order.lines.all()] == stock_before
     assert shop.reload(order).lines.get().quantity_fulfilled == 0
 

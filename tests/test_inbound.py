@@ -16,6 +16,8 @@ TEXT_1 = "初回注文だったが、選択中の配送方法が「代引き」�
 TEXT_2 = "注文二回目以降のため、注文ステータスを「与信NG」、「要対応」に変更"
 TEXT_3 = "選択中の配送方法が「代引き」を指定できないため、注文ステータスを「与信NG」、「要対応」に変更"
 TEXT_4 = "注文ステータスを「与信NG」、「要対応」に変更"
+# What a flag of a rejected credit check keeps as its evidence, shown after the text.
+EVIDENCE = "（与信結果コード: 20、連携イベントID: np-1）"
 NO_COD_METHOD = "ネコポス"
 RACE_ROUNDS = 6
 
@@ -69,7 +71,7 @@ def test_rejected_credit_check_flags_the_order(shop, post, order):
     assert response.status_code == 200
     [flag] = Flag.objects.filter(order=order)
     assert flag.reason == "DEFERRED_PAYMENT_REJECTED" and flag.source == "RULE"
-    assert flag.message() == TEXT_4
+    assert flag.message() == TEXT_4 + EVIDENCE
     assert Event.objects.filter(order=order, type="CREDIT_CHECK").exists()
 
 
@@ -91,12 +93,13 @@ def test_rejection_policies_that_need_attention(shop, post, configure, policy,
 
     post(credit_check(shop, order, "20"))
 
-    assert messages(order) == [expected]
+    assert messages(order) == [expected + EVIDENCE]
 
 
 @pytest.mark.parametrize("policy", ["ALL_COD", "FIRST_ORDER_COD"])
 def test_rejection_switches_to_cod_and_says_so_in_the_history(shop, post, configure, policy):
-    configure(deferred_payment_rejection_policy=policy, cod_unavailable_shipping_methods=NO_COD_METHOD)
+    configure(deferred_payment_rejection_policy=policy, cod_unavailable_shipping_methods=NO_COD_METHOD,
+              history_language="ja")
     order = shipped_by(shop.order(user=shop.customer()), "ヤマト運輸")
 
     post(credit_check(shop, order, "20"))
@@ -116,7 +119,7 @@ def test_ok_pending_and_review_are_recorded_without_a_flag(shop, post, order, co
 
 def test_unrecognised_code_names_it(shop, post, order):
     post(credit_check(shop, order, "99"))
-    assert messages(order) == ["与信結果「99」は、識別できないステータスです。"]
+    assert messages(order) == ["与信結果「99」は、識別できないステータスです。（連携イベントID: np-1）"]
 
 
 def test_a_repeated_delivery_creates_one_flag(shop, post, order):
@@ -132,7 +135,7 @@ def test_a_repeated_delivery_creates_one_flag(shop, post, order):
 def test_delivery_returned_flags_the_order(shop, post, order):
     event = {"id": "yamato-7", "type": "delivery.returned", "order": shop.order_id(order)}
     assert post(event).status_code == 200
-    assert messages(order) == ["配送戻り"]
+    assert messages(order) == ["配送戻り（連携イベントID: yamato-7）"]
 
 
 @pytest.mark.parametrize(
@@ -201,13 +204,15 @@ def test_python_api_does_the_same(shop, order):
     outcome = services.report_credit_check(order, "20", "np-9")
 
     assert [flag.reason for flag in outcome.flags] == ["DEFERRED_PAYMENT_REJECTED"]
-    assert messages(order) == [TEXT_4]
+    assert messages(order) == [TEXT_4 + "（与信結果コード: 20、連携イベントID: np-9）"]
 
 
 def test_a_payment_failure_saleor_records_flags_the_order(shop, order):
     shop.record_payment_failure(order)
 
-    assert messages(order) == ["クレジット決済失敗"]
+    assert messages(order) == [
+        "クレジット決済失敗（決済方法: mirumee.payments.dummy、決済代行のメッセージ: Card declined）"
+    ]
     assert Flag.objects.get(order=order).source == "RULE"
 
 
@@ -242,7 +247,7 @@ def test_a_signed_event_while_the_plugin_is_off_is_503_and_records_nothing(
     assert_nothing_written()
     configure(active=True)
     assert post(returned(shop, order)).json() == {"id": "yamato-9", "duplicate": False}
-    assert messages(order) == ["配送戻り"]
+    assert messages(order) == ["配送戻り（連携イベントID: yamato-9）"]
 
 
 def test_an_unsigned_event_while_the_plugin_is_off_is_still_401(shop, post, configure, order):
@@ -265,7 +270,7 @@ def test_an_overlong_event_id_is_400(shop, post, order, event_type, length):
 def test_an_event_id_of_the_longest_length_is_taken(shop, post, order):
     response = post(returned(shop, order, "x" * inbound.MAX_ID_LENGTH))
     assert response.status_code == 200
-    assert messages(order) == ["配送戻り"]
+    assert messages(order) == [f"配送戻り（連携イベントID: {'x' * inbound.MAX_ID_LENGTH}）"]
 
 
 @pytest.mark.parametrize(
@@ -423,7 +428,7 @@ def test_an_integrity_error_that_is_not_a_repeated_id_is_not_called_a_duplicate(
 
     from saleor_attention import triggers
 
-    def clash(order, event_id, actor=None):
+    def clash(order, event_id, actor=None, **evidence):
         raise IntegrityError("some other constraint")
 
     monkeypatch.setattr(triggers, "delivery_returned_reported", clash)

@@ -38,7 +38,7 @@ def statements_of(change):
 def test_an_order_matching_three_rules_is_flagged_in_one_batch(gql, shop, manager, configure):
     configure(
         remote_island_check="true", cod_payment_gateways=COD, cod_allowed_regular_orders="false",
-        active=True,
+        history_language="ja", active=True,
     )
     BlacklistEntry.objects.create(phone="090-1111-2222")
 

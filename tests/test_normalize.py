@@ -43,3 +43,24 @@ def test_postal_codes(typed):
 
 def test_emails():
     assert email_key(" Taro.Yamada@Example.JP ") == email_key("ｔａｒｏ.yamada@example.jp")
+
+
+@pytest.mark.parametrize(
+    "typed", ["ﾔﾏﾀﾞ", "やまだ", "ヤマダ", "ヤマタ゛", "やまた゛", "ﾔﾏﾀ゛"],
+)
+def test_half_width_full_width_and_hiragana_readings_give_one_key(typed):
+    assert text_key(typed) == "ヤマダ"
+
+
+@pytest.mark.parametrize("typed", ["ユーコ", "ユ-コ", "ﾕｰｺ", "ゆーこ", "ユ－コ"])
+def test_a_minus_between_kana_is_the_long_vowel_mark(typed):
+    assert text_key(typed) == "ユーコ"
+
+
+@pytest.mark.parametrize("typed", ["ジョン・スミス", "ｼﾞｮﾝ･ｽﾐｽ", "じょん すみす"])
+def test_a_middle_dot_between_name_parts_is_a_space(typed):
+    assert text_key(typed) == "ジョンスミス"
+
+
+def test_a_hyphen_before_a_room_number_is_still_dropped():
+    assert text_key("ハイツ-101") == text_key("ハイツ101") == "ハイツ101"

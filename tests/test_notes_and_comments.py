@@ -37,7 +37,10 @@ def flag(shop, order):
     return services.set_flag(order, note="住所確認中", actor=Actor(user=shop.staff())).flag
 
 
-def test_editing_the_note_keeps_the_old_one_in_the_trail_and_history(gql, shop, manager, order, flag):
+def test_editing_the_note_keeps_the_old_one_in_the_trail_and_history(
+    gql, shop, manager, order, flag, configure
+):
+    configure(history_language="ja")
     payload = update_note(gql, manager, flag, "お客様に電話済み")
 
     assert payload["errors"] == []
@@ -116,7 +119,8 @@ def test_unknown_flags_are_typed_errors(gql, manager, flag, flag_id, code):
     assert snapshot() == before
 
 
-def test_a_comment_leaves_the_flag_as_it_is(gql, shop, manager, order, flag):
+def test_a_comment_leaves_the_flag_as_it_is(gql, shop, manager, order, flag, configure):
+    configure(history_language="ja")
     payload = add_comment(gql, manager, flag, "明日再度電話する")
 
     assert payload["errors"] == []

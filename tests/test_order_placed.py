@@ -27,7 +27,9 @@ def test_remote_island_order_is_flagged_when_the_option_is_on(place, configure):
     mainland = place(postal_code="100-0001")
 
     assert active_reasons(island) == ["REMOTE_ISLAND"]
-    assert Flag.objects.get(order=island).message() == "離島からのご注文"
+    assert Flag.objects.get(order=island).message() == (
+        "離島からのご注文（郵便番号: 100-1401、該当リスト: 標準の離島リスト）"
+    )
     assert active_reasons(mainland) == []
 
 

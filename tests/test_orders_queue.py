@@ -27,11 +27,16 @@ def numbers(page):
     return [edge["node"]["orderNumber"] for edge in page["edges"]]
 
 
-def named(shop, order, last, first):
-    """Give the order's addresses another name (the builders' is 山田 太郎)."""
+def named(shop, order, last, first, metadata=None):
+    """Give the order's addresses another name (the builders' is 山田 太郎), then its
+    metadata, as a shop's order is named before a subscription app links it (the
+    link takes the order's search keys)."""
     for address in (order.billing_address, order.shipping_address):
         address.last_name, address.first_name = last, first
         address.save()
+    if metadata:
+        order.private_metadata = {**(order.private_metadata or {}), **metadata}
+        order.save()
     return order
 
 
@@ -44,13 +49,10 @@ def queue(shop):
     """island: its own flag and its subscription's; sibling: only the subscription's;
     card: an overdue flag and a released one; clean: nothing."""
     staff = Actor(user=shop.staff())
-    island = named(shop, shop.order(
-        metadata={SUBSCRIPTION_KEY: "SUB-Q", PLANNED_KEY: "2030-01-10"},
-        phone="+819012345678",
-    ), "佐藤", "一郎")
-    sibling = named(shop, shop.order(
-        metadata={SUBSCRIPTION_KEY: "SUB-Q", PLANNED_KEY: "2030-01-05"}
-    ), "やまだ", "はなこ")
+    island = named(shop, shop.order(phone="+819012345678"), "佐藤", "一郎",
+                   {SUBSCRIPTION_KEY: "SUB-Q", PLANNED_KEY: "2030-01-10"})
+    sibling = named(shop, shop.order(), "やまだ", "はなこ",
+                    {SUBSCRIPTION_KEY: "SUB-Q", PLANNED_KEY: "2030-01-05"})
     card = shop.order(user=shop.customer())
     clean = shop.order()
     own = services.set_flag(island, "REMOTE_ISLAND", handle="i").flag

@@ -18,6 +18,7 @@ def test_listed_in_saleor_plugins_query_with_its_settings(gql, shop):
         "remote_island_check": ("false", "BOOLEAN"),
         "remote_island_postal_codes_added": ("", "STRING"),
         "remote_island_postal_codes_removed": ("", "STRING"),
+        "history_language": ("", "STRING"),
         "inbound_secret": (None, "PASSWORD"),  # Saleor never shows a password back
         "inbound_replay_window_seconds": ("300", "STRING"),
         "time_zone": ("", "STRING"),  # Django's TIME_ZONE
@@ -53,6 +54,8 @@ def test_valid_setting_is_saved(configure):
         ("inbound_replay_window_seconds", "-5", "inboundReplayWindowSeconds"),
         ("blacklist_match_patterns", "PHONE,SHOE_SIZE", "blacklistMatchPatterns"),
         ("remote_island_postal_codes_added", "100-001", "remoteIslandPostalCodesAdded"),
+        ("history_language", "fr", "historyLanguage"),
+        ("history_language", "ja-JP", "historyLanguage"),
     ],
 )
 def test_bad_setting_is_a_field_error_and_not_saved(configure, name, value, field):
@@ -63,6 +66,20 @@ def test_bad_setting_is_a_field_error_and_not_saved(configure, name, value, fiel
     assert error["code"] == "INVALID"
     stored = {item["name"]: item["value"] for item in configure()["plugin"]["configuration"]}
     assert stored[name] != value
+
+
+def test_a_setting_declared_after_the_configuration_was_stored_can_be_changed(configure, shop):
+    from saleor_attention.adapter import shop as line
+
+    stored = line.stored_plugin_configuration()
+    stored.configuration = [item for item in stored.configuration
+                            if item["name"] != "history_language"]
+    stored.save()
+
+    assert configure(history_language="ja")["errors"] == []
+
+    values = {item["name"]: item["value"] for item in line.stored_plugin_configuration().configuration}
+    assert values["history_language"] == "ja" and values["overdue_after_days"] == "3"
 
 
 @pytest.mark.parametrize("value", ["86401", "99999999999999999999999"])

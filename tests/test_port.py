@@ -9,6 +9,7 @@ import pytest
 from django.apps import apps
 from django.db import connection, models, transaction
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.utils.functional import SimpleLazyObject
 
 from saleor_attention import config, services
@@ -108,6 +109,29 @@ def test_history_note_is_in_saleors_order_history(shop, manager, order):
     assert "住所を確認しました" in shop.history_notes(order)
     note = line.OrderEvent.objects.get(order=order, parameters__message="住所を確認しました")
     assert note.user == manager
+
+
+def test_history_notes_for_many_orders_in_one_insert(shop, manager):
+    first, second = shop.order(), shop.order()
+
+    with CaptureQueriesContext(connection) as captured:
+        line.add_history_notes({first.pk: "一件目", second.pk: "二件目"}, Actor(user=manager))
+
+    assert len(captured.captured_queries) == 1
+    assert shop.history_notes(first) == ["一件目"] and shop.history_notes(second) == ["二件目"]
+    note = line.OrderEvent.objects.get(order=second, parameters__message="二件目")
+    assert note.user == manager
+    line.add_history_notes({first.pk: "by the rules"}, Actor())
+    assert line.OrderEvent.objects.get(parameters__message="by the rules").user is None
+
+
+def test_plugin_configurations_is_the_stored_configuration_as_a_queryset(configure):
+    line.ensure_plugin_configuration()
+
+    rows = line.plugin_configurations()
+
+    assert list(rows) == [line.stored_plugin_configuration()]
+    assert rows.values("configuration")[:1].query is not None  # usable as a subquery
 
 
 def test_order_updated_is_announced_after_commit_only(shop, order):

@@ -95,3 +95,30 @@ def test_fulfill_waits_for_a_flag_being_set(shop):
 
     assert [error["code"] for error in errors] == ["INVALID"]
     assert shop.fulfillment_count(order) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_changes_of_one_subscription_through_two_orders_never_deadlock(shop):
+    """Each change writes its subscription flag's history line on every order of the
+    subscription, the other change's locked order included: the changes' order locks
+    (FOR NO KEY UPDATE) let the notes' key checks through, so both commit."""
+    manager = shop.staff()
+    for round_ in range(ROUNDS):
+        metadata = {"saleor_attention.subscription": f"SUB-RACE-{round_}"}
+        first, second = shop.order(metadata=metadata), shop.order(metadata=metadata)
+
+        run_together(
+            *[
+                lambda order=order, n=n: services.set_flag(
+                    order, note=f"hold {n}", scope="SUBSCRIPTION", handle=f"race-{round_}-{n}",
+                    actor=Actor(user=manager),
+                )
+                for n, order in enumerate((first, second))
+            ],
+            jitter=0.02,
+        )
+
+        assert Flag.objects.filter(subscription=f"SUB-RACE-{round_}", status="ACTIVE").count() == 2
+        for order in (first, second):
+            notes = "\n".join(shop.history_notes(order))
+            assert f"hold 0" in notes and f"hold 1" in notes

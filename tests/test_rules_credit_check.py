@@ -9,6 +9,8 @@ TEXT_1 = "初回注文だったが、選択中の配送方法が「代引き」�
 TEXT_2 = "注文二回目以降のため、注文ステータスを「与信NG」、「要対応」に変更"
 TEXT_3 = "選択中の配送方法が「代引き」を指定できないため、注文ステータスを「与信NG」、「要対応」に変更"
 TEXT_4 = "注文ステータスを「与信NG」、「要対応」に変更"
+# The evidence a flag keeps: the provider's result code and event id.
+EVIDENCE = "（与信結果コード: 20、連携イベントID: evt-1）"
 
 
 def outcome(code, policy=config.ALL_ATTENTION, first_order=True, cod_possible=True):
@@ -43,7 +45,9 @@ def test_rejection_needs_attention(policy, first_order, cod_possible, expected):
     result = outcome("20", policy, first_order, cod_possible)
     assert not result.switch_to_cod
     assert result.flags[0].reason == "DEFERRED_PAYMENT_REJECTED"
-    assert staff_text(result) == expected
+    assert staff_text(result) == expected + EVIDENCE
+    assert result.flags[0].params == {"variant": result.flags[0].params["variant"],
+                                      "code": "20", "event": "evt-1"}
     assert get_reason("DEFERRED_PAYMENT_REJECTED").emails_customer
 
 
@@ -60,7 +64,7 @@ def test_rejection_switches_to_cod_without_a_flag(policy, first_order):
 def test_unrecognised_result_names_the_code(code):
     result = outcome(code)
     assert result.flags[0].reason == "DEFERRED_PAYMENT_UNRECOGNIZED"
-    assert staff_text(result) == f"与信結果「{code}」は、識別できないステータスです。"
+    assert staff_text(result) == f"与信結果「{code}」は、識別できないステータスです。（連携イベントID: evt-1）"
     assert not get_reason("DEFERRED_PAYMENT_UNRECOGNIZED").emails_customer
 
 

@@ -52,16 +52,19 @@ def test_set_returns_the_flag_with_catalogue_texts(gql, shop, manager, order):
     assert flag["orderNumber"] == shop.order_number(order)
 
 
-def test_set_writes_event_history_note_and_private_metadata(gql, shop, manager, order):
+def test_set_writes_event_history_note_and_private_metadata(gql, shop, manager, order, configure):
+    configure(history_language="ja")
     flag = set_flag(gql, manager, {"order": shop.order_id(order), "note": "hold"})["flag"]
 
     [event] = Event.objects.filter(order=order)
     assert event.type == "FLAG_SET" and event.user == manager
     assert any("要対応 設定: hold" in note for note in shop.history_notes(order))
-    # A JSON-encoded string: Saleor's metadata values are strings on Saleor 3.
-    summary = json.loads(shop.reload(order).private_metadata["saleor_attention"])
-    assert summary["required"] is True
-    assert summary["flags"][0]["reason"] == "MANUAL"
+    # A JSON-encoded string (Saleor's metadata values are strings on Saleor 3) naming
+    # the flag by the global id the API gives it, exactly as the README shows it.
+    assert shop.reload(order).private_metadata["saleor_attention"] == (
+        '{"flags": [{"id": "%s", "reason": "MANUAL", "scope": "ORDER"}], "required": true}'
+        % flag["id"]
+    )
     assert shop.reload(order).metadata.get("saleor_attention") is None
 
     release(gql, manager, {"flags": [flag["id"]], "handledOn": today(), "comment": "OK"})

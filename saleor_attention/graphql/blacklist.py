@@ -6,7 +6,7 @@ from .. import blacklist, normalize
 from ..adapter import shop
 from ..models import BlacklistEntry
 from .database import attribute_resolver
-from .ids import BLACKLIST_ENTRY_TYPE, blacklist_entry_pk, customer
+from .ids import blacklist_entry_id, blacklist_entry_pk, customer
 from .mutations import AttentionMutation
 from .pagination import CountedConnection, keyset_page
 from .people import ActorReference, AttentionActor, AttentionCustomer
@@ -20,6 +20,7 @@ class AttentionBlacklistEntry(graphene.ObjectType):
     email = graphene.String(required=True)
     phone = graphene.String(required=True)
     name = graphene.String(required=True)
+    name_reading = graphene.String(required=True, description="The name's reading in kana (フリガナ).")
     postal_code = graphene.String(required=True)
     address = graphene.String(required=True)
     note = graphene.String(required=True)
@@ -32,7 +33,7 @@ class AttentionBlacklistEntry(graphene.ObjectType):
 
     @staticmethod
     def resolve_id(root, _info):
-        return graphene.Node.to_global_id(BLACKLIST_ENTRY_TYPE, root.pk)
+        return blacklist_entry_id(root.pk)
 
     @staticmethod
     def resolve_created_by(root, _info):
@@ -46,8 +47,9 @@ class AttentionBlacklistEntryConnection(CountedConnection):
 
 class AttentionBlacklistEntryFilterInput(graphene.InputObjectType):
     search = graphene.String(
-        description="Matches names and addresses however they are typed (width, kana, "
-        "spaces, hyphens), and phone numbers and emails."
+        description="Matches names, name readings (フリガナ) and addresses however they "
+        "are typed (width, hiragana or katakana, spaces, hyphens), and phone numbers and "
+        "emails."
     )
 
 
@@ -56,6 +58,10 @@ class AttentionBlacklistEntryInput(graphene.InputObjectType):
     email = graphene.String()
     phone = graphene.String()
     name = graphene.String()
+    name_reading = graphene.String(
+        description="The name's reading in kana (フリガナ), in any width or script: an "
+        "order whose name is typed in kana matches it (with the postal code)."
+    )
     postal_code = graphene.String()
     address = graphene.String()
     note = graphene.String()
@@ -118,7 +124,10 @@ def _searched(queryset, search):
     if not search:
         return queryset
     text, phone = normalize.text_key(search), normalize.phone_key(search)
-    condition = Q(name_key__contains=text) | Q(address_key__contains=text)
+    condition = (
+        Q(name_key__contains=text) | Q(name_reading_key__contains=text)
+        | Q(address_key__contains=text)
+    )
     condition |= Q(email_key__contains=normalize.email_key(search))
     if phone:
         condition |= Q(phone_key=phone)

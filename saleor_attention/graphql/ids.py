@@ -1,7 +1,9 @@
-"""Global ids in and out. Bad ids become typed errors naming the input field, by one
-rule for every input that takes an id: an id that is malformed or of another type is
-GRAPHQL_ERROR ("Couldn't resolve to …"); a well-formed id of the right type that
-names nothing is NOT_FOUND."""
+"""Global ids in and out: the plugin's own ids are made here (for the API, the
+metadata mirror and the evidence flags keep), and every id an input takes is read
+here. Bad ids become typed errors naming the input field, by one rule for every input
+that takes an id: an id that is malformed or of another type is GRAPHQL_ERROR
+("Couldn't resolve to …"); a well-formed id of the right type that names nothing is
+NOT_FOUND."""
 import binascii
 
 import graphene
@@ -14,6 +16,14 @@ from ..errors import AttentionError, AttentionErrorCode
 FLAG_TYPE = "AttentionFlag"
 BLACKLIST_ENTRY_TYPE = "AttentionBlacklistEntry"
 BULK_JOB_TYPE = "AttentionBulkJob"
+
+
+def flag_id(pk) -> str:
+    return graphene.Node.to_global_id(FLAG_TYPE, pk)
+
+
+def blacklist_entry_id(pk) -> str:
+    return graphene.Node.to_global_id(BLACKLIST_ENTRY_TYPE, pk)
 
 
 def flag_pk(global_id: str, field: str) -> int:

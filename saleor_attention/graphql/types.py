@@ -7,6 +7,7 @@ from ..adapter import shop
 from ..bulk import MAX_JOB_ERRORS
 from ..errors import AttentionErrorCode as _AttentionErrorCode
 from ..models import BulkJob, Flag, FlagComment
+from . import ids
 from .people import ActorReference, AttentionActor
 from .scalars import Date, DateTime
 from .database import attribute_resolver, with_database
@@ -94,6 +95,22 @@ class AttentionFlagCommentConnection(CountedConnection):
         node = AttentionFlagComment
 
 
+class AttentionEvidence(graphene.ObjectType):
+    key = graphene.String(
+        required=True,
+        description="What the piece of evidence is: matched, entry, other_entries, code, "
+        "event, postal_code, island_list, gateway, message, reference, carrier, "
+        "tracking_number, return_reason.",
+    )
+    label = graphene.String(required=True, description="What staff call it.")
+    value = graphene.String(
+        required=True,
+        description="As the rule kept it: a global id (entry; ids comma-separated for "
+        "other_entries), codes comma-separated (matched, island_list), or text.",
+    )
+    text = graphene.String(required=True, description="As the staff message shows it.")
+
+
 class AttentionFlag(graphene.ObjectType):
     id = graphene.ID(required=True)
     order = graphene.Field(
@@ -107,6 +124,14 @@ class AttentionFlag(graphene.ObjectType):
     status = AttentionFlagStatus(required=True)
     message = graphene.String(required=True, language=_language(), description="Staff-facing text.")
     guidance = graphene.String(required=True, language=_language(), description="What staff should do.")
+    evidence = graphene.List(
+        graphene.NonNull(AttentionEvidence),
+        required=True,
+        language=_language(),
+        description="Why a rule raised the flag (which blacklist entry and fields "
+        "matched, the provider's result code, the postal code, the gateway, the "
+        "carrier's data); empty for flags set by hand. Staff-facing, like message.",
+    )
     customer_message = graphene.String(
         required=True, language=_language(), description="What the customer may be told."
     )
@@ -130,7 +155,7 @@ class AttentionFlag(graphene.ObjectType):
 
     @staticmethod
     def resolve_id(root: Flag, _info):
-        return graphene.Node.to_global_id("AttentionFlag", root.pk)
+        return ids.flag_id(root.pk)
 
     @staticmethod
     @with_database
@@ -166,6 +191,13 @@ class AttentionFlag(graphene.ObjectType):
     @staticmethod
     def resolve_guidance(root: Flag, _info, language="JA"):
         return root.guidance(_code(language))
+
+    @staticmethod
+    def resolve_evidence(root: Flag, _info, language="JA"):
+        return [
+            AttentionEvidence(key=key, label=label, value=value, text=text)
+            for key, label, value, text in root.evidence(_code(language))
+        ]
 
     @staticmethod
     def resolve_customer_message(root: Flag, _info, language="JA"):

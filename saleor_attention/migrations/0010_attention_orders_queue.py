@@ -44,11 +44,11 @@ BEGIN
                 search_keys = saleor_attention_order_search_keys(NEW.order_id)
             WHERE order_id = NEW.order_id;
         ELSIF NEW.scope = 'SUBSCRIPTION' AND NEW.subscription <> '' THEN
+            -- Not the subscription's orders' rows: each took its keys when it was
+            -- linked (facts.py), and writing them here would lock rows that other
+            -- changes of the same subscription hold (a deadlock).
             UPDATE saleor_attention_subscriptionfacts
             SET attention_since = LEAST(attention_since, NEW.created_at)
-            WHERE subscription = NEW.subscription;
-            UPDATE saleor_attention_orderfacts
-            SET search_keys = saleor_attention_order_search_keys(order_id)
             WHERE subscription = NEW.subscription;
         END IF;
     END IF;

@@ -36,7 +36,7 @@ def evaluate(check: CreditCheck, settings: config.AttentionSettings) -> Outcome:
         return _rejected(check, settings.deferred_payment_rejection_policy)
     params = {"code": check.code}
     return Outcome(
-        flags=(_flag(UNRECOGNIZED_REASON, check, params),),
+        flags=(_flag(UNRECOGNIZED_REASON, check, {}),),
         note=CREDIT_CHECK_UNRECOGNIZED, note_params=params,
     )
 
@@ -63,4 +63,8 @@ def _attention(check: CreditCheck, variant: str) -> Outcome:
 
 
 def _flag(reason: str, check: CreditCheck, params) -> FlagToRaise:
-    return FlagToRaise(reason=reason, handle=f"credit-check:{check.event_id}", params=params)
+    """The flag keeps its evidence: the provider's result code and event id."""
+    evidence = {"code": check.code, "event": check.event_id}
+    return FlagToRaise(
+        reason=reason, handle=f"credit-check:{check.event_id}", params={**params, **evidence}
+    )

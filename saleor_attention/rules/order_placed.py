@@ -20,24 +20,41 @@ class PlacedOrder:
     subscription: str
 
 
+# Which list made a postal code a remote island (a REMOTE_ISLAND flag's evidence).
+BUILT_IN = "BUILT_IN"
+ADDED = "ADDED"
+
+
 def evaluate(order: PlacedOrder, settings: config.AttentionSettings) -> List[FlagToRaise]:
+    """The flags keep their evidence: the postal code and the list it is on; the
+    payment gateway that is cash on delivery."""
     flags = []
-    if settings.remote_island_check and is_remote_island(order.shipping_postal_code, settings):
-        flags.append(FlagToRaise("REMOTE_ISLAND", "remote-island"))
+    island_list = settings.remote_island_check and remote_island_list(
+        order.shipping_postal_code, settings
+    )
+    if island_list:
+        evidence = {"postal_code": _postal(order.shipping_postal_code), "island_list": island_list}
+        flags.append(FlagToRaise("REMOTE_ISLAND", "remote-island", evidence))
     if _cod_refused(order, settings):
-        flags.append(FlagToRaise("COD_NOT_ALLOWED", "cod-not-allowed"))
+        evidence = {"gateway": order.payment_gateway}
+        flags.append(FlagToRaise("COD_NOT_ALLOWED", "cod-not-allowed", evidence))
     return flags
 
 
-def is_remote_island(postal_code: str, settings: config.AttentionSettings) -> bool:
-    """In the built-in list or the shop's additions, and not among its removals
-    (asked per order without building the union of thousands of codes)."""
+def remote_island_list(postal_code: str, settings: config.AttentionSettings) -> str:
+    """ADDED (the shop's additions) or BUILT_IN when the code is a remote island and
+    not among the shop's removals, else "" (asked per order without building the
+    union of thousands of codes)."""
     if postal_code in settings.remote_island_postal_codes_removed:
-        return False
-    return (
-        postal_code in settings.remote_island_postal_codes_added
-        or postal_code in built_in_remote_islands()
-    )
+        return ""
+    if postal_code in settings.remote_island_postal_codes_added:
+        return ADDED
+    return BUILT_IN if postal_code in built_in_remote_islands() else ""
+
+
+def _postal(digits: str) -> str:
+    """1001401 → 100-1401, as Japanese postal codes are written."""
+    return f"{digits[:3]}-{digits[3:]}" if len(digits) == 7 else digits
 
 
 @lru_cache(maxsize=1)

@@ -22,7 +22,7 @@ from psycopg2 import sql
 
 from saleor_attention.config import DEFAULTS
 from saleor_attention.reasons import get_reason
-from saleor_attention.rules.order_placed import is_remote_island
+from saleor_attention.rules.order_placed import remote_island_list
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 START_TIMEOUT = 900  # seconds; the first start migrates and loads populatedb
@@ -215,7 +215,7 @@ def test_remote_island_was_raised_by_the_rule_on_a_japanese_island_order(demo):
     assert flag["source"] == "RULE"
     address = flag["order"]["shippingAddress"]
     assert address["country"]["code"] == "JP"
-    assert is_remote_island(address["postalCode"].replace("-", ""), DEFAULTS)
+    assert remote_island_list(address["postalCode"].replace("-", ""), DEFAULTS)
     assert flag["order"]["userEmail"] == customer
 
 
