@@ -145,7 +145,8 @@ SETTINGS: Tuple[Setting, ...] = (
     Setting(
         "overdue_after_days", "string", "3", "Overdue after (days)",
         "An active flag older than this many days counts as overdue in the "
-        "attentionFlags(filter: {overdue: true}) queue.",
+        "attentionFlags(filter: {overdue: true}) queue, as does one whose due date "
+        "has passed.",
         _whole_number(1, "days"),
     ),
     Setting(

@@ -99,6 +99,11 @@ class OrderFacts(models.Model):
     # is linked (migration 0010): stored, so a search reads no
     # Saleor table and runs no normalisation per order.
     search_keys = models.TextField(null=True, blank=True, editable=False)
+    # The earliest due date (handle by) among the active flags that apply to the
+    # order, its own and its subscription's; null without any. Kept by a trigger
+    # (migration 0012), and taken when a subscription order is linked: the queue's
+    # dueOn, its DUE_DATE sort and its overdue filter read it from an index.
+    due_on = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         indexes = [

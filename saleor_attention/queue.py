@@ -15,6 +15,11 @@ so each order appears once, with its age (`since`, the older of the two), and ea
 part can be read in the order of a partial index: page one by age is a merge of two
 index scans that stops after `first` rows. A subscription flag stays one row: it is
 never copied onto the subscription's orders.
+
+Due dates are the exception, kept per order (OrderFacts.due_on, migration 0012): the
+earliest due date of the flags that apply to an order, its subscription's included,
+so that the DUE_DATE sort reads an index in both parts and the overdue filter is a
+condition on the row, like the age's.
 """
 from __future__ import annotations
 
@@ -26,13 +31,16 @@ from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
-from . import normalize, orders, plugin_state
+from . import normalize, orders, plugin_state, shop_time
 from .adapter import shop
 from .models import Flag, OrderFacts, Scope, SubscriptionFacts
 
 AGE = "AGE"
 PLANNED_SHIPPING_DATE = "PLANNED_SHIPPING_DATE"
 CREATED = "CREATED"
+DUE_DATE = "DUE_DATE"
+# Sorts by a date of the order's facts (undated orders last going up), and its column.
+DATE_SORTS = {PLANNED_SHIPPING_DATE: "planned_shipping_date", DUE_DATE: "due_on"}
 
 
 @dataclass(frozen=True)
@@ -51,9 +59,32 @@ class QueueRow:
     # When the order began to need attention: its oldest active flag (own or its
     # subscription's).
     since: datetime.datetime
-    # The sort value (since, the planned shipping date or None, or when the order
-    # was placed).
+    # The earliest due date of its active flags (own or its subscription's), if any.
+    due_on: Optional[datetime.date]
+    # The sort value (since, the planned shipping date or due date or None, or when
+    # the order was placed).
     key: object
+
+
+@dataclass(frozen=True)
+class Overdue:
+    """When an order is overdue: its oldest active flag was set before `cutoff` (the
+    overdue_after_days setting), or a due date of its active flags is before `today`
+    (the shop's calendar). Read once per page."""
+
+    cutoff: datetime.datetime
+    today: datetime.date
+
+    @classmethod
+    def now(cls) -> "Overdue":
+        settings = plugin_state.settings()
+        return cls(
+            cutoff=timezone.now() - datetime.timedelta(days=settings.overdue_after_days),
+            today=shop_time.calendar(settings).today(),
+        )
+
+    def of(self, since: datetime.datetime, due_on: Optional[datetime.date]) -> bool:
+        return since < self.cutoff or (due_on is not None and due_on < self.today)
 
 
 @dataclass(frozen=True)
@@ -89,10 +120,10 @@ class Search:
 def page(
     filter: QueueFilter, sort: str, descending: bool, first: int,
     after: Optional[Tuple[object, object]] = None,
-    cutoff: Optional[datetime.datetime] = None,
+    overdue: Optional[Overdue] = None,
 ) -> Tuple[List[QueueRow], bool]:
     """`first` rows in (sort value, order id) order after the `after` position, and
-    whether more follow; `cutoff`: overdue_cutoff() if the caller read it already.
+    whether more follow; `overdue`: Overdue.now() if the caller read it already.
 
     Each part of the union is ordered and limited itself, then the two are merged:
     PostgreSQL does not carry an outer ORDER BY into the parts of a union, and would
@@ -100,9 +131,9 @@ def page(
     direction = "DESC" if descending else "ASC"
     limit = f" ORDER BY key {direction}, order_id {direction} LIMIT %s"
     parts, params, search = [], [], Search.of(filter.search)
-    cutoff = _cutoff(filter, cutoff)
+    overdue = _overdue(filter, overdue)
     for part in _parts():
-        conditions, values = _conditions(part, filter, search, cutoff)
+        conditions, values = _conditions(part, filter, search, overdue)
         if after is not None:
             position, position_values = _beyond(part, sort, descending, after)
             conditions.append(position)
@@ -111,7 +142,7 @@ def page(
         parts.append(f"({select} ORDER BY 4 {direction}, 1 {direction} LIMIT %s)")
         params += values + [first + 1]
     sql = (
-        "SELECT order_id, subscription, since, cursor_value"
+        "SELECT order_id, subscription, since, due_on, cursor_value"
         f" FROM ({' UNION ALL '.join(parts)}) AS q{limit}"
     )
     with connection.cursor() as cursor:
@@ -122,9 +153,9 @@ def page(
 
 def count(filter: QueueFilter) -> int:
     parts, params, search = [], [], Search.of(filter.search)
-    cutoff = _cutoff(filter, None)
+    overdue = _overdue(filter, None)
     for part in _parts():
-        conditions, values = _conditions(part, filter, search, cutoff)
+        conditions, values = _conditions(part, filter, search, overdue)
         parts.append(_part_select(part, AGE, conditions))
         params += values
     with connection.cursor() as cursor:
@@ -146,15 +177,11 @@ def age_in_days(since: datetime.datetime) -> int:
     return (timezone.now() - since).days
 
 
-def overdue_cutoff() -> datetime.datetime:
-    """Flags set before this are overdue (the overdue_after_days setting), as in
-    attentionFlags(filter: {overdue})."""
-    return timezone.now() - datetime.timedelta(days=plugin_state.settings().overdue_after_days)
-
-
 # Typed casts of a cursor's sort value: a text ('infinity') compares as the column's
 # type whichever way the database driver binds it.
-_KEY_TYPES = {AGE: "timestamptz", PLANNED_SHIPPING_DATE: "date", CREATED: "timestamptz"}
+_KEY_TYPES = {
+    AGE: "timestamptz", PLANNED_SHIPPING_DATE: "date", DUE_DATE: "date", CREATED: "timestamptz",
+}
 
 
 def _parts() -> List[Dict[str, str]]:
@@ -167,8 +194,10 @@ def _parts() -> List[Dict[str, str]]:
     common = {
         "order_id": "f.order_id",
         "subscription": "f.subscription",
-        # The planned date as the partial indexes of migration 0010 hold it.
-        PLANNED_SHIPPING_DATE: "COALESCE(f.planned_shipping_date, 'infinity'::date)",
+        # The planned and due dates as the partial indexes of migrations 0010 and
+        # 0012 hold them.
+        **{sort: f"COALESCE(f.{column}, 'infinity'::date)" for sort, column in DATE_SORTS.items()},
+        "due_on": "f.due_on",
         CREATED: f"o.{quote(order.get_field(shop.ORDER_CREATED_FIELD).column)}",
         "orders": f"JOIN {quote(order.db_table)} o ON o.id = f.order_id",
         "own_flags": "f.active_flags",
@@ -198,14 +227,16 @@ def _parts() -> List[Dict[str, str]]:
 
 def _part_select(part: Dict[str, str], sort: str, conditions: List[str]) -> str:
     """QueueRow's columns of one part (order_id, subscription, since), the sort value
-    (key) and the cursor's value of it: the planned date itself, null for undated
-    orders (a date 'infinity' would not read back into Python)."""
+    (key, the fourth column: page() orders each part by it) and the cursor's value of
+    it (a date itself, null for undated orders: a date 'infinity' would not read back
+    into Python), then the due date."""
     orders = f" {part['orders']}" if sort == CREATED else ""
     where = " AND ".join([part["where"], *conditions])
-    cursor_value = "f.planned_shipping_date" if sort == PLANNED_SHIPPING_DATE else part[sort]
+    cursor_value = f"f.{DATE_SORTS[sort]}" if sort in DATE_SORTS else part[sort]
     return f"""
         SELECT {part['order_id']} AS order_id, {part['subscription']} AS subscription,
-               {part[AGE]} AS since, {part[sort]} AS key, {cursor_value} AS cursor_value
+               {part[AGE]} AS since, {part[sort]} AS key, {cursor_value} AS cursor_value,
+               {part['due_on']} AS due_on
         FROM {part['from']}{orders}
         WHERE {where}"""
 
@@ -225,22 +256,23 @@ def _beyond(part: Dict[str, str], sort: str, descending: bool, after) -> Tuple[s
     return condition, [value, value, order_id if isinstance(order_id, int) else str(order_id)]
 
 
-def _cutoff(filter: QueueFilter, cutoff: Optional[datetime.datetime]):
-    """The overdue cutoff, read once (the settings) when the filter needs it."""
-    if filter.overdue is None or cutoff is not None:
-        return cutoff
-    return overdue_cutoff()
+def _overdue(filter: QueueFilter, overdue: Optional[Overdue]) -> Optional[Overdue]:
+    """When orders are overdue, read once (the settings) when the filter needs it."""
+    if filter.overdue is None or overdue is not None:
+        return overdue
+    return Overdue.now()
 
 
 def _conditions(
-    part: Dict[str, str], filter: QueueFilter, search: Search, cutoff
+    part: Dict[str, str], filter: QueueFilter, search: Search, overdue: Optional[Overdue]
 ) -> Tuple[List[str], list]:
-    """The filter (its search and cutoff read already) as conditions on one part's
-    columns."""
+    """The filter (its search and overdue bounds read already) as conditions on one
+    part's columns."""
     conditions, params = [], []
     if filter.overdue is not None:
-        conditions.append(f"{part[AGE]} {'<' if filter.overdue else '>='} %s")
-        params.append(cutoff)
+        late = f"({part[AGE]} < %s OR {part['due_on']} < %s)"
+        conditions.append(late if filter.overdue else f"NOT COALESCE({late}, false)")
+        params += [overdue.cutoff, overdue.today]
     flag_terms, flag_params = _flag_terms(filter)
     if flag_terms:
         # An active flag of the order's own, or of its subscription, that matches.

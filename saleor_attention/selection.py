@@ -10,7 +10,7 @@ from typing import Optional, Tuple
 from django.db.models import Q
 from django.utils import timezone
 
-from . import facts, plugin_state
+from . import facts, plugin_state, shop_time
 from .models import Flag
 
 
@@ -25,7 +25,8 @@ class FlagFilter:
     subscription: str = ""
     created_gte: Optional[datetime.datetime] = None
     created_lte: Optional[datetime.datetime] = None
-    # Active flags older than the overdue_after_days setting (False: all others).
+    # Active flags older than the overdue_after_days setting, or whose due date has
+    # passed in the shop's calendar (False: all others).
     overdue: Optional[bool] = None
 
 
@@ -45,8 +46,9 @@ def flags_matching(flag_filter: FlagFilter, queryset=None):
         order = flag_filter.order
         queryset = queryset.affecting(order.pk, facts.subscription_of(order))
     if flag_filter.overdue is not None:
-        days = plugin_state.settings().overdue_after_days
-        cutoff = timezone.now() - datetime.timedelta(days=days)
-        overdue = Q(status="ACTIVE", created_at__lt=cutoff)
+        settings = plugin_state.settings()
+        cutoff = timezone.now() - datetime.timedelta(days=settings.overdue_after_days)
+        today = shop_time.calendar(settings).today()
+        overdue = Q(status="ACTIVE") & (Q(created_at__lt=cutoff) | Q(due_on__lt=today))
         queryset = queryset.filter(overdue if flag_filter.overdue else ~overdue)
     return queryset

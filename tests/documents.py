@@ -59,8 +59,8 @@ query List($filter: Attention%(kind)sFilterInput, $first: Int, $after: String,
 ATTENTION_FLAGS = _paged("attentionFlags", "Flag", "id reason scope status message order { id }")
 
 ATTENTION_ORDERS = _paged("attentionOrders", "Order", """
-      orderNumber age overdue attentionSince plannedShippingDate
-      flags { id reason scope }
+      orderNumber age overdue attentionSince plannedShippingDate dueOn
+      flags { id reason scope dueOn }
       customer { email name phone }
       order { id number attention { required } }
 """)

@@ -11,7 +11,7 @@ from saleor_attention.actors import Actor
 from saleor_attention.line import LINE
 from saleor_attention.models import Flag
 
-from .documents import ATTENTION_ORDERS, REASON_COUNTS
+from .documents import ATTENTION_FLAGS, ATTENTION_ORDERS, REASON_COUNTS, shop_date, today
 
 SUBSCRIPTION_KEY = "saleor_attention.subscription"
 PLANNED_KEY = "saleor_attention.planned_shipping_date"
@@ -314,3 +314,104 @@ def _sql(function, value):
 
 
 pytestmark = pytest.mark.django_db
+
+
+# Due dates (handle by): each row's dueOn is the earliest of its active flags' (its
+# own and its subscription's), kept per order by migration 0011's trigger.
+
+
+def due(flag, days):
+    """Move a flag's due date to the shop's today plus `days` (the API refuses a past
+    date when a flag is set; a flag set days ago can be due by now)."""
+    Flag.objects.filter(pk=flag.pk).update(due_on=shop_date(days))
+
+
+@pytest.fixture
+def dated(shop):
+    """soon: due in 2 days (own flag; a later one too); subscribed: due tomorrow by its
+    subscription's flag; late: due yesterday; undated: no due date."""
+    soon, late, undated = shop.order(), shop.order(), shop.order()
+    subscribed = shop.order(metadata={SUBSCRIPTION_KEY: "SUB-D"})
+    services.set_flag(soon, note="later", handle="later", due_on=shop_date(9))
+    services.set_flag(soon, note="soon", handle="soon", due_on=shop_date(2))
+    services.set_flag(subscribed, note="own", handle="own", due_on=shop_date(5))
+    services.set_flag(subscribed, "RENEWAL_PAYMENT_FAILED", scope="SUBSCRIPTION",
+                      handle="sub", due_on=shop_date(1))
+    due(services.set_flag(late, note="late", handle="late", due_on=shop_date()).flag, -1)
+    services.set_flag(undated, note="undated", handle="undated")
+    return {name: shop.order_number(order) for name, order in
+            dict(soon=soon, subscribed=subscribed, late=late, undated=undated).items()}
+
+
+def test_due_on_is_the_earliest_of_the_flags_that_apply(gql, manager, dated):
+    rows = {edge["node"]["orderNumber"]: edge["node"] for edge in query(gql, manager)["edges"]}
+    assert {name: rows[number]["dueOn"] for name, number in dated.items()} == {
+        "soon": today(2), "subscribed": today(1), "late": today(-1), "undated": None,
+    }
+    assert sorted(flag["dueOn"] for flag in rows[dated["soon"]]["flags"]) == [today(2), today(9)]
+
+
+@pytest.mark.parametrize(
+    "direction, expected",
+    [("ASC", ["late", "subscribed", "soon", "undated"]),  # undated orders last
+     ("DESC", ["undated", "soon", "subscribed", "late"])],
+)
+def test_sort_by_due_date_pages(gql, manager, dated, direction, expected):
+    seen, after = [], None
+    while True:
+        page = query(gql, manager, first=1, after=after,
+                     sortBy={"field": "DUE_DATE", "direction": direction})
+        seen += numbers(page)
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert seen == [dated[name] for name in expected]
+
+
+def test_overdue_by_due_date_or_by_age(gql, manager, dated, configure):
+    rows = {edge["node"]["orderNumber"]: edge["node"]["overdue"] for edge in query(gql, manager)["edges"]}
+    assert {name: rows[number] for name, number in dated.items()} == {
+        "soon": False, "subscribed": False, "late": True, "undated": False,
+    }
+    assert numbers(query(gql, manager, filter={"overdue": True})) == [dated["late"]]
+    assert set(numbers(query(gql, manager, filter={"overdue": False}))) == {
+        dated["soon"], dated["subscribed"], dated["undated"]}
+    # By the setting too: flags set long ago, whatever their due dates.
+    for flag in Flag.objects.filter(note__in=["soon", "later"]):
+        backdate(flag, 4)
+    page = query(gql, manager, filter={"overdue": True})
+    assert set(numbers(page)) == {dated["late"], dated["soon"]} and page["totalCount"] == 2
+    assert configure(overdue_after_days="5")["errors"] == []
+    assert numbers(query(gql, manager, filter={"overdue": True})) == [dated["late"]]
+
+
+def test_a_subscription_flag_due_yesterday_makes_its_orders_overdue(gql, manager, dated):
+    due(Flag.objects.get(handle="sub"), -1)
+    page = query(gql, manager, filter={"overdue": True}, sortBy={"field": "DUE_DATE", "direction": "ASC"})
+    assert set(numbers(page)) == {dated["late"], dated["subscribed"]}
+    assert all(edge["node"]["dueOn"] == today(-1) for edge in page["edges"])
+
+
+def test_releasing_the_earliest_flag_moves_due_on(gql, shop, manager, dated):
+    flag = Flag.objects.get(handle="sub")
+    services.release_flags(flag.order, scope="SUBSCRIPTION", handled_on=shop_date())
+    rows = {edge["node"]["orderNumber"]: edge["node"] for edge in query(gql, manager)["edges"]}
+    assert rows[dated["subscribed"]]["dueOn"] == today(5)
+    services.release_flags(flag.order, scope="ORDER", handled_on=shop_date())
+    assert dated["subscribed"] not in numbers(query(gql, manager))
+
+
+def test_an_order_linked_later_takes_its_subscriptions_due_date(gql, shop, manager, dated):
+    joined = shop.order()
+    services.set_flag(joined, note="own", handle="joined", due_on=shop_date(3))
+    assert not shop.update_private_metadata(gql, manager, joined, {SUBSCRIPTION_KEY: "SUB-D"})
+    rows = {edge["node"]["orderNumber"]: edge["node"] for edge in query(gql, manager)["edges"]}
+    assert rows[shop.order_number(joined)]["dueOn"] == today(1)
+
+
+def test_attention_flags_overdue_honours_due_dates(gql, manager, dated):
+    response = gql(ATTENTION_FLAGS, {"first": 50, "filter": {"overdue": True}}, as_=manager)
+    assert [edge["node"]["message"] for edge in response["data"]["attentionFlags"]["edges"]] == ["late"]
+    response = gql(ATTENTION_FLAGS, {"first": 50, "filter": {"overdue": False, "status": "ACTIVE"}},
+                   as_=manager)
+    assert len(response["data"]["attentionFlags"]["edges"]) == 5

@@ -60,3 +60,4 @@ class AttentionOrderSortField(graphene.Enum):
     AGE = "AGE"  # days since the order's oldest active flag (DESC: oldest first)
     PLANNED_SHIPPING_DATE = "PLANNED_SHIPPING_DATE"  # undated orders after dated ones (ASC)
     CREATED = "CREATED"  # when the order was placed
+    DUE_DATE = "DUE_DATE"  # the earliest dueOn of its flags; undated orders after dated ones (ASC)

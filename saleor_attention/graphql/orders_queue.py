@@ -41,7 +41,7 @@ class AttentionOrderFilterInput(graphene.InputObjectType):
     source = AttentionSource(description="Orders with an active flag set by this source.")
     overdue = graphene.Boolean(
         description="Orders whose oldest active flag is older than the overdue_after_days "
-        "setting (true), or not (false)."
+        "setting or whose dueOn has passed (true), or neither (false)."
     )
 
 
@@ -75,14 +75,20 @@ class AttentionOrder(graphene.ObjectType):
     )
     age = graphene.Int(required=True, description="Whole days since attentionSince.")
     overdue = graphene.Boolean(
-        required=True, description="Whether age passed the overdue_after_days setting."
+        required=True,
+        description="Whether age passed the overdue_after_days setting, or dueOn is "
+        "before today (the shop's calendar).",
+    )
+    due_on = Date(
+        description="Handle by: the earliest due date of its active flags (own or "
+        "subscription's); null if none has one."
     )
     planned_shipping_date = Date()
     customer = graphene.Field(AttentionOrderCustomer, required=True)
 
-    def __init__(self, row, order, flags, cutoff):
+    def __init__(self, row, order, flags, overdue):
         super().__init__()
-        self.row, self.order_object, self.active, self.cutoff = row, order, flags, cutoff
+        self.row, self.order_object, self.active, self.overdue_now = row, order, flags, overdue
 
     def resolve_order(self, _info):
         return shop.graphql_order(self.order_object)
@@ -100,7 +106,10 @@ class AttentionOrder(graphene.ObjectType):
         return queue.age_in_days(self.row.since)
 
     def resolve_overdue(self, _info):
-        return self.row.since < self.cutoff
+        return self.overdue_now.of(self.row.since, self.row.due_on)
+
+    def resolve_due_on(self, _info):
+        return self.row.due_on
 
     def resolve_planned_shipping_date(self, _info):
         return self.order_object.attention_facts.planned_shipping_date
@@ -170,8 +179,8 @@ def resolve_attention_orders(info, filter=None, first=None, after=None, sort_by=
     # AGE counts days back from now: descending age is ascending time.
     descending = (direction == "DESC") != (sort == queue.AGE)
     position = _position(sort, after) if after else None
-    cutoff = queue.overdue_cutoff()
-    rows, more = queue.page(wanted, sort, descending, first, position, cutoff)
+    overdue = queue.Overdue.now()
+    rows, more = queue.page(wanted, sort, descending, first, position, overdue)
     orders = shop.Order.objects.select_related(
         "attention_facts", "billing_address", "shipping_address", "user"
     ).in_bulk([row.order_id for row in rows])
@@ -179,7 +188,7 @@ def resolve_attention_orders(info, filter=None, first=None, after=None, sort_by=
     ActiveFlagsOfPage.register(info, orders.values(), active)
     edges = [
         AttentionOrderConnection.Edge(
-            node=AttentionOrder(row, orders[row.order_id], active[row.order_id], cutoff),
+            node=AttentionOrder(row, orders[row.order_id], active[row.order_id], overdue),
             cursor=encode_position(_key_text(row.key), str(row.order_id)),
         )
         for row in rows
@@ -213,7 +222,7 @@ def _position(sort: str, cursor: str):
     or made up, is refused before it reaches the database."""
     value, order_id = decode_position(cursor)
     try:
-        if sort == queue.PLANNED_SHIPPING_DATE:
+        if sort in queue.DATE_SORTS:
             key = value if value == "infinity" else datetime.date.fromisoformat(value)
         else:
             key = datetime.datetime.fromisoformat(value)

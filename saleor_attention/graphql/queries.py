@@ -44,7 +44,8 @@ class AttentionFlagFilterInput(graphene.InputObjectType):
     subscription = graphene.String()
     created = AttentionDateTimeRange()
     overdue = graphene.Boolean(
-        description="Active flags older than the overdue_after_days setting."
+        description="Active flags older than the overdue_after_days setting, or whose "
+        "dueOn has passed (the shop's calendar)."
     )
 
 
