@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from . import facts, selection
@@ -155,8 +157,10 @@ def run_job(job: BulkJob, change_one: ChangeOne, field_name: str) -> BulkJob:
     job's progress, under the job's row lock: a second worker handed the same job
     waits and goes on with the next order, never the same one."""
     targets = job.targets
-    BulkJob.objects.filter(pk=job.pk, started_at=None).update(started_at=timezone.now())
-    BulkJob.objects.filter(pk=job.pk).update(status=BulkJobStatus.RUNNING)
+    # A job taken up again keeps the time it first started.
+    BulkJob.objects.filter(pk=job.pk).update(
+        status=BulkJobStatus.RUNNING, started_at=Coalesce("started_at", Value(timezone.now()))
+    )
     try:
         while _run_next(job.pk, targets, change_one, field_name):
             pass

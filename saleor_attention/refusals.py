@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import List, Sequence
 
@@ -191,14 +192,16 @@ def _write(refusals: List[Refusal]) -> None:
             wanted = {refusal.order_id for refusal in refusals}
             existing = set(shop.Order.objects.filter(pk__in=wanted).values_list("pk", flat=True))
             language = journal.language(plugin_state.settings())
-            events = []
+            events, notes = [], defaultdict(dict)
             for refusal in (refusal for refusal in refusals if refusal.order_id in existing):
                 line = refusal.line(language)
                 event = journal.action_blocked(refusal.attempt.actor, line, refusal.parameters()).event
                 event.order_id, event.order_number = refusal.order_id, refusal.order_number
                 events.append(event)
-                shop.add_history_notes({refusal.order_id: line}, refusal.attempt.actor)
+                notes[refusal.attempt.actor][refusal.order_id] = line
             Event.objects.bulk_create(events)
+            for actor, lines in notes.items():
+                shop.add_history_notes(lines, actor)
     except Exception:  # noqa: BLE001 - the refusal stands; the log keeps what was lost
         logger.exception("saleor_attention: could not record a refused shipment")
     finally:

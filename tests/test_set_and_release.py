@@ -8,7 +8,7 @@ from saleor_attention import services
 from saleor_attention.actors import RULES, Actor
 from saleor_attention.models import Event, Flag
 
-from .documents import ORDER_ATTENTION, RELEASE_FLAGS, SET_FLAG, today
+from .documents import ORDER_ATTENTION, RELEASE_FLAGS, SET_FLAG, shop_date, today
 from .line import saleor_shop
 
 
@@ -94,7 +94,7 @@ def test_rule_firing_twice_for_one_cause_keeps_one_active_flag(shop, order):
 
 def test_same_handle_after_release_raises_a_new_flag(shop, order):
     first = services.set_flag(order, "PAYMENT_FAILED", handle="payment:42").flag
-    services.release_flags(order, flag_ids=[first.pk], handled_on=_today())
+    services.release_flags(order, flag_ids=[first.pk], handled_on=shop_date())
 
     second = services.set_flag(order, "PAYMENT_FAILED", handle="payment:42")
 
@@ -267,9 +267,3 @@ def test_python_api_reports_all_problems_at_once(shop, order):
         services.release_flags(order, handled_on=None, comment="x" * 3000, actor=Actor())
 
     assert {problem.field for problem in raised.value.problems} == {"flags", "handledOn", "comment"}
-
-
-def _today():
-    from django.utils import timezone
-
-    return timezone.localdate()

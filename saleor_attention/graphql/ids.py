@@ -16,6 +16,8 @@ from ..errors import AttentionError, AttentionErrorCode
 FLAG_TYPE = "AttentionFlag"
 BLACKLIST_ENTRY_TYPE = "AttentionBlacklistEntry"
 BULK_JOB_TYPE = "AttentionBulkJob"
+COMMENT_TYPE = "AttentionFlagComment"
+EVENT_TYPE = "AttentionEvent"
 
 
 def flag_id(pk) -> str:
@@ -24,6 +26,18 @@ def flag_id(pk) -> str:
 
 def blacklist_entry_id(pk) -> str:
     return graphene.Node.to_global_id(BLACKLIST_ENTRY_TYPE, pk)
+
+
+def bulk_job_id(pk) -> str:
+    return graphene.Node.to_global_id(BULK_JOB_TYPE, pk)
+
+
+def comment_id(pk) -> str:
+    return graphene.Node.to_global_id(COMMENT_TYPE, pk)
+
+
+def event_id(pk) -> str:
+    return graphene.Node.to_global_id(EVENT_TYPE, pk)
 
 
 def flag_pk(global_id: str, field: str) -> int:

@@ -85,7 +85,7 @@ class AttentionFlagComment(graphene.ObjectType):
 
     @staticmethod
     def resolve_id(root: FlagComment, _info):
-        return graphene.Node.to_global_id("AttentionFlagComment", root.pk)
+        return ids.comment_id(root.pk)
 
     resolve_created_by = staticmethod(lambda root, _info: _creator(root))
 
@@ -217,7 +217,7 @@ class AttentionEvent(graphene.ObjectType):
 
     @staticmethod
     def resolve_id(root, _info):
-        return graphene.Node.to_global_id("AttentionEvent", root.pk)
+        return ids.event_id(root.pk)
 
     @staticmethod
     def resolve_actor(root, _info):
@@ -440,7 +440,7 @@ class AttentionBulkJob(graphene.ObjectType):
 
     @staticmethod
     def resolve_id(root: BulkJob, _info):
-        return graphene.Node.to_global_id("AttentionBulkJob", root.pk)
+        return ids.bulk_job_id(root.pk)
 
     resolve_created_by = staticmethod(lambda root, _info: _creator(root))
 
