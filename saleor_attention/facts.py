@@ -132,9 +132,7 @@ def _merge(order_id, subscription: str, planned, pending_since) -> None:
     """One statement: a link once made stays (a later metadata rewrite cannot detach
     the order from its subscription's flags); a new planned date replaces the old. A
     subscription order's search keys are taken (its subscription's flags can put it
-    in the order queue; migration 0010's function), and when the link is made, its
-    earliest due date, its subscription's flags now included (migration 0012's
-    function; the flag trigger keeps it from then on)."""
+    in the order queue; migration 0010's function)."""
     table = OrderFacts._meta.db_table
     pk_type = shop.Order._meta.pk.rel_db_type(connection)
     with connection.cursor() as cursor:
@@ -142,11 +140,9 @@ def _merge(order_id, subscription: str, planned, pending_since) -> None:
             f"""
             INSERT INTO {table} (order_id, subscription, planned_shipping_date,
                                  payment_method, rules_pending_since, active_flags,
-                                 search_keys, due_on)
+                                 search_keys)
             VALUES (%s, %s, %s, '', %s, 0, CASE WHEN %s <> ''
-                    THEN saleor_attention_order_search_keys(CAST(%s AS {pk_type})) END,
-                    CASE WHEN %s <> '' THEN
-                    saleor_attention_order_due_on(CAST(%s AS {pk_type}), %s) END)
+                    THEN saleor_attention_order_search_keys(CAST(%s AS {pk_type})) END)
             ON CONFLICT (order_id) DO UPDATE SET
                 subscription = CASE WHEN {table}.subscription = ''
                                THEN EXCLUDED.subscription ELSE {table}.subscription END,
@@ -154,10 +150,7 @@ def _merge(order_id, subscription: str, planned, pending_since) -> None:
                                                  {table}.planned_shipping_date),
                 rules_pending_since = COALESCE(EXCLUDED.rules_pending_since,
                                                {table}.rules_pending_since),
-                search_keys = COALESCE(EXCLUDED.search_keys, {table}.search_keys),
-                due_on = CASE WHEN {table}.subscription = '' AND EXCLUDED.subscription <> ''
-                         THEN EXCLUDED.due_on ELSE {table}.due_on END
+                search_keys = COALESCE(EXCLUDED.search_keys, {table}.search_keys)
             """,
-            [order_id, subscription, planned, pending_since, subscription, order_id,
-             subscription, order_id, subscription],
+            [order_id, subscription, planned, pending_since, subscription, order_id],
         )

@@ -99,10 +99,9 @@ class OrderFacts(models.Model):
     # is linked (migration 0010): stored, so a search reads no
     # Saleor table and runs no normalisation per order.
     search_keys = models.TextField(null=True, blank=True, editable=False)
-    # The earliest due date (handle by) among the active flags that apply to the
-    # order, its own and its subscription's; null without any. Kept by a trigger
-    # (migration 0012), and taken when a subscription order is linked: the queue's
-    # dueOn, its DUE_DATE sort and its overdue filter read it from an index.
+    # The earliest due date (handle by) among the order's own active flags; null
+    # without any. Kept by a trigger (migrations 0012, 0013): the queue's dueOn, its
+    # DUE_DATE sort and its overdue filter read it, with its subscription's.
     due_on = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
@@ -132,6 +131,8 @@ class SubscriptionFacts(models.Model):
     active_flags = models.PositiveIntegerField(default=0, editable=False)
     # When the oldest of those flags was set (null without any).
     attention_since = models.DateTimeField(null=True, blank=True, editable=False)
+    # The earliest due date among them (null without any), as OrderFacts.due_on.
+    due_on = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         indexes = [

@@ -16,10 +16,9 @@ part can be read in the order of a partial index: page one by age is a merge of 
 index scans that stops after `first` rows. A subscription flag stays one row: it is
 never copied onto the subscription's orders.
 
-Due dates are the exception, kept per order (OrderFacts.due_on, migration 0012): the
-earliest due date of the flags that apply to an order, its subscription's included,
-so that the DUE_DATE sort reads an index in both parts and the overdue filter is a
-condition on the row, like the age's.
+An order's due date is likewise the earlier of its own flags' (OrderFacts.due_on) and
+its subscription's (SubscriptionFacts.due_on, migration 0013). Sorted by due date, the
+queue is split the same way by whose date is the earlier instead.
 """
 from __future__ import annotations
 
@@ -39,8 +38,8 @@ AGE = "AGE"
 PLANNED_SHIPPING_DATE = "PLANNED_SHIPPING_DATE"
 CREATED = "CREATED"
 DUE_DATE = "DUE_DATE"
-# Sorts by a date of the order's facts (undated orders last going up), and its column.
-DATE_SORTS = {PLANNED_SHIPPING_DATE: "planned_shipping_date", DUE_DATE: "due_on"}
+# Sorts by a date (undated orders last going up).
+DATE_SORTS = (PLANNED_SHIPPING_DATE, DUE_DATE)
 
 
 @dataclass(frozen=True)
@@ -132,7 +131,7 @@ def page(
     limit = f" ORDER BY key {direction}, order_id {direction} LIMIT %s"
     parts, params, search = [], [], Search.of(filter.search)
     overdue = _overdue(filter, overdue)
-    for part in _parts():
+    for part in _parts(sort):
         conditions, values = _conditions(part, filter, search, overdue)
         if after is not None:
             position, position_values = _beyond(part, sort, descending, after)
@@ -154,7 +153,7 @@ def page(
 def count(filter: QueueFilter) -> int:
     parts, params, search = [], [], Search.of(filter.search)
     overdue = _overdue(filter, None)
-    for part in _parts():
+    for part in _parts(AGE):
         conditions, values = _conditions(part, filter, search, overdue)
         parts.append(_part_select(part, AGE, conditions))
         params += values
@@ -184,43 +183,67 @@ _KEY_TYPES = {
 }
 
 
-def _parts() -> List[Dict[str, str]]:
-    """The two parts of the queue (see the module's docstring), each as the SQL that
-    reads it and the expressions of its columns."""
+def _parts(sort: str) -> List[Dict[str, str]]:
+    """The two parts of the queue (see the module's docstring) read in `sort`'s
+    order, each as the SQL that reads it and the expressions of its columns."""
     quote = connection.ops.quote_name
     facts = quote(OrderFacts._meta.db_table)
     subscriptions = quote(SubscriptionFacts._meta.db_table)
     order = shop.Order._meta
+    own = {
+        "from": f"""{facts} f LEFT JOIN {subscriptions} s
+            ON f.subscription <> '' AND s.subscription = f.subscription
+            AND s.active_flags > 0""",
+        "subscription_flags": "COALESCE(s.active_flags, 0)",
+    }
+    subscribed = {
+        "from": f"{subscriptions} s JOIN {facts} f ON f.subscription = s.subscription",
+        "subscription_flags": "s.active_flags",
+    }
     common = {
         "order_id": "f.order_id",
         "subscription": "f.subscription",
-        # The planned and due dates as the partial indexes of migrations 0010 and
-        # 0012 hold them.
-        **{sort: f"COALESCE(f.{column}, 'infinity'::date)" for sort, column in DATE_SORTS.items()},
-        "due_on": "f.due_on",
-        CREATED: f"o.{quote(order.get_field(shop.ORDER_CREATED_FIELD).column)}",
-        "orders": f"JOIN {quote(order.db_table)} o ON o.id = f.order_id",
+        "due_on": "LEAST(f.due_on, s.due_on)",
         "own_flags": "f.active_flags",
         "search_keys": "f.search_keys",
     }
+    if sort == DUE_DATE:
+        # Split by whose due date is the earlier (the order's own, undated orders
+        # among them, or its subscription's), each read from its table's index
+        # (migrations 0012, 0013).
+        since = "LEAST(f.attention_since, s.attention_since)"
+        return [
+            {
+                **common, **own, AGE: since,
+                "where": "f.active_flags > 0 AND (s.due_on IS NULL OR f.due_on <= s.due_on)",
+                DUE_DATE: "COALESCE(f.due_on, 'infinity'::date)", "cursor": "f.due_on",
+            },
+            {
+                **common, **subscribed, AGE: since,
+                "where": """s.active_flags > 0 AND f.subscription <> '' AND f.cancelled_at IS NULL
+                    AND (f.active_flags = 0
+                         OR s.due_on IS NOT NULL AND (f.due_on IS NULL OR s.due_on < f.due_on))""",
+                DUE_DATE: "COALESCE(s.due_on, 'infinity'::date)", "cursor": "s.due_on",
+            },
+        ]
+    common.update({
+        # The planned date as the partial indexes of migration 0010 hold it, and
+        # itself (null for undated orders) as the cursor's value.
+        PLANNED_SHIPPING_DATE: "COALESCE(f.planned_shipping_date, 'infinity'::date)",
+        "cursor": {PLANNED_SHIPPING_DATE: "f.planned_shipping_date"}.get(sort),
+        CREATED: f"o.{quote(order.get_field(shop.ORDER_CREATED_FIELD).column)}",
+        "orders": f"JOIN {quote(order.db_table)} o ON o.id = f.order_id",
+    })
     return [
         {
-            **common,
-            "from": f"""{facts} f LEFT JOIN {subscriptions} s
-                ON f.subscription <> '' AND s.subscription = f.subscription
-                AND s.active_flags > 0""",
+            **common, **own, AGE: "f.attention_since",
             "where": """f.active_flags > 0
                 AND (s.attention_since IS NULL OR s.attention_since >= f.attention_since)""",
-            AGE: "f.attention_since",
-            "subscription_flags": "COALESCE(s.active_flags, 0)",
         },
         {
-            **common,
-            "from": f"{subscriptions} s JOIN {facts} f ON f.subscription = s.subscription",
+            **common, **subscribed, AGE: "s.attention_since",
             "where": """s.active_flags > 0 AND f.subscription <> '' AND f.cancelled_at IS NULL
                 AND (f.active_flags = 0 OR s.attention_since < f.attention_since)""",
-            AGE: "s.attention_since",
-            "subscription_flags": "s.active_flags",
         },
     ]
 
@@ -232,11 +255,10 @@ def _part_select(part: Dict[str, str], sort: str, conditions: List[str]) -> str:
     into Python), then the due date."""
     orders = f" {part['orders']}" if sort == CREATED else ""
     where = " AND ".join([part["where"], *conditions])
-    cursor_value = f"f.{DATE_SORTS[sort]}" if sort in DATE_SORTS else part[sort]
     return f"""
         SELECT {part['order_id']} AS order_id, {part['subscription']} AS subscription,
-               {part[AGE]} AS since, {part[sort]} AS key, {cursor_value} AS cursor_value,
-               {part['due_on']} AS due_on
+               {part[AGE]} AS since, {part[sort]} AS key,
+               {part['cursor'] or part[sort]} AS cursor_value, {part['due_on']} AS due_on
         FROM {part['from']}{orders}
         WHERE {where}"""
 

@@ -329,32 +329,41 @@ def due(flag, days):
 @pytest.fixture
 def dated(shop):
     """soon: due in 2 days (own flag; a later one too); subscribed: due tomorrow by its
-    subscription's flag; late: due yesterday; undated: no due date."""
+    subscription's flag (its own is in 5 days); sibling: of the same subscription, no
+    flag of its own; ahead: due in 3 days by its own flag, its subscription's in 8;
+    late: due yesterday; undated: no due date."""
     soon, late, undated = shop.order(), shop.order(), shop.order()
     subscribed = shop.order(metadata={SUBSCRIPTION_KEY: "SUB-D"})
+    sibling = shop.order(metadata={SUBSCRIPTION_KEY: "SUB-D"})
+    ahead = shop.order(metadata={SUBSCRIPTION_KEY: "SUB-E"})
     services.set_flag(soon, note="later", handle="later", due_on=shop_date(9))
     services.set_flag(soon, note="soon", handle="soon", due_on=shop_date(2))
     services.set_flag(subscribed, note="own", handle="own", due_on=shop_date(5))
     services.set_flag(subscribed, "RENEWAL_PAYMENT_FAILED", scope="SUBSCRIPTION",
                       handle="sub", due_on=shop_date(1))
+    services.set_flag(ahead, note="ahead", handle="ahead", due_on=shop_date(3))
+    services.set_flag(ahead, "RENEWAL_PAYMENT_FAILED", scope="SUBSCRIPTION",
+                      handle="sub-e", due_on=shop_date(8))
     due(services.set_flag(late, note="late", handle="late", due_on=shop_date()).flag, -1)
     services.set_flag(undated, note="undated", handle="undated")
     return {name: shop.order_number(order) for name, order in
-            dict(soon=soon, subscribed=subscribed, late=late, undated=undated).items()}
+            dict(soon=soon, subscribed=subscribed, sibling=sibling, ahead=ahead, late=late,
+                 undated=undated).items()}
 
 
 def test_due_on_is_the_earliest_of_the_flags_that_apply(gql, manager, dated):
     rows = {edge["node"]["orderNumber"]: edge["node"] for edge in query(gql, manager)["edges"]}
     assert {name: rows[number]["dueOn"] for name, number in dated.items()} == {
-        "soon": today(2), "subscribed": today(1), "late": today(-1), "undated": None,
+        "soon": today(2), "subscribed": today(1), "sibling": today(1), "ahead": today(3),
+        "late": today(-1), "undated": None,
     }
     assert sorted(flag["dueOn"] for flag in rows[dated["soon"]]["flags"]) == [today(2), today(9)]
 
 
 @pytest.mark.parametrize(
     "direction, expected",
-    [("ASC", ["late", "subscribed", "soon", "undated"]),  # undated orders last
-     ("DESC", ["undated", "soon", "subscribed", "late"])],
+    [("ASC", ["late", "subscribed", "sibling", "soon", "ahead", "undated"]),  # undated last
+     ("DESC", ["undated", "ahead", "soon", "sibling", "subscribed", "late"])],
 )
 def test_sort_by_due_date_pages(gql, manager, dated, direction, expected):
     seen, after = [], None
@@ -371,11 +380,12 @@ def test_sort_by_due_date_pages(gql, manager, dated, direction, expected):
 def test_overdue_by_due_date_or_by_age(gql, manager, dated, configure):
     rows = {edge["node"]["orderNumber"]: edge["node"]["overdue"] for edge in query(gql, manager)["edges"]}
     assert {name: rows[number] for name, number in dated.items()} == {
-        "soon": False, "subscribed": False, "late": True, "undated": False,
+        "soon": False, "subscribed": False, "sibling": False, "ahead": False, "late": True,
+        "undated": False,
     }
     assert numbers(query(gql, manager, filter={"overdue": True})) == [dated["late"]]
     assert set(numbers(query(gql, manager, filter={"overdue": False}))) == {
-        dated["soon"], dated["subscribed"], dated["undated"]}
+        dated[name] for name in ("soon", "subscribed", "sibling", "ahead", "undated")}
     # By the setting too: flags set long ago, whatever their due dates.
     for flag in Flag.objects.filter(note__in=["soon", "later"]):
         backdate(flag, 4)
@@ -388,7 +398,7 @@ def test_overdue_by_due_date_or_by_age(gql, manager, dated, configure):
 def test_a_subscription_flag_due_yesterday_makes_its_orders_overdue(gql, manager, dated):
     due(Flag.objects.get(handle="sub"), -1)
     page = query(gql, manager, filter={"overdue": True}, sortBy={"field": "DUE_DATE", "direction": "ASC"})
-    assert set(numbers(page)) == {dated["late"], dated["subscribed"]}
+    assert set(numbers(page)) == {dated["late"], dated["subscribed"], dated["sibling"]}
     assert all(edge["node"]["dueOn"] == today(-1) for edge in page["edges"])
 
 
@@ -397,6 +407,7 @@ def test_releasing_the_earliest_flag_moves_due_on(gql, shop, manager, dated):
     services.release_flags(flag.order, scope="SUBSCRIPTION", handled_on=shop_date())
     rows = {edge["node"]["orderNumber"]: edge["node"] for edge in query(gql, manager)["edges"]}
     assert rows[dated["subscribed"]]["dueOn"] == today(5)
+    assert dated["sibling"] not in rows  # its subscription's flag was all it had
     services.release_flags(flag.order, scope="ORDER", handled_on=shop_date())
     assert dated["subscribed"] not in numbers(query(gql, manager))
 
@@ -414,4 +425,4 @@ def test_attention_flags_overdue_honours_due_dates(gql, manager, dated):
     assert [edge["node"]["message"] for edge in response["data"]["attentionFlags"]["edges"]] == ["late"]
     response = gql(ATTENTION_FLAGS, {"first": 50, "filter": {"overdue": False, "status": "ACTIVE"}},
                    as_=manager)
-    assert len(response["data"]["attentionFlags"]["edges"]) == 5
+    assert len(response["data"]["attentionFlags"]["edges"]) == 7

@@ -98,10 +98,13 @@ def test_fulfill_waits_for_a_flag_being_set(shop):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_changes_of_one_subscription_through_two_orders_never_deadlock(shop):
+@pytest.mark.parametrize("dated", [False, True], ids=["undated", "due-dates"])
+def test_changes_of_one_subscription_through_two_orders_never_deadlock(shop, dated):
     """Each change writes its subscription flag's history line on every order of the
     subscription, the other change's locked order included: the changes' order locks
-    (FOR NO KEY UPDATE) let the notes' key checks through, so both commit."""
+    (FOR NO KEY UPDATE) let the notes' key checks through, so both commit. A due date
+    is kept on the subscription's row (migration 0013), not on each of its orders'
+    rows, which the other change holds."""
     manager = shop.staff()
     for round_ in range(ROUNDS):
         metadata = {"saleor_attention.subscription": f"SUB-RACE-{round_}"}
@@ -111,14 +114,27 @@ def test_changes_of_one_subscription_through_two_orders_never_deadlock(shop):
             *[
                 lambda order=order, n=n: services.set_flag(
                     order, note=f"hold {n}", scope="SUBSCRIPTION", handle=f"race-{round_}-{n}",
-                    actor=Actor(user=manager),
+                    actor=Actor(user=manager), due_on=shop_date(n + 1) if dated else None,
                 )
                 for n, order in enumerate((first, second))
             ],
             jitter=0.02,
         )
 
-        assert Flag.objects.filter(subscription=f"SUB-RACE-{round_}", status="ACTIVE").count() == 2
+        flags = Flag.objects.filter(subscription=f"SUB-RACE-{round_}", status="ACTIVE")
+        assert flags.count() == 2
         for order in (first, second):
             notes = "\n".join(shop.history_notes(order))
             assert f"hold 0" in notes and f"hold 1" in notes
+
+        run_together(
+            *[
+                lambda order=order, flag=flag: services.release_flags(
+                    order, flag_ids=[flag.pk], handled_on=shop_date(),
+                    actor=Actor(user=manager),
+                )
+                for order, flag in zip((first, second), flags.order_by("handle"))
+            ],
+            jitter=0.02,
+        )
+        assert not flags.exists()
