@@ -226,6 +226,13 @@ SETTINGS: Tuple[Setting, ...] = (
         _whole_number(1, "seconds", maximum=MAX_REPLAY_WINDOW_SECONDS),
     ),
     Setting(
+        "renewal_lead_days", "string", "3", "Renewal lead time (days)",
+        "How many days before a subscription contract's next shipping date its renewal "
+        "order is placed (0 to 60). A subscription that needs attention then gets none "
+        "until it is released.",
+        _whole_number(0, "days", maximum=60),
+    ),
+    Setting(
         "time_zone", "string", "", "Shop time zone",
         "The time zone whose calendar handledOn and dueOn follow (e.g. Asia/Tokyo): a "
         "release may be dated neither after today there nor before the day the flag "
@@ -249,6 +256,7 @@ class AttentionSettings:
     history_language: str = ""
     inbound_secret: str = ""
     inbound_replay_window_seconds: int = 300
+    renewal_lead_days: int = 3
     time_zone: str = ""
 
 

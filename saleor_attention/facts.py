@@ -103,6 +103,12 @@ def ensure_row(order_id) -> None:
         )
 
 
+def link(order_id, subscription: str, planned: Optional[datetime.date] = None) -> None:
+    """Link an order to a subscription contract of the plugin's own (and give its
+    planned shipping date), as an external app's metadata would."""
+    _merge(order_id, subscription, planned, None)
+
+
 def has_external_links(order) -> bool:
     return any(_external_links(order.private_metadata or {}))
 

@@ -507,3 +507,11 @@ class BlacklistEntry(models.Model):
         for key, value in self.match_keys().items():
             setattr(self, key, value)
         super().save(*args, **kwargs)
+
+
+# Subscription contracts live in their own package; imported here for Django to find.
+from .contracts.models import (  # noqa: E402,F401
+    ContractLine,
+    RenewalCycle,
+    SubscriptionContract,
+)

@@ -11,6 +11,7 @@ from typing import (
 
 if TYPE_CHECKING:
     from .actors import Actor
+    from .contracts.terms import OrderTerms, Renewal
 
 
 class SaleorGraphQLTypes(Protocol):
@@ -37,6 +38,7 @@ class SaleorPort(Protocol):
     # value, as an integer): what a search or filter by order number compares.
     ORDER_NUMBER_FIELD: str
     DRAFT_STATUS: str  # Order.status of a staff draft: not an order anyone placed yet
+    CANCELLED_STATUS: str
     PermissionDenied: Type[Exception]  # what Saleor's GraphQL answers as a permission error
     types: SaleorGraphQLTypes
 
@@ -101,6 +103,17 @@ class SaleorPort(Protocol):
 
     def extended_schema(self) -> Any:
         """Saleor's graphene schema with the plugin's queries, mutations and Order fields."""
+
+    def order_terms(self, order) -> "OrderTerms":
+        """What a subscription contract copies from an order: its customer, the lines
+        still sold as variants, its addresses as Saleor's AddressInput fields, its
+        shipping method and channel (Saleor's ids, as text)."""
+
+    def place_renewal_order(self, renewal: "Renewal") -> Any:
+        """Place the renewal as a Saleor order through Saleor's own draft-order
+        mutations (prices, stock, taxes and events as Saleor makes them), sent by the
+        plugin's renewal app, inside the caller's transaction; the placed Order.
+        Raises contracts.terms.RenewalRefused with Saleor's errors."""
 
     def database_access(self) -> ContextManager[Any]:
         """A context manager around the core's reads and writes outside Saleor's

@@ -119,7 +119,7 @@ def reload(order):
 def address(postal_code="100-0001", phone=""):
     return Address.objects.create(
         first_name="太郎", last_name="山田", street_address_1="千代田1-1",
-        city="千代田区", postal_code=postal_code, country="JP", phone=phone,
+        city="千代田区", country_area="東京都", postal_code=postal_code, country="JP", phone=phone,
     )
 
 
@@ -283,3 +283,18 @@ def _saleor_mutation(gql, as_, document, name, kind, variables):
     """The errors of one of Saleor's mutations, under the name the line gives them."""
     errors = _line().errors_field(kind)
     return gql(document % errors, variables, as_=as_)["data"][name][errors]
+
+
+def ensure_site():
+    """Saleor's site and its settings, which its migrations make and which a test in
+    a real transaction (transactional_db) flushes away with every other row; Django
+    caches the site across tests."""
+    from django.conf import settings
+    from django.contrib.sites.models import Site
+    from saleor.site.models import SiteSettings
+
+    Site.objects.clear_cache()
+    site, _ = Site.objects.get_or_create(
+        pk=settings.SITE_ID, defaults={"domain": "localhost:8000", "name": "Saleor e-commerce"}
+    )
+    SiteSettings.objects.get_or_create(site=site)

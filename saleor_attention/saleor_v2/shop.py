@@ -18,12 +18,14 @@ from saleor.plugins.models import PluginConfiguration
 from .. import config
 from ..actors import Actor
 from . import graphql_types as types
+from .renewals import order_terms, place_renewal_order
 
 _SHIPPED_STATUSES = (OrderStatus.FULFILLED, OrderStatus.PARTIALLY_FULFILLED)
 # What orders.py needs to know of this line's Order model.
 ORDER_CREATED_FIELD = "created"
 ORDER_NUMBER_FIELD = "id"  # 2.10 numbers orders by their id
 DRAFT_STATUS = OrderStatus.DRAFT
+CANCELLED_STATUS = OrderStatus.CANCELED
 ORDER_PK = int  # what the pk in an Order global id is
 
 
@@ -141,4 +143,4 @@ def database_access():
     return contextlib.nullcontext()
 
 
-__all__ = ["PermissionDenied", "types"]
+__all__ = ["PermissionDenied", "order_terms", "place_renewal_order", "types"]

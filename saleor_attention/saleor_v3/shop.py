@@ -37,6 +37,7 @@ _SHIPPED_STATUSES = (
 ORDER_CREATED_FIELD = "created_at"
 ORDER_NUMBER_FIELD = "number"
 DRAFT_STATUS = OrderStatus.DRAFT
+CANCELLED_STATUS = OrderStatus.CANCELED
 ORDER_PK = uuid.UUID  # what the pk in an Order global id is
 
 

@@ -1,0 +1,85 @@
+"""Staff actions on contracts: start one from an order, pause and resume it. Each
+checks its input first and changes nothing when it refuses (errors.AttentionError)."""
+from __future__ import annotations
+
+import datetime
+from typing import List
+
+from django.db import transaction
+
+from .. import facts, orders, shop_time
+from ..adapter import shop
+from ..errors import AttentionError, AttentionErrorCode, Problem
+from . import intervals
+from .models import ContractLine, ContractStatus, CycleStatus, RenewalCycle, SubscriptionContract
+
+
+def create_from_order(
+    order, *, interval_count: int, interval_unit: str, next_shipping_date: datetime.date,
+) -> SubscriptionContract:
+    """A contract that ships the order's items again every interval from
+    `next_shipping_date`, to the order's addresses; the order is its first cycle."""
+    problems = _terms_problems(interval_count, interval_unit, next_shipping_date)
+    if order.status == shop.DRAFT_STATUS or order.status == shop.CANCELLED_STATUS:
+        problems.append(Problem("order", AttentionErrorCode.INVALID,
+                                "Only a placed order that is not cancelled can start a subscription."))
+    if problems:
+        raise AttentionError.of(problems)
+    with transaction.atomic():
+        order = orders.lock(order.pk)
+        if facts.subscription_of(order):
+            raise AttentionError("order", AttentionErrorCode.INVALID,
+                                 "The order already belongs to a subscription.")
+        terms = shop.order_terms(order)
+        if not terms.lines:
+            raise AttentionError("order", AttentionErrorCode.INVALID,
+                                 "None of the order's items is still sold.")
+        contract = SubscriptionContract.objects.create(
+            status=ContractStatus.ACTIVE, user=terms.user, user_email=terms.user_email,
+            source_order=order, interval_count=interval_count, interval_unit=interval_unit,
+            day_of_month=next_shipping_date.day, next_shipping_date=next_shipping_date,
+            shipping_address=terms.shipping_address, billing_address=terms.billing_address,
+            shipping_method=terms.shipping_method, channel=terms.channel,
+        )
+        ContractLine.objects.bulk_create([
+            ContractLine(contract=contract, variant_id=variant, sku=sku, quantity=quantity)
+            for variant, sku, quantity in terms.lines
+        ])
+        RenewalCycle.objects.create(
+            contract=contract, number=1, order=order, status=CycleStatus.PLACED,
+            planned_shipping_date=facts.of(order).planned_shipping_date or shop_time.calendar().today(),
+        )
+        facts.link(order.pk, contract.subscription)
+    return contract
+
+
+def pause(contract_id) -> SubscriptionContract:
+    return _move(contract_id, ContractStatus.ACTIVE, ContractStatus.PAUSED)
+
+
+def resume(contract_id) -> SubscriptionContract:
+    return _move(contract_id, ContractStatus.PAUSED, ContractStatus.ACTIVE)
+
+
+def _move(contract_id, from_status: str, to_status: str) -> SubscriptionContract:
+    with transaction.atomic():
+        contract = SubscriptionContract.objects.select_for_update().filter(pk=contract_id).first()
+        if contract is None:
+            raise AttentionError("id", AttentionErrorCode.NOT_FOUND, "No such subscription contract.")
+        if contract.status != from_status:
+            raise AttentionError("id", AttentionErrorCode.INVALID,
+                                 f"The contract is {contract.status.lower()}, not {from_status.lower()}.")
+        contract.status = to_status
+        contract.save(update_fields=["status", "updated_at"])
+    return contract
+
+
+def _terms_problems(count: int, unit: str, next_shipping_date: datetime.date) -> List[Problem]:
+    problems = []
+    interval = intervals.problem(count, unit)
+    if interval:
+        problems.append(Problem("intervalCount", AttentionErrorCode.INVALID, interval))
+    if next_shipping_date <= shop_time.calendar().today():
+        problems.append(Problem("nextShippingDate", AttentionErrorCode.INVALID,
+                                "The next shipping date must be after today (the shop's calendar)."))
+    return problems
