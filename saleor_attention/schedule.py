@@ -8,6 +8,12 @@ BEAT_SCHEDULE = {
         "task": "saleor_attention.tasks.run_pending_rules",
         "schedule": timedelta(minutes=1),
     },
+    # Hourly: a renewal is due days ahead of its shipping (renewal_lead_days), and one
+    # a run held or Saleor refused is placed by the next run after the cause is gone.
+    "saleor-attention-renewals": {
+        "task": "saleor_attention.tasks.run_renewals",
+        "schedule": timedelta(hours=1),
+    },
     "saleor-attention-repair-mirrors": {
         "task": "saleor_attention.tasks.repair_mirrors",
         "schedule": timedelta(hours=1),

@@ -7,8 +7,9 @@ import datetime
 
 from celery import shared_task
 
-from . import gate, hooks, mirror, services
+from . import gate, hooks, mirror, services, shop_time
 from .adapter import shop
+from .contracts import renewals
 
 # An order's rules normally run within a second of its commit; older than this, the
 # hook that should have run them is gone.
@@ -46,3 +47,19 @@ def run_bulk_job(job_id: int) -> int:
     with shop.database_access():
         job = services.run_bulk_job(job_id)
         return 0 if job is None else job.done
+
+
+@shared_task(name="saleor_attention.tasks.run_renewals")
+def run_renewals() -> int:
+    """Place the renewal orders due today (the shop's calendar), a batch at a time
+    until none is left; returns how many were placed. Switched off, nothing: renewals
+    go on where they stopped once it is switched on."""
+    placed = 0
+    with shop.database_access():
+        today = shop_time.calendar().today()
+        done = renewals.run(today, BATCH)
+        placed += len(done.placed)
+        while done.last is not None:
+            done = renewals.run(today, BATCH, after=done.last)
+            placed += len(done.placed)
+        return placed

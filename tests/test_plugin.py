@@ -21,6 +21,7 @@ def test_listed_in_saleor_plugins_query_with_its_settings(gql, shop):
         "history_language": ("", "STRING"),
         "inbound_secret": (None, "PASSWORD"),  # Saleor never shows a password back
         "inbound_replay_window_seconds": ("300", "STRING"),
+        "renewal_lead_days": ("3", "STRING"),
         "time_zone": ("", "STRING"),  # Django's TIME_ZONE
     }
 
@@ -50,6 +51,8 @@ def test_valid_setting_is_saved(configure):
         ("overdue_after_days", "soon", "overdueAfterDays"),
         ("overdue_after_days", "0", "overdueAfterDays"),
         ("overdue_after_days", "1.5", "overdueAfterDays"),
+        ("renewal_lead_days", "-1", "renewalLeadDays"),
+        ("renewal_lead_days", "61", "renewalLeadDays"),
         ("deferred_payment_rejection_policy", "SOMETIMES", "deferredPaymentRejectionPolicy"),
         ("inbound_replay_window_seconds", "-5", "inboundReplayWindowSeconds"),
         ("blacklist_match_patterns", "PHONE,SHOE_SIZE", "blacklistMatchPatterns"),

@@ -6,12 +6,13 @@ import datetime
 
 import pytest
 
-from saleor_attention import services
+from saleor_attention import services, tasks
 from saleor_attention.contracts import actions, renewals
 from saleor_attention.contracts.models import CycleStatus, RenewalCycle
 from saleor_attention.models import OrderFacts
 
 from .documents import shop_date
+from .celery_worker import eventually, worker
 from .saleor_common import ensure_site
 from .test_race import run_together
 
@@ -122,3 +123,30 @@ def test_a_renewal_saleor_refuses_is_recorded_and_tried_again(shop, started):
 def _month_after(date):
     year, month = (date.year + 1, 1) if date.month == 12 else (date.year, date.month + 1)
     return datetime.date(year, month, min(date.day, calendar.monthrange(year, month)[1]))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_places_due_renewals_and_holds_flagged_ones(shop):
+    """The scheduled task on a Celery worker process: the due contract's next order
+    placed once for two runs at once; a flagged subscription's held until released."""
+    due = actions.create_from_order(shop.order(user=shop.customer()), interval_count=1,
+                                    interval_unit="MONTH", next_shipping_date=shop_date(1))
+    flagged_order = shop.order(user=shop.customer())
+    flagged = actions.create_from_order(flagged_order, interval_count=1, interval_unit="MONTH",
+                                        next_shipping_date=shop_date(2))
+    flag = services.set_flag(flagged_order, "RENEWAL_PAYMENT_FAILED", scope="SUBSCRIPTION").flag
+
+    with worker() as celery:
+        for _ in range(2):
+            celery.send(tasks.run_renewals)
+        eventually(lambda: due.cycles.filter(number=2, status=CycleStatus.PLACED).exists()
+                   and flagged.cycles.filter(number=2, status=CycleStatus.HELD).exists())
+        eventually(lambda: celery.succeeded(tasks.run_renewals) == 2)
+        assert due.cycles.count() == 2 and flagged.cycles.count() == 2
+        assert not flagged.cycles.filter(status=CycleStatus.PLACED, number=2).exists()
+
+        services.release_flags(flagged_order, flag_ids=[flag.pk], handled_on=shop_date())
+        celery.send(tasks.run_renewals)
+        eventually(lambda: celery.succeeded(tasks.run_renewals) == 3)
+    assert flagged.cycles.get(number=2).status == CycleStatus.PLACED
+    assert OrderFacts.objects.filter(subscription=flagged.subscription).count() == 2

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 from django.db import transaction
+from django.db.models import Q
 
 from .. import facts, gate, plugin_state
 from ..adapter import shop
@@ -24,6 +25,8 @@ from .models import ContractStatus, CycleStatus, RenewalCycle, SubscriptionContr
 from .terms import OrderTerms, Renewal, RenewalRefused
 
 BATCH = 200
+# Where a contract stands in a run: its next shipping date, its id.
+Position = Tuple[datetime.date, int]
 
 
 @dataclass
@@ -35,32 +38,43 @@ class RenewalRun:
     failed: List[RenewalCycle] = field(default_factory=list)
     # The plugin is switched off: renewals wait, and go on where they stopped.
     paused: bool = False
+    # The position of the last contract looked at (None: there was none).
+    last: Optional[Position] = None
 
 
-def due_ids(as_of: datetime.date, limit: int = BATCH) -> List[int]:
-    """Active contracts to renew as of a date: their next shipping date is within the
-    renewal lead time (a setting), earliest first."""
-    lead = datetime.timedelta(days=plugin_state.settings().renewal_lead_days)
-    return list(
-        SubscriptionContract.objects.filter(
-            status=ContractStatus.ACTIVE, next_shipping_date__lte=as_of + lead,
-        ).order_by("next_shipping_date", "id").values_list("id", flat=True)[:limit]
+def due(as_of: datetime.date, limit: int = BATCH, after: Optional[Position] = None) -> List[Position]:
+    """(next shipping date, id) of the active contracts to renew as of a date, whose
+    next shipping date is within the renewal lead time (a setting), earliest first,
+    after the `after` position."""
+    contracts = SubscriptionContract.objects.filter(
+        status=ContractStatus.ACTIVE, next_shipping_date__lte=as_of + _lead(),
     )
+    if after is not None:
+        date, pk = after
+        contracts = contracts.filter(Q(next_shipping_date__gt=date) | Q(next_shipping_date=date, pk__gt=pk))
+    return list(contracts.order_by("next_shipping_date", "pk").values_list("next_shipping_date", "pk")[:limit])
 
 
-def run(as_of: datetime.date, limit: int = BATCH) -> RenewalRun:
-    """Renew up to `limit` due contracts; what each became."""
+def run(as_of: datetime.date, limit: int = BATCH, after: Optional[Position] = None) -> RenewalRun:
+    """Renew up to `limit` due contracts after the `after` position; what each became.
+    A held or refused contract stays due: a caller going through all of them passes
+    `last` on as the next batch's `after`."""
     done = RenewalRun()
     if not gate.is_on():
         done.paused = True
         return done
-    lead = datetime.timedelta(days=plugin_state.settings().renewal_lead_days)
-    for contract_id in due_ids(as_of, limit):
-        cycle = renew(contract_id, as_of + lead)
+    due_by = as_of + _lead()
+    for position in due(as_of, limit, after):
+        done.last = position
+        cycle = renew(position[1], due_by)
         if cycle is not None:
             {CycleStatus.PLACED: done.placed, CycleStatus.HELD: done.held,
              CycleStatus.FAILED: done.failed}[cycle.status].append(cycle)
     return done
+
+
+def _lead() -> datetime.timedelta:
+    return datetime.timedelta(days=plugin_state.settings().renewal_lead_days)
 
 
 def renew(contract_id, due_by: datetime.date) -> Optional[RenewalCycle]:

@@ -18,6 +18,7 @@ BLACKLIST_ENTRY_TYPE = "AttentionBlacklistEntry"
 BULK_JOB_TYPE = "AttentionBulkJob"
 COMMENT_TYPE = "AttentionFlagComment"
 EVENT_TYPE = "AttentionEvent"
+CONTRACT_TYPE = "SubscriptionContract"
 
 
 def flag_id(pk) -> str:
@@ -38,6 +39,14 @@ def comment_id(pk) -> str:
 
 def event_id(pk) -> str:
     return graphene.Node.to_global_id(EVENT_TYPE, pk)
+
+
+def contract_id(pk) -> str:
+    return graphene.Node.to_global_id(CONTRACT_TYPE, pk)
+
+
+def contract_pk(global_id: str, field: str) -> int:
+    return _pk(global_id, CONTRACT_TYPE, field, "subscription contract")
 
 
 def flag_pk(global_id: str, field: str) -> int:

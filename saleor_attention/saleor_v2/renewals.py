@@ -79,7 +79,7 @@ def _mutate(document: str, variables: dict, app: App, name: str) -> dict:
     answers, or RenewalRefused with its errors."""
     request = RequestFactory().post(
         API_PATH, json.dumps({"query": document, "variables": variables}),
-        content_type="application/json",
+        content_type="application/json", HTTP_HOST=_allowed_host(),
     )
     request.user, request.app = AnonymousUser(), app
     answer = json.loads(_graphql_view()(request).content)
@@ -91,6 +91,14 @@ def _mutate(document: str, variables: dict, app: App, name: str) -> dict:
     if problems or not result.get("order"):
         raise RenewalRefused("; ".join(problems) or "Saleor placed no order.")
     return result["order"]
+
+
+def _allowed_host() -> str:
+    """A host Django accepts (ALLOWED_HOSTS) as the request's, which Saleor reads."""
+    for host in settings.ALLOWED_HOSTS:
+        if host != "*":
+            return host.lstrip(".")
+    return "localhost"
 
 
 @functools.lru_cache(maxsize=None)

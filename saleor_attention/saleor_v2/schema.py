@@ -5,6 +5,7 @@ from saleor.graphql.api import Query as SaleorQuery
 from saleor.graphql.order.types import Order
 
 from ..graphql.blacklist import AttentionBlacklistMutations, AttentionBlacklistQueries
+from ..graphql.contracts import SubscriptionContractMutations, SubscriptionContractQueries
 from ..graphql.mutations import AttentionMutations
 from ..graphql.orders_queue import AttentionOrderQueries
 from ..graphql.queries import (
@@ -21,12 +22,16 @@ Order._meta.fields["customer_restrictions"] = customer_restrictions_field()
 
 
 class Query(
-    AttentionQueries, AttentionOrderQueries, AttentionBlacklistQueries, SaleorQuery
+    AttentionQueries, AttentionOrderQueries, AttentionBlacklistQueries,
+    SubscriptionContractQueries, SaleorQuery
 ):
     pass
 
 
-class Mutation(AttentionMutations, AttentionBlacklistMutations, SaleorMutation):
+class Mutation(
+    AttentionMutations, AttentionBlacklistMutations, SubscriptionContractMutations,
+    SaleorMutation,
+):
     pass
 
 

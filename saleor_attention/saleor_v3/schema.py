@@ -5,6 +5,7 @@ from saleor.graphql.core.federation.schema import build_federated_schema
 from saleor.graphql.order.types import Order
 
 from ..graphql.blacklist import AttentionBlacklistMutations, AttentionBlacklistQueries
+from ..graphql.contracts import SubscriptionContractMutations, SubscriptionContractQueries
 from ..graphql.mutations import AttentionMutations
 from ..graphql.orders_queue import AttentionOrderQueries
 from ..graphql.queries import (
@@ -20,12 +21,16 @@ Order._meta.fields["customer_restrictions"] = customer_restrictions_field()
 
 
 class Query(
-    AttentionQueries, AttentionOrderQueries, AttentionBlacklistQueries, saleor_api.Query
+    AttentionQueries, AttentionOrderQueries, AttentionBlacklistQueries,
+    SubscriptionContractQueries, saleor_api.Query
 ):
     pass
 
 
-class Mutation(AttentionMutations, AttentionBlacklistMutations, saleor_api.Mutation):
+class Mutation(
+    AttentionMutations, AttentionBlacklistMutations, SubscriptionContractMutations,
+    saleor_api.Mutation,
+):
     pass
 
 
