@@ -6,6 +6,9 @@ from typing import Dict, Iterable, List, NamedTuple, Optional
 
 
 class AttentionErrorCode(Enum):
+    # A customer's action refused while their order needs attention (the message is
+    # the flag's customer-safe text).
+    ACTION_REFUSED = "action_refused"
     ALREADY_RELEASED = "already_released"
     GRAPHQL_ERROR = "graphql_error"
     INVALID = "invalid"

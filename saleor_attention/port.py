@@ -29,6 +29,7 @@ class SaleorPort(Protocol):
     # Saleor's models: the core queries and locks orders, and listens to their signals.
     Order: Type[Any]
     OrderEvent: Type[Any]  # an order's history; a "payment_failed" event raises a flag
+    ProductVariant: Type[Any]  # what a subscription contract's lines name
     Fulfillment: Type[Any]  # guarded: see starts_shipping
 
     # Parses the pk out of an Order global id ("Order:<pk>"); ValueError if it is not one.

@@ -54,6 +54,10 @@ def auth_header(who):
     return {"HTTP_AUTHORIZATION": _line().user_authorization(who)}
 
 
+def variant_id(variant):
+    return graphene.Node.to_global_id("ProductVariant", variant.pk)
+
+
 def order_id(order):
     return graphene.Node.to_global_id("Order", order.pk)
 

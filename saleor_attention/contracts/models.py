@@ -90,6 +90,8 @@ class CycleStatus(models.TextChoices):
     HELD = "HELD", "Held by attention"
     # Not placed: Saleor refused the order (out of stock, a variant gone…).
     FAILED = "FAILED", "Refused by Saleor"
+    # Not placed: the customer skipped it.
+    SKIPPED = "SKIPPED", "Skipped by the customer"
 
 
 class RenewalCycle(models.Model):

@@ -110,7 +110,7 @@ def _open_cycle(contract: SubscriptionContract) -> RenewalCycle:
     """The cycle to place now: the last one if it was held or refused, else a new one
     (not yet saved) after it, for the contract's next shipping date."""
     last = contract.cycles.order_by("-number").first()
-    if last is not None and last.status != CycleStatus.PLACED:
+    if last is not None and last.status in (CycleStatus.HELD, CycleStatus.FAILED):
         return last
     return RenewalCycle(
         contract=contract, number=(last.number if last else 0) + 1,

@@ -56,16 +56,20 @@ class SubscriptionAddress(graphene.ObjectType):
     phone = graphene.String()
 
 
-def _address(values: dict) -> SubscriptionAddress:
-    return SubscriptionAddress(**{
-        name: values.get(key, "") for name, key in [
-            ("first_name", "firstName"), ("last_name", "lastName"),
-            ("company_name", "companyName"), ("street_address_1", "streetAddress1"),
-            ("street_address_2", "streetAddress2"), ("city", "city"),
-            ("city_area", "cityArea"), ("postal_code", "postalCode"),
-            ("country", "country"), ("country_area", "countryArea"), ("phone", "phone"),
-        ]
-    })
+# SubscriptionAddress's fields and the AddressInput names a contract keeps them by.
+ADDRESS_NAMES = (
+    ("first_name", "firstName"), ("last_name", "lastName"), ("company_name", "companyName"),
+    ("street_address_1", "streetAddress1"), ("street_address_2", "streetAddress2"),
+    ("city", "city"), ("city_area", "cityArea"), ("postal_code", "postalCode"),
+    ("country", "country"), ("country_area", "countryArea"), ("phone", "phone"),
+)
+
+
+def address_of(values: dict):
+    """A contract's kept address as SubscriptionAddress (None when it has none)."""
+    if not values:
+        return None
+    return SubscriptionAddress(**{name: values.get(key, "") for name, key in ADDRESS_NAMES})
 
 
 class SubscriptionContractLine(graphene.ObjectType):
@@ -139,7 +143,7 @@ class SubscriptionContractType(graphene.ObjectType):
 
     @staticmethod
     def resolve_shipping_address(root, _info):
-        return _address(root.shipping_address) if root.shipping_address else None
+        return address_of(root.shipping_address)
 
     @staticmethod
     def resolve_lines(root, _info):

@@ -49,6 +49,11 @@ def contract_pk(global_id: str, field: str) -> int:
     return _pk(global_id, CONTRACT_TYPE, field, "subscription contract")
 
 
+def variant_pk(global_id: str, field: str) -> int:
+    """The pk a Saleor ProductVariant id names, unchecked."""
+    return _pk(global_id, "ProductVariant", field, "product variant")
+
+
 def flag_pk(global_id: str, field: str) -> int:
     return _pk(global_id, FLAG_TYPE, field, "flag")
 

@@ -36,7 +36,7 @@ NESTED_MAX = 100
 NESTED_BUDGET = 1000
 
 
-def _language():
+def language_argument():
     return graphene.Argument(AttentionLanguage, default_value="JA")
 
 
@@ -122,18 +122,18 @@ class AttentionFlag(graphene.ObjectType):
     reason = AttentionReason(required=True)
     source = AttentionSource(required=True)
     status = AttentionFlagStatus(required=True)
-    message = graphene.String(required=True, language=_language(), description="Staff-facing text.")
-    guidance = graphene.String(required=True, language=_language(), description="What staff should do.")
+    message = graphene.String(required=True, language=language_argument(), description="Staff-facing text.")
+    guidance = graphene.String(required=True, language=language_argument(), description="What staff should do.")
     evidence = graphene.List(
         graphene.NonNull(AttentionEvidence),
         required=True,
-        language=_language(),
+        language=language_argument(),
         description="Why a rule raised the flag (which blacklist entry and fields "
         "matched, the provider's result code, the postal code, the gateway, the "
         "carrier's data); empty for flags set by hand. Staff-facing, like message.",
     )
     customer_message = graphene.String(
-        required=True, language=_language(), description="What the customer may be told."
+        required=True, language=language_argument(), description="What the customer may be told."
     )
     note = graphene.String(required=True)
     handle = graphene.String(required=True)
@@ -451,7 +451,7 @@ class CustomerRestrictions(graphene.ObjectType):
     )
     allowed_actions = graphene.List(graphene.NonNull(AttentionCustomerAction), required=True)
     message = graphene.String(
-        language=_language(), description="Why, in words safe to show the customer."
+        language=language_argument(), description="Why, in words safe to show the customer."
     )
 
     def __init__(self, restrictions):

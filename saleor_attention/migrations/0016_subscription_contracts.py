@@ -46,7 +46,7 @@ class Migration(migrations.Migration):
                 ('id', models.AutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('number', models.PositiveIntegerField()),
                 ('planned_shipping_date', models.DateField()),
-                ('status', models.CharField(choices=[('PLACED', 'Order placed'), ('HELD', 'Held by attention'), ('FAILED', 'Refused by Saleor')], max_length=8)),
+                ('status', models.CharField(choices=[('PLACED', 'Order placed'), ('HELD', 'Held by attention'), ('FAILED', 'Refused by Saleor'), ('SKIPPED', 'Skipped by the customer')], max_length=8)),
                 ('detail', models.TextField(blank=True, default='')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),

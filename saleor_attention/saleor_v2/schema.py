@@ -2,10 +2,15 @@
 its federation `_entities` query guarded, see entities.py)."""
 from saleor.graphql.api import Mutation as SaleorMutation
 from saleor.graphql.api import Query as SaleorQuery
+from saleor.graphql.account.types import User
 from saleor.graphql.order.types import Order
 
 from ..graphql.blacklist import AttentionBlacklistMutations, AttentionBlacklistQueries
 from ..graphql.contracts import SubscriptionContractMutations, SubscriptionContractQueries
+from ..graphql.customer_contracts import (
+    CustomerSubscriptionContractMutations,
+    customer_contracts_field,
+)
 from ..graphql.mutations import AttentionMutations
 from ..graphql.orders_queue import AttentionOrderQueries
 from ..graphql.queries import (
@@ -19,6 +24,7 @@ from .entities import build_schema
 # Order.attention to the schema built below without touching Saleor's code.
 Order._meta.fields["attention"] = order_attention_field()
 Order._meta.fields["customer_restrictions"] = customer_restrictions_field()
+User._meta.fields["subscription_contracts"] = customer_contracts_field()
 
 
 class Query(
@@ -30,7 +36,7 @@ class Query(
 
 class Mutation(
     AttentionMutations, AttentionBlacklistMutations, SubscriptionContractMutations,
-    SaleorMutation,
+    CustomerSubscriptionContractMutations, SaleorMutation,
 ):
     pass
 

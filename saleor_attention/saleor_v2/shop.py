@@ -12,6 +12,7 @@ from saleor.core.permissions import AccountPermissions, OrderPermissions
 from saleor.graphql.decorators import _permission_required
 from saleor.order import OrderStatus, events as order_events
 from saleor.order.models import Fulfillment, Order, OrderEvent
+from saleor.product.models import ProductVariant
 from saleor.plugins.manager import get_plugins_manager
 from saleor.plugins.models import PluginConfiguration
 
@@ -143,4 +144,4 @@ def database_access():
     return contextlib.nullcontext()
 
 
-__all__ = ["PermissionDenied", "order_terms", "place_renewal_order", "types"]
+__all__ = ["PermissionDenied", "ProductVariant", "order_terms", "place_renewal_order", "types"]

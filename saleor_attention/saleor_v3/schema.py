@@ -2,10 +2,15 @@
 import graphql
 from saleor.graphql import api as saleor_api
 from saleor.graphql.core.federation.schema import build_federated_schema
+from saleor.graphql.account.types import User
 from saleor.graphql.order.types import Order
 
 from ..graphql.blacklist import AttentionBlacklistMutations, AttentionBlacklistQueries
 from ..graphql.contracts import SubscriptionContractMutations, SubscriptionContractQueries
+from ..graphql.customer_contracts import (
+    CustomerSubscriptionContractMutations,
+    customer_contracts_field,
+)
 from ..graphql.mutations import AttentionMutations
 from ..graphql.orders_queue import AttentionOrderQueries
 from ..graphql.queries import (
@@ -18,6 +23,7 @@ from ..graphql.queries import (
 # schema built below without touching Saleor's code or its own schema.
 Order._meta.fields["attention"] = order_attention_field()
 Order._meta.fields["customer_restrictions"] = customer_restrictions_field()
+User._meta.fields["subscription_contracts"] = customer_contracts_field()
 
 
 class Query(
@@ -29,7 +35,7 @@ class Query(
 
 class Mutation(
     AttentionMutations, AttentionBlacklistMutations, SubscriptionContractMutations,
-    saleor_api.Mutation,
+    CustomerSubscriptionContractMutations, saleor_api.Mutation,
 ):
     pass
 

@@ -18,6 +18,7 @@ from saleor.graphql.core.context import SyncWebhookControlContext
 from saleor.order import FulfillmentStatus, OrderEvents, OrderStatus
 from saleor.order import events as order_events
 from saleor.order.models import Fulfillment, Order, OrderEvent
+from saleor.product.models import ProductVariant
 from saleor.permission.enums import AccountPermissions, OrderPermissions
 from saleor.permission.utils import has_one_of_permissions
 from saleor.plugins.manager import get_plugins_manager
@@ -26,6 +27,7 @@ from saleor.plugins.models import PluginConfiguration
 from .. import config
 from ..actors import Actor
 from . import graphql_types as types
+from .renewals import order_terms, place_renewal_order
 
 _SHIPPED_STATUSES = (
     OrderStatus.FULFILLED,
@@ -193,4 +195,4 @@ def database_access():
     return allow_writer()
 
 
-__all__ = ["PermissionDenied", "types"]
+__all__ = ["PermissionDenied", "ProductVariant", "order_terms", "place_renewal_order", "types"]
