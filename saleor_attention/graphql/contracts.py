@@ -40,29 +40,24 @@ SubscriptionCycleStatus = graphene.Enum(
 )
 
 
-class SubscriptionAddress(graphene.ObjectType):
-    """The address a contract ships to, as Saleor's AddressInput names its fields."""
-
-    first_name = graphene.String()
-    last_name = graphene.String()
-    company_name = graphene.String()
-    street_address_1 = graphene.String(name="streetAddress1")
-    street_address_2 = graphene.String(name="streetAddress2")
-    city = graphene.String()
-    city_area = graphene.String()
-    postal_code = graphene.String()
-    country = graphene.String()
-    country_area = graphene.String()
-    phone = graphene.String()
-
-
-# SubscriptionAddress's fields and the AddressInput names a contract keeps them by.
+# The address fields (as Saleor's AddressInput names them: camelCase of these) and the
+# keys a contract keeps them by.
 ADDRESS_NAMES = (
     ("first_name", "firstName"), ("last_name", "lastName"), ("company_name", "companyName"),
     ("street_address_1", "streetAddress1"), ("street_address_2", "streetAddress2"),
     ("city", "city"), ("city_area", "cityArea"), ("postal_code", "postalCode"),
     ("country", "country"), ("country_area", "countryArea"), ("phone", "phone"),
 )
+
+
+def address_fields(required=()) -> dict:
+    return {name: graphene.String(required=name in required) for name, _key in ADDRESS_NAMES}
+
+
+SubscriptionAddress = type("SubscriptionAddress", (graphene.ObjectType,), {
+    "__doc__": "The address a contract ships to, as Saleor's AddressInput names its fields.",
+    **address_fields(),
+})
 
 
 def address_of(values: dict):

@@ -12,6 +12,7 @@ from . import ids
 from .contracts import (
     ADDRESS_NAMES,
     SubscriptionAddress,
+    address_fields,
     SubscriptionContractLine,
     SubscriptionContractStatus,
     SubscriptionIntervalUnit,
@@ -107,18 +108,11 @@ def customer_contracts_field():
     )
 
 
-class SubscriptionAddressInput(graphene.InputObjectType):
-    first_name = graphene.String()
-    last_name = graphene.String()
-    company_name = graphene.String()
-    street_address_1 = graphene.String(name="streetAddress1")
-    street_address_2 = graphene.String(name="streetAddress2")
-    city = graphene.String()
-    city_area = graphene.String()
-    postal_code = graphene.String(required=True)
-    country = graphene.String(required=True, description="Two letters, e.g. JP.")
-    country_area = graphene.String()
-    phone = graphene.String()
+SubscriptionAddressInput = type("SubscriptionAddressInput", (graphene.InputObjectType,), {
+    "__doc__": "An address; Saleor's own address rules check it (a Japanese one needs its "
+               "prefecture, countryArea, and street).",
+    **address_fields(required=("postal_code", "country")),
+})
 
 
 class SubscriptionLineInput(graphene.InputObjectType):
@@ -183,30 +177,32 @@ class SubscriptionContractUpdate(_CustomerContractMutation):
         return cls(contract=contract, errors=[])
 
 
-class SubscriptionContractSkip(_CustomerContractMutation):
+class _ContractAction(_CustomerContractMutation):
+    """One of self_service's actions on one's contract (`act`), by its id."""
+
+    class Meta:
+        abstract = True
+
+    class Arguments:
+        id = graphene.ID(required=True)
+        language = language_argument()
+
+    @classmethod
+    def perform(cls, info, user, id, language="JA"):
+        contract = cls.act(ids.contract_pk(id, "id"), user, LANGUAGE_CODES[language])
+        return cls(contract=contract, errors=[])
+
+
+class SubscriptionContractSkip(_ContractAction):
     """Skip one's next shipping. Refused while the current order needs attention."""
 
-    class Arguments:
-        id = graphene.ID(required=True)
-        language = language_argument()
-
-    @classmethod
-    def perform(cls, info, user, id, language="JA"):
-        contract = self_service.skip(ids.contract_pk(id, "id"), user, LANGUAGE_CODES[language])
-        return cls(contract=contract, errors=[])
+    act = staticmethod(self_service.skip)
 
 
-class SubscriptionContractCancel(_CustomerContractMutation):
+class SubscriptionContractCancel(_ContractAction):
     """Cancel one's contract. Refused while the current order needs attention."""
 
-    class Arguments:
-        id = graphene.ID(required=True)
-        language = language_argument()
-
-    @classmethod
-    def perform(cls, info, user, id, language="JA"):
-        contract = self_service.cancel(ids.contract_pk(id, "id"), user, LANGUAGE_CODES[language])
-        return cls(contract=contract, errors=[])
+    act = staticmethod(self_service.cancel)
 
 
 def _address_values(address) -> dict:
