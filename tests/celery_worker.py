@@ -12,7 +12,7 @@ from kombu import Connection
 from django.db import connection
 
 BROKER = os.environ.get("ATTENTION_TEST_BROKER", "redis://127.0.0.1:6379/14")
-STARTUP_SECONDS = 60
+STARTUP_SECONDS = 240  # Saleor 3 imports for a long while on a loaded machine
 
 
 class Worker:

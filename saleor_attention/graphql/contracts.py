@@ -10,7 +10,7 @@ from ..contracts.models import ContractStatus, CycleStatus, IntervalUnit, Subscr
 from ..errors import AttentionError, AttentionErrorCode
 from ..models import Flag, Scope
 from . import ids
-from .database import attribute_resolver
+from .database import attribute_resolver, with_database
 from .mutations import AttentionMutation
 from .pagination import CountedConnection, keyset_page
 from .people import AttentionCustomer
@@ -129,6 +129,7 @@ class SubscriptionContractType(graphene.ObjectType):
         return ids.contract_id(root.pk)
 
     @staticmethod
+    @with_database
     def resolve_customer(root, _info):
         return root.user
 
@@ -141,18 +142,22 @@ class SubscriptionContractType(graphene.ObjectType):
         return address_of(root.shipping_address)
 
     @staticmethod
+    @with_database
     def resolve_lines(root, _info):
         return list(root.lines.order_by("pk")[:MAX_LISTED])
 
     @staticmethod
+    @with_database
     def resolve_cycles(root, _info):
         return list(root.cycles.select_related("order").order_by("-number")[:MAX_LISTED])
 
     @staticmethod
+    @with_database
     def resolve_needs_attention(root, info):
         return bool(SubscriptionContractType.resolve_flags(root, info))
 
     @staticmethod
+    @with_database
     def resolve_flags(root, _info):
         return list(
             Flag.objects.active().filter(scope=Scope.SUBSCRIPTION, subscription=root.subscription)

@@ -39,6 +39,7 @@ class CustomerSubscriptionShipping(graphene.ObjectType):
         return root.status == CycleStatus.SKIPPED
 
     @staticmethod
+    @with_database
     def resolve_order_number(root, _info):
         return None if root.order is None else shop.order_number(root.order)
 

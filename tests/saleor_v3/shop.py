@@ -35,7 +35,7 @@ from tests.saleor_common import (  # noqa: F401 - part of this module's API
     fulfill_variables, fulfillment_count, history_notes, line_and_warehouse, manage_orders_permission,
     manage_users_permission, order_fields, order_fulfill_document, order_id, order_number,
     payment, place_order, reload, status_of, superuser, unknown_order_id,
-    update_private_metadata, warehouse,
+    update_private_metadata, variant_id, warehouse,
 )
 
 _serial = itertools.count(1)
