@@ -180,6 +180,20 @@ SETTINGS: Tuple[Setting, ...] = (
         _boolean,
     ),
     Setting(
+        "cod_allowed_first_subscription_orders", "boolean", True,
+        "Cash on delivery allowed for first subscription orders",
+        "Off: a subscription's first order paid by cash on delivery needs attention "
+        "(COD_NOT_ALLOWED), and the customer is emailed.",
+        _boolean,
+    ),
+    Setting(
+        "cod_allowed_later_subscription_orders", "boolean", True,
+        "Cash on delivery allowed for later subscription orders",
+        "Off: a subscription's second and later orders (renewals) paid by cash on "
+        "delivery need attention (COD_NOT_ALLOWED), and the customer is emailed.",
+        _boolean,
+    ),
+    Setting(
         "blacklist_match_patterns", "string", ",".join(MATCH_PATTERNS),
         "Blacklist candidate match patterns (顧客のチェック方法)",
         "Comma-separated: PHONE, NAME_POSTAL_CODE (name and postal code), ADDRESS, EMAIL. "
@@ -249,6 +263,8 @@ class AttentionSettings:
     cod_unavailable_shipping_methods: FrozenSet[str] = frozenset()
     cod_payment_gateways: FrozenSet[str] = frozenset()
     cod_allowed_regular_orders: bool = True
+    cod_allowed_first_subscription_orders: bool = True
+    cod_allowed_later_subscription_orders: bool = True
     blacklist_match_patterns: FrozenSet[str] = frozenset(MATCH_PATTERNS)
     remote_island_check: bool = False
     remote_island_postal_codes_added: FrozenSet[str] = frozenset()

@@ -40,6 +40,14 @@ def orders_of_subscription(subscription: str):
     return shop.Order.objects.filter(attention_facts__subscription=subscription).order_by("pk")
 
 
+def is_first_of_subscription(order, subscription: str) -> bool:
+    """Whether no order linked to the subscription was placed before this one."""
+    created = shop.ORDER_CREATED_FIELD
+    return not OrderFacts.objects.filter(
+        subscription=subscription, **{f"order__{created}__lt": getattr(order, created)}
+    ).exists()
+
+
 def update(order, **values) -> None:
     """Change facts of an order whose row the caller holds locked (orders.lock, which
     loaded them): one statement, an UPDATE of the named facts or the INSERT of a row

@@ -130,13 +130,14 @@ def _blacklist(order, settings) -> List[FlagToRaise]:
 
 def _placed(change: lifecycle.OrderChange, settings) -> List[FlagToRaise]:
     address = change.order.shipping_address
+    subscription = change.facts.subscription
+    reads_payment = order_placed.reads_payment_gateway(settings)
     placed = order_placed.PlacedOrder(
         shipping_postal_code=normalize.digits_key(address.postal_code if address else ""),
-        payment_gateway=(
-            shop.payment_gateway(change.order)
-            if order_placed.reads_payment_gateway(settings) else ""
-        ),
-        subscription=change.facts.subscription,
+        payment_gateway=shop.payment_gateway(change.order) if reads_payment else "",
+        subscription=subscription,
+        first_of_subscription=bool(reads_payment and subscription)
+        and facts.is_first_of_subscription(change.order, subscription),
     )
     return order_placed.evaluate(placed, settings)
 

@@ -155,12 +155,14 @@ def payment(order, gateway):
 
 
 def place_order(gql, as_, postal_code="100-0001", payment_gateway=None, user=None, phone="",
-                names=None):
+                names=None, metadata=None):
     """An order placed the way staff place one: a draft, completed with Saleor's own
     draftOrderComplete (which runs the plugins' order_created hooks). `names`:
-    (last name, first name) of both addresses, instead of 山田 太郎."""
+    (last name, first name) of both addresses, instead of 山田 太郎; `metadata`: its
+    private metadata (a subscription app's link)."""
     draft = _line().order(
-        user=user, status=OrderStatus.DRAFT, postal_code=postal_code, phone=phone
+        user=user, status=OrderStatus.DRAFT, postal_code=postal_code, phone=phone,
+        metadata=metadata,
     )
     if names:
         last_name, first_name = names

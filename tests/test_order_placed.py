@@ -47,6 +47,22 @@ def test_cod_regular_order_flagged_when_not_allowed(place, configure):
     assert active_reasons(card) == []
 
 
+@pytest.mark.parametrize("refused", ["first", "later"])
+def test_cod_subscription_orders_follow_their_own_settings(place, configure, refused):
+    configure(cod_payment_gateways=COD, active=True,
+              cod_allowed_first_subscription_orders=str(refused != "first").lower(),
+              cod_allowed_later_subscription_orders=str(refused != "later").lower())
+    link = {"saleor_attention.subscription": f"SUB-COD-{refused}"}
+
+    first = place(payment_gateway=COD, metadata=link)
+    later = place(payment_gateway=COD, metadata=link)
+    regular = place(payment_gateway=COD)
+
+    expected = {"first": (["COD_NOT_ALLOWED"], []), "later": ([], ["COD_NOT_ALLOWED"])}[refused]
+    assert (active_reasons(first), active_reasons(later)) == expected
+    assert active_reasons(regular) == []  # regular orders: allowed by default
+
+
 def test_a_failing_rule_never_breaks_order_creation(place, configure, shop):
     # A broken built-in list stands in for any rule error.
     from saleor_attention.rules import order_placed

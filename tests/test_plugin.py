@@ -14,6 +14,8 @@ def test_listed_in_saleor_plugins_query_with_its_settings(gql, shop):
         "cod_unavailable_shipping_methods": ("", "STRING"),
         "cod_payment_gateways": ("", "STRING"),
         "cod_allowed_regular_orders": ("true", "BOOLEAN"),
+        "cod_allowed_first_subscription_orders": ("true", "BOOLEAN"),
+        "cod_allowed_later_subscription_orders": ("true", "BOOLEAN"),
         "blacklist_match_patterns": ("PHONE,NAME_POSTAL_CODE,ADDRESS,EMAIL", "STRING"),
         "remote_island_check": ("false", "BOOLEAN"),
         "remote_island_postal_codes_added": ("", "STRING"),

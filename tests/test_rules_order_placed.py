@@ -10,9 +10,9 @@ TOKYO = "1000001"  # 千代田区
 COD = "mirumee.payments.cod"
 
 
-def reasons(postal_code=TOKYO, gateway="card", subscription="", **values):
+def reasons(postal_code=TOKYO, gateway="card", subscription="", first=False, **values):
     settings = config.parse({"cod_payment_gateways": COD, **values})
-    flags = evaluate(PlacedOrder(postal_code, gateway, subscription), settings)
+    flags = evaluate(PlacedOrder(postal_code, gateway, subscription, first), settings)
     return [flag.reason for flag in flags]
 
 
@@ -52,6 +52,21 @@ def test_remote_island_text():
 def test_cod_for_regular_orders(gateway, allowed, subscription, expected):
     assert reasons(gateway=gateway, subscription=subscription,
                    cod_allowed_regular_orders=allowed) == expected
+
+
+@pytest.mark.parametrize("first, first_allowed, later_allowed, expected", [
+    (True, "false", "true", ["COD_NOT_ALLOWED"]),
+    (True, "true", "false", []),
+    (False, "true", "false", ["COD_NOT_ALLOWED"]),
+    (False, "false", "true", []),
+])
+def test_cod_for_subscription_orders(first, first_allowed, later_allowed, expected):
+    settings = dict(cod_allowed_first_subscription_orders=first_allowed,
+                    cod_allowed_later_subscription_orders=later_allowed)
+    assert reasons(gateway=COD, subscription="SUB-1", first=first, **settings) == expected
+    assert reasons(gateway="card", subscription="SUB-1", first=first, **settings) == []
+    # A regular order follows its own setting whatever these say.
+    assert reasons(gateway=COD, **settings) == []
 
 
 def test_cod_not_allowed_text_and_email():

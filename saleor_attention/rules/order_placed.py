@@ -18,6 +18,9 @@ class PlacedOrder:
     payment_gateway: str
     # The subscription the order belongs to, "" for a regular order.
     subscription: str
+    # Whether it is its subscription's first order (no other order was linked to the
+    # subscription before it); read only when the COD settings ask.
+    first_of_subscription: bool = False
 
 
 # Which list made a postal code a remote island (a REMOTE_ISLAND flag's evidence).
@@ -66,10 +69,30 @@ def built_in_remote_islands() -> FrozenSet[str]:
 def reads_payment_gateway(settings: config.AttentionSettings) -> bool:
     """Whether the order's payment gateway can change the outcome (so the trigger
     need not look it up for shops that never refuse cash on delivery)."""
-    return bool(settings.cod_payment_gateways) and not settings.cod_allowed_regular_orders
+    return bool(settings.cod_payment_gateways) and not all(_cod_allowed(settings).values())
+
+
+def _cod_allowed(settings: config.AttentionSettings) -> dict:
+    """Whether cash on delivery is allowed, by kind of order (SPEC §5.6)."""
+    return {
+        REGULAR: settings.cod_allowed_regular_orders,
+        FIRST_SUBSCRIPTION: settings.cod_allowed_first_subscription_orders,
+        LATER_SUBSCRIPTION: settings.cod_allowed_later_subscription_orders,
+    }
+
+
+# Kinds of order, as the COD settings tell them apart.
+REGULAR = "REGULAR"
+FIRST_SUBSCRIPTION = "FIRST_SUBSCRIPTION"
+LATER_SUBSCRIPTION = "LATER_SUBSCRIPTION"
+
+
+def kind_of(order: PlacedOrder) -> str:
+    if not order.subscription:
+        return REGULAR
+    return FIRST_SUBSCRIPTION if order.first_of_subscription else LATER_SUBSCRIPTION
 
 
 def _cod_refused(order: PlacedOrder, settings: config.AttentionSettings) -> bool:
-    # Subscription orders follow their own COD settings (the subscription issue).
     is_cod = order.payment_gateway in settings.cod_payment_gateways
-    return is_cod and not order.subscription and not settings.cod_allowed_regular_orders
+    return is_cod and not _cod_allowed(settings)[kind_of(order)]
