@@ -114,7 +114,12 @@ class SaleorPort(Protocol):
         """Place the renewal as a Saleor order through Saleor's own draft-order
         mutations (prices, stock, taxes and events as Saleor makes them), sent by the
         plugin's renewal app, inside the caller's transaction; the placed Order.
-        Raises contracts.terms.RenewalRefused with Saleor's errors."""
+        Raises contracts.terms.SaleorRefused with Saleor's errors."""
+
+    def start_checkout(self, terms: "OrderTerms", user) -> str:
+        """A checkout of the terms' items and addresses for the customer, started by
+        Saleor's own checkoutCreate as that customer: its token. Raises
+        contracts.terms.SaleorRefused with Saleor's errors."""
 
     def database_access(self) -> ContextManager[Any]:
         """A context manager around the core's reads and writes outside Saleor's

@@ -188,3 +188,21 @@ def test_nobody_else_touches_a_contract(gql, shop, subscribed, who):
     assert (unchanged.status, unchanged.payment_method, unchanged.cycles.count()) == (
         ContractStatus.ACTIVE, "", 1)
     assert not unchanged.cycles.filter(status=CycleStatus.SKIPPED).exists()
+
+
+REORDER = """
+mutation Reorder($id: ID!) { subscriptionContractReorder(id: $id) { checkoutToken %s } }""" % ERRORS
+CHECKOUT = "query Checkout($token: UUID!) { checkout(token: $token) { email lines { quantity } } }"
+
+
+def test_ordering_again_starts_a_saleor_checkout_even_while_flagged(gql, shop, subscribed):
+    owner, order, contract = subscribed
+    services.set_flag(order, "DELIVERY_RETURNED", note="returned")
+    answer = gql(REORDER, {"id": contract_id(contract)}, as_=owner)["data"]["subscriptionContractReorder"]
+    assert answer["errors"] == [] and answer["checkoutToken"]
+    checkout = gql(CHECKOUT, {"token": answer["checkoutToken"]}, as_=owner)["data"]["checkout"]
+    assert checkout == {"email": owner.email, "lines": [{"quantity": 2}]}
+
+    other = gql(REORDER, {"id": contract_id(contract)}, as_=shop.customer())
+    assert codes(other, "subscriptionContractReorder") == [("id", "NOT_FOUND")]
+    assert is_permission_error(gql(REORDER, {"id": contract_id(contract)}))

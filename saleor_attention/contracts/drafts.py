@@ -1,5 +1,6 @@
-"""A renewal as Saleor's draftOrderCreate input, and Saleor's answers read back: the
-GraphQL both Saleor lines' adapters send (3.x adds the channel). No Saleor imports."""
+"""A renewal as Saleor's draftOrderCreate input, a reorder as its checkoutCreate
+input, and Saleor's answers read back: the GraphQL both Saleor lines' adapters send
+(3.x adds the channel). No Saleor imports."""
 from __future__ import annotations
 
 from typing import Callable, Iterable, Optional
@@ -8,9 +9,10 @@ import graphene
 from django.conf import settings
 from django.db import connection
 
-from .terms import Renewal, RenewalRefused
+from .terms import OrderTerms, Renewal, SaleorRefused
 
 ORDER_FIELDS = "order { id } %s { field code message }"
+CHECKOUT_FIELDS = "checkout { token } %s { field code message }"
 RENEWAL_APP_NAME = "Subscription renewals (saleor-attention)"
 
 
@@ -28,14 +30,36 @@ def complete_document(errors_field: str) -> str:
     }""" % (ORDER_FIELDS % errors_field)
 
 
+def checkout_document(errors_field: str) -> str:
+    return """
+    mutation Reorder($input: CheckoutCreateInput!) {
+      checkoutCreate(input: $input) { %s }
+    }""" % (CHECKOUT_FIELDS % errors_field)
+
+
+def checkout_input(terms: OrderTerms, channel: Optional[str] = None) -> dict:
+    """The contract's items and addresses as a new checkout of its customer."""
+    values = {
+        "email": terms.user_email, "lines": _lines(terms),
+        "shippingAddress": terms.shipping_address or None,
+        "billingAddress": terms.billing_address or None,
+    }
+    if channel is not None:
+        values["channel"] = channel
+    return values
+
+
+def _lines(terms: OrderTerms) -> list:
+    return [
+        {"variantId": graphene.Node.to_global_id("ProductVariant", variant), "quantity": quantity}
+        for variant, _sku, quantity in terms.lines
+    ]
+
+
 def draft_input(renewal: Renewal, channel_id: Optional[str] = None) -> dict:
     terms = renewal.terms
     values = {
-        "userEmail": terms.user_email,
-        "lines": [
-            {"variantId": graphene.Node.to_global_id("ProductVariant", variant), "quantity": quantity}
-            for variant, _sku, quantity in terms.lines
-        ],
+        "userEmail": terms.user_email, "lines": _lines(terms),
         "shippingAddress": terms.shipping_address or None,
         "billingAddress": terms.billing_address or None,
         "customerNote": renewal.note or "",
@@ -49,16 +73,17 @@ def draft_input(renewal: Renewal, channel_id: Optional[str] = None) -> dict:
     return values
 
 
-def answered_order(answer: dict, name: str, errors_field: str) -> dict:
-    """The order a mutation's answer holds, or RenewalRefused with its errors."""
+def answered(answer: dict, name: str, errors_field: str, key: str = "order") -> dict:
+    """What a mutation's answer holds under `key` (its order, its checkout), or
+    SaleorRefused with its errors."""
     result = (answer.get("data") or {}).get(name) or {}
     problems = [
         f"{error['field']}: {error['message']}" if error.get("field") else error["message"]
         for error in result.get(errors_field) or []
     ] + [error["message"] for error in answer.get("errors") or []]
-    if problems or not result.get("order"):
-        raise RenewalRefused("; ".join(problems) or "Saleor placed no order.")
-    return result["order"]
+    if problems or not result.get(key):
+        raise SaleorRefused("; ".join(problems) or f"Saleor answered no {key}.")
+    return result[key]
 
 
 def allowed_host() -> str:

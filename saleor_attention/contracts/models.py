@@ -9,6 +9,7 @@ from django.db.models import Q
 
 from ..compat import JSONField
 from . import intervals
+from .terms import OrderTerms
 
 # The subscription key of a built-in contract: what OrderFacts.subscription and the
 # flags hold, as an external app's key would be.
@@ -62,6 +63,19 @@ class SubscriptionContract(models.Model):
     payment_method = models.CharField(max_length=255, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    def terms(self) -> OrderTerms:
+        """What its next order (or a reorder) is made of: the lines whose variant
+        Saleor still has."""
+        return OrderTerms(
+            user=self.user, user_email=self.user_email,
+            lines=[
+                (line.variant_id, line.sku, line.quantity)
+                for line in self.lines.order_by("pk") if line.variant_id is not None
+            ],
+            shipping_address=self.shipping_address, billing_address=self.billing_address,
+            shipping_method=self.shipping_method, channel=self.channel,
+        )
 
     class Meta:
         indexes = [

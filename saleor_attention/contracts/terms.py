@@ -28,8 +28,9 @@ class Renewal:
     note: Optional[str] = None  # the order's customer note
 
 
-class RenewalRefused(Exception):
-    """Saleor refused the renewal order (its mutation's errors, as one message)."""
+class SaleorRefused(Exception):
+    """Saleor refused to place an order or start a checkout (its mutation's errors,
+    as one message)."""
 
 
 # Saleor's Address model fields, as its GraphQL AddressInput names them (both lines).

@@ -206,6 +206,25 @@ class SubscriptionContractCancel(_ContractAction):
     act = staticmethod(self_service.cancel)
 
 
+class SubscriptionContractReorder(AttentionMutation):
+    """Order the same items again: Saleor starts a checkout of the contract's items
+    and address for the customer; the storefront goes on from its token. Open while
+    the order needs attention, and for a cancelled contract."""
+
+    checkout_token = graphene.String(description="The new checkout's token.")
+
+    class Arguments:
+        id = graphene.ID(required=True)
+
+    @classmethod
+    def mutate(cls, root, info, **data):
+        return _customer_perform(cls, info, data)
+
+    @classmethod
+    def perform(cls, info, user, id):
+        return cls(checkout_token=self_service.reorder(ids.contract_pk(id, "id"), user), errors=[])
+
+
 def _address_values(address) -> dict:
     """SubscriptionAddressInput as the AddressInput values a contract keeps."""
     values = {key: address.get(name) or "" for name, key in ADDRESS_NAMES}
@@ -217,3 +236,4 @@ class CustomerSubscriptionContractMutations(graphene.ObjectType):
     subscription_contract_update = SubscriptionContractUpdate.Field()
     subscription_contract_skip = SubscriptionContractSkip.Field()
     subscription_contract_cancel = SubscriptionContractCancel.Field()
+    subscription_contract_reorder = SubscriptionContractReorder.Field()

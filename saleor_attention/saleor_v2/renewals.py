@@ -1,6 +1,7 @@
 """Renewal orders on Saleor 2.10, placed by Saleor's own draftOrderCreate and
 draftOrderComplete (its prices, stock allocation, events and order-created hooks),
-sent in-process by the plugin's renewal app with Saleor's MANAGE_ORDERS."""
+sent in-process by the plugin's renewal app with Saleor's MANAGE_ORDERS; and a
+customer's reorder, a checkout Saleor's checkoutCreate starts for them."""
 from __future__ import annotations
 
 import functools
@@ -12,6 +13,7 @@ from django.core.exceptions import MiddlewareNotUsed
 # Builds the WSGI request Saleor's GraphQL view reads (nothing of the test client).
 from django.test import RequestFactory
 from django.utils.module_loading import import_string
+from django_countries.fields import Country
 import graphene
 from saleor.app.models import App
 from saleor.core.permissions import OrderPermissions, get_permissions
@@ -24,6 +26,7 @@ from ..contracts.terms import OrderTerms, Renewal, address_input
 
 ERRORS = "orderErrors"  # 2.10's typed errors of order mutations
 PLACE, COMPLETE = drafts.place_document(ERRORS), drafts.complete_document(ERRORS)
+CHECKOUT = drafts.checkout_document("checkoutErrors")
 
 # Saleor's request middleware its GraphQL view relies on (discounts, country, currency,
 # site, plugins); Django's own (hosts, security headers) guards requests from outside.
@@ -45,21 +48,32 @@ def order_terms(order: Order) -> OrderTerms:
 
 def place_renewal_order(renewal: Renewal) -> Order:
     app = _renewal_app()
-    draft = _mutate(PLACE, {"input": drafts.draft_input(renewal)}, app, "draftOrderCreate")
+    values = drafts.draft_input(renewal)
+    draft = drafts.answered(_execute(PLACE, {"input": values}, app=app), "draftOrderCreate", ERRORS)
     order_pk = int(graphene.Node.from_global_id(draft["id"])[1])
     renewal.before_placing(order_pk)
-    _mutate(COMPLETE, {"id": draft["id"]}, app, "draftOrderComplete")
+    drafts.answered(_execute(COMPLETE, {"id": draft["id"]}, app=app), "draftOrderComplete", ERRORS)
     return Order.objects.get(pk=order_pk)
 
 
-def _mutate(document: str, variables: dict, app: App, name: str) -> dict:
-    """One of Saleor's mutations through its GraphQL view, as `app`."""
+def start_checkout(terms: OrderTerms, user) -> str:
+    country = terms.shipping_address.get("country") or settings.DEFAULT_COUNTRY
+    answer = _execute(CHECKOUT, {"input": drafts.checkout_input(terms)}, user=user, country=country)
+    return str(drafts.answered(answer, "checkoutCreate", "checkoutErrors", "checkout")["token"])
+
+
+def _execute(document: str, variables: dict, app: App = None, user=None,
+             country: str = "") -> dict:
+    """One of Saleor's mutations through its GraphQL view, as `app` or `user`, from
+    `country` (Saleor 2.10 checks a checkout's stock by the country it locates the
+    request in; with no client address it keeps the one given)."""
     request = RequestFactory().post(
         API_PATH, json.dumps({"query": document, "variables": variables}),
-        content_type="application/json", HTTP_HOST=drafts.allowed_host(),
+        content_type="application/json", HTTP_HOST=drafts.allowed_host(), REMOTE_ADDR="",
     )
-    request.user, request.app = AnonymousUser(), app
-    return drafts.answered_order(json.loads(_graphql_view()(request).content), name, ERRORS)
+    request.user, request.app = user or AnonymousUser(), app
+    request.country = Country(country or settings.DEFAULT_COUNTRY)
+    return json.loads(_graphql_view()(request).content)
 
 
 @functools.lru_cache(maxsize=None)

@@ -19,7 +19,7 @@ from saleor.plugins.models import PluginConfiguration
 from .. import config
 from ..actors import Actor
 from . import graphql_types as types
-from .renewals import order_terms, place_renewal_order
+from .renewals import order_terms, place_renewal_order, start_checkout
 
 _SHIPPED_STATUSES = (OrderStatus.FULFILLED, OrderStatus.PARTIALLY_FULFILLED)
 # What orders.py needs to know of this line's Order model.
@@ -144,4 +144,5 @@ def database_access():
     return contextlib.nullcontext()
 
 
-__all__ = ["PermissionDenied", "ProductVariant", "order_terms", "place_renewal_order", "types"]
+__all__ = ["PermissionDenied", "ProductVariant", "order_terms", "place_renewal_order", "start_checkout",
+           "types"]

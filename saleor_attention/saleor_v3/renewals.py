@@ -1,7 +1,8 @@
 """Renewal orders on Saleor 3, placed by Saleor's own draftOrderCreate and
 draftOrderComplete in the contract's channel (its prices, taxes, stock allocation,
 events and order-created hooks), sent in-process by the plugin's renewal app with
-Saleor's MANAGE_ORDERS."""
+Saleor's MANAGE_ORDERS; and a customer's reorder, a checkout Saleor's checkoutCreate
+starts for them in the contract's channel."""
 from __future__ import annotations
 
 import functools
@@ -19,10 +20,11 @@ from saleor.permission.enums import OrderPermissions
 from saleor.permission.models import Permission
 
 from ..contracts import drafts
-from ..contracts.terms import OrderTerms, Renewal, RenewalRefused, address_input
+from ..contracts.terms import OrderTerms, Renewal, SaleorRefused, address_input
 
 ERRORS = "errors"
 PLACE, COMPLETE = drafts.place_document(ERRORS), drafts.complete_document(ERRORS)
+CHECKOUT = drafts.checkout_document(ERRORS)
 
 
 def order_terms(order: Order) -> OrderTerms:
@@ -41,25 +43,34 @@ def order_terms(order: Order) -> OrderTerms:
 def place_renewal_order(renewal: Renewal) -> Order:
     channel = Channel.objects.filter(slug=renewal.terms.channel).first()
     if channel is None:
-        raise RenewalRefused(f"No such channel: {renewal.terms.channel}")
+        raise SaleorRefused(f"No such channel: {renewal.terms.channel}")
     app = _renewal_app()
     values = drafts.draft_input(renewal, graphene.Node.to_global_id("Channel", channel.pk))
-    draft = _mutate(PLACE, {"input": values}, app, "draftOrderCreate")
+    draft = drafts.answered(_execute(PLACE, {"input": values}, app=app), "draftOrderCreate", ERRORS)
     order_pk = uuid.UUID(graphene.Node.from_global_id(draft["id"])[1])
     renewal.before_placing(order_pk)
-    _mutate(COMPLETE, {"id": draft["id"]}, app, "draftOrderComplete")
+    drafts.answered(_execute(COMPLETE, {"id": draft["id"]}, app=app), "draftOrderComplete", ERRORS)
     return Order.objects.get(pk=order_pk)
 
 
-def _mutate(document: str, variables: dict, app: App, name: str) -> dict:
+def start_checkout(terms: OrderTerms, user) -> str:
+    answer = _execute(CHECKOUT, {"input": drafts.checkout_input(terms, terms.channel)}, user=user)
+    return str(drafts.answered(answer, "checkoutCreate", ERRORS, "checkout")["token"])
+
+
+def _execute(document: str, variables: dict, app: App = None, user=None) -> dict:
     """One of Saleor's mutations through its GraphQL view, as `app` (Saleor 3 reads
-    the caller from request.app when it is set)."""
+    the caller from request.app when it is set) or as `user` (the user its
+    authentication would have found)."""
     request = RequestFactory().post(
         API_PATH, json.dumps({"query": document, "variables": variables}),
         content_type="application/json", HTTP_HOST=drafts.allowed_host(),
     )
-    request.app = app
-    return drafts.answered_order(json.loads(_graphql_view()(request).content), name, ERRORS)
+    if app is not None:
+        request.app = app
+    else:
+        request._cached_user = user
+    return json.loads(_graphql_view()(request).content)
 
 
 @functools.lru_cache(maxsize=None)

@@ -27,7 +27,7 @@ from saleor.plugins.models import PluginConfiguration
 from .. import config
 from ..actors import Actor
 from . import graphql_types as types
-from .renewals import order_terms, place_renewal_order
+from .renewals import order_terms, place_renewal_order, start_checkout
 
 _SHIPPED_STATUSES = (
     OrderStatus.FULFILLED,
@@ -195,4 +195,5 @@ def database_access():
     return allow_writer()
 
 
-__all__ = ["PermissionDenied", "ProductVariant", "order_terms", "place_renewal_order", "types"]
+__all__ = ["PermissionDenied", "ProductVariant", "order_terms", "place_renewal_order", "start_checkout",
+           "types"]
