@@ -194,6 +194,14 @@ SETTINGS: Tuple[Setting, ...] = (
         _boolean,
     ),
     Setting(
+        "subscription_discount_check", "boolean", False,
+        "Flag subscription-member discount candidates (定期割引候補)",
+        "On: a new subscription whose purchaser matches an existing subscriber by two of "
+        "phone, postal code and name needs attention (SUBSCRIPTION_DISCOUNT_CANDIDATE), "
+        "so staff can decide on the member's discount.",
+        _boolean,
+    ),
+    Setting(
         "blacklist_match_patterns", "string", ",".join(MATCH_PATTERNS),
         "Blacklist candidate match patterns (顧客のチェック方法)",
         "Comma-separated: PHONE, NAME_POSTAL_CODE (name and postal code), ADDRESS, EMAIL. "
@@ -265,6 +273,7 @@ class AttentionSettings:
     cod_allowed_regular_orders: bool = True
     cod_allowed_first_subscription_orders: bool = True
     cod_allowed_later_subscription_orders: bool = True
+    subscription_discount_check: bool = False
     blacklist_match_patterns: FrozenSet[str] = frozenset(MATCH_PATTERNS)
     remote_island_check: bool = False
     remote_island_postal_codes_added: FrozenSet[str] = frozenset()

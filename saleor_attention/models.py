@@ -143,6 +143,47 @@ class SubscriptionFacts(models.Model):
         ]
 
 
+class SubscriberQuerySet(models.QuerySet):
+    def matching_two_keys(self, phone: str, postal_code: str, name: str):
+        """Subscribers sharing two of the three keys or more (empty keys match
+        nothing), each way read from an index."""
+        condition = Q(pk__in=[])
+        if phone and postal_code:
+            condition |= Q(phone_key=phone, postal_code_key=postal_code)
+        if phone and name:
+            condition |= Q(phone_key=phone, name_key=name)
+        if postal_code and name:
+            condition |= Q(postal_code_key=postal_code, name_key=name)
+        return self.filter(condition)
+
+
+class Subscriber(models.Model):
+    """Who a subscription's purchaser is, as match keys (the blacklist's), taken from
+    its first order: what the subscription-member rule compares a new subscription's
+    purchaser with (rules/subscription_member.py). One row per subscription, built-in
+    or an external app's."""
+
+    subscription = models.CharField(max_length=128, primary_key=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    email_key = models.CharField(max_length=255, blank=True, default="")
+    phone_key = models.CharField(max_length=64, blank=True, default="")
+    postal_code_key = models.CharField(max_length=32, blank=True, default="")
+    name_key = models.CharField(max_length=512, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = SubscriberQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["phone_key", "postal_code_key"], name="attention_subscriber_phone"),
+            models.Index(fields=["postal_code_key", "name_key"], name="attention_subscriber_postal"),
+            models.Index(fields=["name_key", "phone_key"], name="attention_subscriber_name"),
+        ]
+
+
 class FlagQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=Status.ACTIVE)

@@ -97,6 +97,7 @@ EVIDENCE_LABELS: Dict[str, Text] = {
     "carrier": ("配送業者", "carrier"),
     "tracking_number": ("伝票番号", "tracking number"),
     "return_reason": ("戻り理由", "return reason"),
+    "subscription": ("一致した定期", "matching subscription"),
 }
 # Evidence whose value is a comma-separated list of codes, shown in staff's words.
 CODED_EVIDENCE = ("matched", "island_list")
@@ -105,6 +106,8 @@ EVIDENCE_CODES: Dict[str, Text] = {
     "PHONE": ("電話番号", "phone"),
     "EMAIL": ("メールアドレス", "email"),
     "NAME_POSTAL_CODE": ("氏名+郵便番号", "name + postal code"),
+    "NAME": ("氏名", "name"),
+    "POSTAL_CODE": ("郵便番号", "postal code"),
     "NAME_READING_POSTAL_CODE": ("フリガナ+郵便番号", "name reading + postal code"),
     "ADDRESS": ("住所", "address"),
     "BUILT_IN": ("標準の離島リスト", "the built-in remote-island list"),
@@ -261,6 +264,7 @@ CATALOGUE: Dict[str, Reason] = {
                 "Check whether the purchaser is an existing subscriber and decide on "
                 "the subscription-member discount.",
             ),
+            evidence=("matched", "subscription"),
         ),
         Reason(
             code="COD_NOT_ALLOWED",

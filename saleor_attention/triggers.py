@@ -9,15 +9,17 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import List, Optional
 
+from django.db import connection
+
 from . import config, facts, lifecycle, mirror, normalize, orders, plugin_state
 from .actors import RULES, Actor
 from .adapter import shop
 from .graphql import ids  # the one encoder of the plugin's global ids
-from .models import BlacklistEntry, EventType
+from .models import BlacklistEntry, EventType, Subscriber
 from .reasons import SWITCHED_TO_COD
 from .rules import (
     FlagToRaise, Outcome, amount_mismatch, blacklist, credit_check, delivery_returned,
-    order_placed, payment_failure,
+    order_placed, payment_failure, subscription_member,
 )
 
 
@@ -30,10 +32,23 @@ def order_was_placed(
     settings = settings or plugin_state.settings()
     announced = in_saleor_hook and shop.announces_placed_orders_after_rules()
     with lifecycle.change(order, related=_PEOPLE, announced_by_saleor=announced) as change:
-        flags = _blacklist(change.order, settings) + _placed(change, settings)
+        flags = (
+            _blacklist(change.order, settings) + _placed(change, settings)
+            + _subscription_member(change, settings)
+        )
         change.raise_flags(flags)
         if change.facts.rules_pending:
             change.update_facts(rules_pending_since=None)
+    return Outcome(flags=tuple(flags))
+
+
+def subscription_started(order) -> Outcome:
+    """Staff made a placed order the first of a subscription of the plugin's own: the
+    subscription-member rule, as for a subscription's first order placed as such."""
+    settings = plugin_state.settings()
+    with lifecycle.change(order, related=_PEOPLE) as change:
+        flags = _subscription_member(change, settings)
+        change.raise_flags(flags)
     return Outcome(flags=tuple(flags))
 
 
@@ -140,6 +155,60 @@ def _placed(change: lifecycle.OrderChange, settings) -> List[FlagToRaise]:
         and facts.is_first_of_subscription(change.order, subscription),
     )
     return order_placed.evaluate(placed, settings)
+
+
+def _subscription_member(change: lifecycle.OrderChange, settings) -> List[FlagToRaise]:
+    """A subscription's first order records who its purchaser is; when the option is
+    on, it is compared with the other subscriptions' purchasers."""
+    subscription = change.facts.subscription
+    if not subscription:
+        return []
+    purchaser = _subscriber(change.order)
+    if not _recorded(subscription, purchaser) or not settings.subscription_discount_check:
+        return []  # not the subscription's first order, or the option is off
+    rows = (
+        Subscriber.objects.exclude(subscription=subscription)
+        .matching_two_keys(purchaser.phone, purchaser.postal_code, purchaser.name)
+        .order_by("created_at", "subscription")[:SUBSCRIBERS_COMPARED]
+    )
+    candidates = [
+        (row.subscription, subscription_member.Subscriber(
+            row.user_id, row.email_key, row.phone_key, row.postal_code_key, row.name_key))
+        for row in rows
+    ]
+    return subscription_member.evaluate(purchaser, candidates, settings)
+
+
+# The most earlier subscribers one purchaser is compared with (the oldest first).
+SUBSCRIBERS_COMPARED = 20
+
+
+def _subscriber(order) -> subscription_member.Subscriber:
+    """The purchaser's match keys: the billing address's (else the shipping's)."""
+    address = order.billing_address or order.shipping_address
+    return subscription_member.Subscriber(
+        user_id=order.user_id, email=normalize.email_key(order.user_email),
+        phone=normalize.phone_key(str(address.phone or "")) if address else "",
+        postal_code=normalize.digits_key(address.postal_code) if address else "",
+        name=normalize.text_key(f"{address.last_name}{address.first_name}") if address else "",
+    )
+
+
+def _recorded(subscription: str, purchaser: subscription_member.Subscriber) -> bool:
+    """Record the subscription's purchaser unless it has one already; whether this
+    did (the order is the first of its subscription to get here). One statement."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {Subscriber._meta.db_table} (subscription, user_id, email_key,
+                phone_key, postal_code_key, name_key, created_at)
+            VALUES (%s, %s, %s, %s, %s, %s, now())
+            ON CONFLICT (subscription) DO NOTHING RETURNING subscription
+            """,
+            [subscription, purchaser.user_id, purchaser.email, purchaser.phone,
+             purchaser.postal_code, purchaser.name],
+        )
+        return cursor.fetchone() is not None
 
 
 # Where the blacklist finds the purchaser and the addressee.

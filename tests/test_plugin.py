@@ -16,6 +16,7 @@ def test_listed_in_saleor_plugins_query_with_its_settings(gql, shop):
         "cod_allowed_regular_orders": ("true", "BOOLEAN"),
         "cod_allowed_first_subscription_orders": ("true", "BOOLEAN"),
         "cod_allowed_later_subscription_orders": ("true", "BOOLEAN"),
+        "subscription_discount_check": ("false", "BOOLEAN"),
         "blacklist_match_patterns": ("PHONE,NAME_POSTAL_CODE,ADDRESS,EMAIL", "STRING"),
         "remote_island_check": ("false", "BOOLEAN"),
         "remote_island_postal_codes_added": ("", "STRING"),

@@ -7,7 +7,7 @@ from typing import List
 
 from django.db import transaction
 
-from .. import facts, orders, shop_time
+from .. import facts, gate, orders, shop_time, triggers
 from ..adapter import shop
 from ..errors import AttentionError, AttentionErrorCode, Problem
 from . import intervals
@@ -50,6 +50,8 @@ def create_from_order(
             planned_shipping_date=facts.of(order).planned_shipping_date or shop_time.calendar().today(),
         )
         facts.link(order.pk, contract.subscription)
+        if gate.is_on():
+            triggers.subscription_started(order)
     return contract
 
 
