@@ -293,7 +293,11 @@ def stage_demo_orders(admin) -> None:
     - their order to Tokyo, the card only authorized; staff capture more than the
       authorization (say, an added fee), Saleor refuses the capture and records the
       failed payment, and the plugin's rule raises PAYMENT_FAILED;
-    - one of the demo shop's orders held by staff (MANUAL), as staff do by hand.
+    - one of the demo shop's orders held by staff (MANUAL), as staff do by hand;
+    - two subscription contracts (定期) staff started: the customer's Tokyo order every
+      month, its renewal due (shipping in three days, the lead time: the next renewal
+      run places it); the held shop order every two weeks, its subscription flagged
+      RENEWAL_PAYMENT_FAILED, its due cycle held by attention until staff release it.
     """
     from django.db import transaction
     from graphql_jwt.shortcuts import get_token
@@ -326,6 +330,32 @@ def stage_demo_orders(admin) -> None:
         if held is not None:
             set_flag(held, "MANUAL", note="出荷保留: お客様から連絡待ち", handle="demo-1",
                      actor=Actor(user=admin))
+        stage_contracts(order_id, held, admin)
+
+
+def stage_contracts(customer_order_id, held, admin) -> None:
+    import datetime
+
+    import graphene
+    from saleor.order.models import Order
+
+    from saleor_attention import plugin_state, shop_time
+    from saleor_attention.actors import Actor
+    from saleor_attention.contracts import actions, renewals
+    from saleor_attention.services import set_flag
+
+    today = shop_time.calendar().today()
+    tokyo = Order.objects.get(pk=graphene.Node.from_global_id(customer_order_id)[1])
+    lead = datetime.timedelta(days=plugin_state.settings().renewal_lead_days)
+    actions.create_from_order(tokyo, interval_count=1, interval_unit="MONTH",
+                              next_shipping_date=today + lead)
+    if held is None:
+        return
+    fortnightly = actions.create_from_order(held, interval_count=2, interval_unit="WEEK",
+                                            next_shipping_date=today + lead)
+    set_flag(held, "RENEWAL_PAYMENT_FAILED", scope="SUBSCRIPTION", note="カード期限切れ",
+             handle="demo-renewal", actor=Actor(user=admin))
+    renewals.renew(fortnightly.pk, today + lead)  # recorded as held by attention
 
 
 def pick_order():
@@ -374,6 +404,33 @@ CUSTOMER_QUERY = (
 )
 
 
+CONTRACTS_QUERY = (
+    "{ subscriptionContracts(first: 10) { edges { node { id status email intervalCount "
+    "intervalUnit nextShippingDate needsAttention cycles { number status plannedShippingDate "
+    "detail } } } } }"
+)
+RENEWALS_RUN = (
+    "mutation { subscriptionRenewalsRun { placed { number order { id } } held { number detail } "
+    "failed { number detail } errors { field code message } } }"
+)
+
+
+def contract_lines():
+    """Each contract: its customer, interval, next shipping date and last cycle."""
+    from saleor_attention.contracts.models import SubscriptionContract
+
+    lines = []
+    for contract in SubscriptionContract.objects.order_by("pk"):
+        last = contract.cycles.order_by("-number").first()
+        lines.append(
+            f"   {contract.user_email or 'guest'}: every {contract.interval_count} "
+            f"{contract.interval_unit.lower()}(s), next shipping {contract.next_shipping_date}, "
+            f"cycle {last.number} {last.status}"
+            + (" (its subscription needs attention)" if last.status == "HELD" else "")
+        )
+    return lines or ["   (none)"]
+
+
 def login_lines(variable, email, password):
     login = (f"mutation {{ tokenCreate(email: {json.dumps(email)}, "
              f"password: {json.dumps(password)}) {{ token }} }}")
@@ -409,6 +466,7 @@ def print_banner(email, password) -> None:
     lines += [order_line(order, reasons) for order, reasons in flagged]
     if not flagged:
         lines.append("   (none)")
+    lines += [" Subscription contracts (定期):", *contract_lines()]
     lines += [
         "",
         " Try it (pp prints the JSON answers readably, Japanese included):",
@@ -416,6 +474,9 @@ def print_banner(email, password) -> None:
         "   # Staff: the queue of orders on attention",
         *login_lines("TOKEN", email, password),
         "   " + graphql_curl(STAFF_QUERY, token_var="TOKEN") + " | pp",
+        "   # Staff: the contracts, then place the renewals due (held ones stay held)",
+        "   " + graphql_curl(CONTRACTS_QUERY, token_var="TOKEN") + " | pp",
+        "   " + graphql_curl(RENEWALS_RUN, token_var="TOKEN") + " | pp",
         "   # The customer: their orders, and what they may still do with each",
         *login_lines("CTOKEN", customer_email, customer_password),
         "   " + graphql_curl(CUSTOMER_QUERY, token_var="CTOKEN") + " | pp",

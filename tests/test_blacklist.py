@@ -184,7 +184,7 @@ def test_blacklisted_account_orders_are_flagged(gql, manager, shop):
     [
         ({"phone": "０９０－１２３４－５６７８"}, "電話番号"),
         ({"name": "山田　太郎", "postalCode": "〒１００ー０００１"}, "氏名+郵便番号"),
-        ({"address": "千代田区 千代田１ー１"}, "住所"),
+        ({"address": "東京都 千代田区 千代田１ー１"}, "住所"),
     ],
 )
 def test_candidates_match_however_the_entry_was_typed(gql, manager, shop, entry, matched):

@@ -242,6 +242,31 @@ def test_the_banner_lists_the_orders_on_attention(demo):
     assert "MANUAL by admin@example.com" in listed
 
 
+CONTRACTS = """
+{ subscriptionContracts(first: 10) { edges { node {
+    email needsAttention nextShippingDate cycles { number status plannedShippingDate }
+} } } }
+"""
+def test_a_renewal_is_due_and_another_is_held_by_attention(demo):
+    """The banner's contracts: the customer's is due (its shipping date within the
+    renewal lead time; the run the banner shows would place it; not run here, the
+    second start must find the demo as it was), and the shop order's, whose
+    subscription needs attention, is held."""
+    staff_login, (customer_email, _) = logins(demo.banner)
+    staff = demo.login(*staff_login)
+    edges = demo.post(CONTRACTS, token=staff)["data"]["subscriptionContracts"]["edges"]
+    contracts = {edge["node"]["email"]: edge["node"] for edge in edges}
+    customer = contracts.pop(customer_email)
+    [held] = contracts.values()
+    assert not customer["needsAttention"] and held["needsAttention"]
+    assert [(c["number"], c["status"]) for c in held["cycles"]] == [(2, "HELD"), (1, "PLACED")]
+    assert "cycle 2 HELD (its subscription needs attention)" in demo.output
+    assert [(c["number"], c["status"]) for c in customer["cycles"]] == [(1, "PLACED")]
+    # Both were started due today: shipping a lead time ahead, the held one's cycle 2 too.
+    assert customer["nextShippingDate"] == held["cycles"][0]["plannedShippingDate"]
+    assert "subscriptionRenewalsRun" in demo.banner
+
+
 def test_the_banners_commands_print_readable_japanese(demo):
     # The banner's commands are bash with curl, as the README's Quick start says.
     assert shutil.which("curl") and shutil.which("bash"), "the demo's commands need curl and bash"
