@@ -409,10 +409,6 @@ CONTRACTS_QUERY = (
     "intervalUnit nextShippingDate needsAttention cycles { number status plannedShippingDate "
     "detail } } } } }"
 )
-RENEWALS_RUN = (
-    "mutation { subscriptionRenewalsRun { placed { number order { id } } held { number detail } "
-    "failed { number detail } errors { field code message } } }"
-)
 
 
 def contract_lines():
@@ -474,9 +470,9 @@ def print_banner(email, password) -> None:
         "   # Staff: the queue of orders on attention",
         *login_lines("TOKEN", email, password),
         "   " + graphql_curl(STAFF_QUERY, token_var="TOKEN") + " | pp",
-        "   # Staff: the contracts, then place the renewals due (held ones stay held)",
+        "   # Staff: the subscription contracts (subscriptionRenewalsRun places the due",
+        "   # renewal; the held one stays held until its flag is released)",
         "   " + graphql_curl(CONTRACTS_QUERY, token_var="TOKEN") + " | pp",
-        "   " + graphql_curl(RENEWALS_RUN, token_var="TOKEN") + " | pp",
         "   # The customer: their orders, and what they may still do with each",
         *login_lines("CTOKEN", customer_email, customer_password),
         "   " + graphql_curl(CUSTOMER_QUERY, token_var="CTOKEN") + " | pp",
