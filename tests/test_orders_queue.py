@@ -415,7 +415,8 @@ def test_releasing_the_earliest_flag_moves_due_on(gql, shop, manager, dated):
 def test_an_order_linked_later_takes_its_subscriptions_due_date(gql, shop, manager, dated):
     joined = shop.order()
     services.set_flag(joined, note="own", handle="joined", due_on=shop_date(3))
-    assert not shop.update_private_metadata(gql, manager, joined, {SUBSCRIPTION_KEY: "SUB-D"})
+    with shop.hooks_run_after_commit():
+        assert not shop.update_private_metadata(gql, manager, joined, {SUBSCRIPTION_KEY: "SUB-D"})
     rows = {edge["node"]["orderNumber"]: edge["node"] for edge in query(gql, manager)["edges"]}
     assert rows[shop.order_number(joined)]["dueOn"] == today(1)
 
