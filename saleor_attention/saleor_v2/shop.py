@@ -17,11 +17,11 @@ from saleor.plugins.models import PluginConfiguration
 
 from .. import config
 from ..actors import Actor
+from ..line import ORDER_CREATED_FIELD  # noqa: F401 - a member of the port
 from . import graphql_types as types
 
 _SHIPPED_STATUSES = (OrderStatus.FULFILLED, OrderStatus.PARTIALLY_FULFILLED)
 # What orders.py needs to know of this line's Order model.
-ORDER_CREATED_FIELD = "created"
 ORDER_NUMBER_FIELD = "id"  # 2.10 numbers orders by their id
 DRAFT_STATUS = OrderStatus.DRAFT
 ORDER_PK = int  # what the pk in an Order global id is

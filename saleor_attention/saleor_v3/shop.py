@@ -25,6 +25,7 @@ from saleor.plugins.models import PluginConfiguration
 
 from .. import config
 from ..actors import Actor
+from ..line import ORDER_CREATED_FIELD  # noqa: F401 - a member of the port
 from . import graphql_types as types
 
 _SHIPPED_STATUSES = (
@@ -34,7 +35,6 @@ _SHIPPED_STATUSES = (
     OrderStatus.RETURNED,
 )
 # What orders.py needs to know of this line's Order model.
-ORDER_CREATED_FIELD = "created_at"
 ORDER_NUMBER_FIELD = "number"
 DRAFT_STATUS = OrderStatus.DRAFT
 ORDER_PK = uuid.UUID  # what the pk in an Order global id is
