@@ -707,8 +707,8 @@ def _timing_report(api: StaffAPI, field: str, cases: List[Variant], args):
                  verdict(queue_all.p95 <= saleor_all.p95)])
     print(table(["variant", "SQL", "SQL ms", "runs", "p50", "p95", "orders p50",
                  "orders p95", f"SQL<={BIG_SQL_TARGET_MS:.0f}, p95<=orders"], rows))
-    print(f"SQL: statements in one request (the median of {PROFILES} profiled requests, client-side time of each); "
-          "p50/p95: whole request.")
+    print(f"SQL: statements in one request (the median of {PROFILES} profiled requests, "
+          "client-side time of each); p50/p95: whole request.")
     print(f"Load average now: {' / '.join(f'{x:.2f}' for x in os.getloadavg())}")
     for case, r in results.items():
         if r.profile.total_ms > BIG_SQL_TARGET_MS:
