@@ -9,8 +9,9 @@
   filters ask of an order's (a subscription's) active flags, kept by a trigger on the
   flag table beside 0008's, in the rows that trigger already writes (no other row is
   locked): each active flag gives "REASON SOURCE", "REASON *" and "* SOURCE", so one
-  array overlap answers "a flag of one of these reasons set by this source". With GIN
-  indexes for rare kinds; common ones are met within the first rows of a sort's index.
+  array overlap answers "a flag of one of these reasons set by this source". Common
+  kinds are met within the first rows of a sort's index; the GIN indexes serve rare
+  ones when the filter names a scope (one side's kinds only).
 - A trigram index on OrderFacts.search_keys (pg_trgm): the search's LIKE reads the
   index instead of every queued order's keys (a text of fewer than three characters
   gives no trigram, and still reads them all).
