@@ -339,7 +339,9 @@ def _conditions(
         sides = {Scope.ORDER: ["own_kinds"], Scope.SUBSCRIPTION: ["subscription_kinds"]}.get(
             filter.scope, ["own_kinds", "subscription_kinds"]
         )
-        conditions.append("(" + " OR ".join(f"{part[side]} && %s" for side in sides) + ")")
+        # Typed: a list reads as an array of unknown type on some database drivers.
+        overlaps = [f"{part[side]} && CAST(%s AS text[])" for side in sides]
+        conditions.append("(" + " OR ".join(overlaps) + ")")
         params += [kinds] * len(sides)
     elif filter.scope == Scope.ORDER:
         conditions.append(f"{part['own_flags']} > 0")
