@@ -18,7 +18,8 @@ never copied onto the subscription's orders.
 
 An order's due date is likewise the earlier of its own flags' (OrderFacts.due_on) and
 its subscription's (SubscriptionFacts.due_on, migration 0013). Sorted by due date, the
-queue is split the same way by whose date is the earlier instead.
+queue is split by whose date is the earlier instead (and the subscription orders
+whose every flag is undated, in order id order).
 
 The other sorts and filters read columns of the same rows too (migration 0014): when
 the order was placed (OrderFacts.placed_at, for CREATED), the kinds of the order's own
@@ -216,7 +217,7 @@ _KEY_TYPES = {
 
 
 def _parts(sort: str) -> List[Dict[str, str]]:
-    """The two parts of the queue (see the module's docstring) read in `sort`'s
+    """The parts of the queue (see the module's docstring) read in `sort`'s
     order, each as the SQL that reads it and the expressions of its columns."""
     quote = connection.ops.quote_name
     facts = quote(OrderFacts._meta.db_table)
@@ -240,9 +241,12 @@ def _parts(sort: str) -> List[Dict[str, str]]:
         "subscription_kinds": "s.flag_kinds",
     }
     if sort == DUE_DATE:
-        # Split by whose due date is the earlier (the order's own, undated orders
-        # among them, or its subscription's), each read from its table's index
-        # (migrations 0012, 0013).
+        # Split by whose due date is the earlier, the order's own (undated orders with
+        # flags of their own among them) or its subscription's, each read from its
+        # table's index (migrations 0012, 0013); and the orders with no flag of their
+        # own whose subscription's flags have no date, all alike ('infinity') and so
+        # in order id order: PostgreSQL reads them from the subscription orders'
+        # index, or from the flagged subscriptions when those are few.
         since = "LEAST(f.attention_since, s.attention_since)"
         return [
             {
@@ -252,10 +256,16 @@ def _parts(sort: str) -> List[Dict[str, str]]:
             },
             {
                 **common, **subscribed, AGE: since,
-                "where": """s.active_flags > 0 AND f.subscription <> '' AND f.cancelled_at IS NULL
-                    AND (f.active_flags = 0
-                         OR s.due_on IS NOT NULL AND (f.due_on IS NULL OR s.due_on < f.due_on))""",
-                DUE_DATE: "COALESCE(s.due_on, 'infinity'::date)", "cursor": "s.due_on",
+                "where": """s.active_flags > 0 AND s.due_on IS NOT NULL AND f.subscription <> ''
+                    AND f.cancelled_at IS NULL
+                    AND (f.active_flags = 0 OR f.due_on IS NULL OR s.due_on < f.due_on)""",
+                DUE_DATE: "s.due_on", "cursor": "s.due_on",
+            },
+            {
+                **common, **subscribed, AGE: "s.attention_since",
+                "where": """s.active_flags > 0 AND s.due_on IS NULL AND f.subscription <> ''
+                    AND f.cancelled_at IS NULL AND f.active_flags = 0""",
+                DUE_DATE: "'infinity'::date", "cursor": "NULL::date",
             },
         ]
     common.update({
