@@ -18,7 +18,8 @@ import contextlib
 import datetime
 import functools
 from dataclasses import dataclass
-from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+from types import MappingProxyType
+from typing import Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 from django.db import transaction
 from django.db.models.expressions import RawSQL
@@ -56,12 +57,15 @@ class OrderChange:
     subscription's) as they are now; what the change does is written by `finish`."""
 
     def __init__(
-        self, order, actor: Actor, related: Sequence[str] = (), announced_by_saleor=False
+        self, order, actor: Actor, related: Sequence[str] = (), announced_by_saleor=False,
+        reads: Mapping[str, object] = MappingProxyType({}),
     ):
         self.actor = actor
         # Saleor's own announcement of this order follows, built from this object.
         self._announced_by_saleor = order if announced_by_saleor else None
-        self.order = orders.lock(order.pk, *related, annotations=_read_with_the_lock())
+        self.order = orders.lock(
+            order.pk, *related, annotations={**_read_with_the_lock(), **reads}
+        )
         # The language of the change's history lines and audit events.
         self.language = journal.language(_settings(self.order.attention_configuration))
         self.subscription_orders = _subscription_orders(self.order.attention_subscription_orders)
@@ -283,9 +287,11 @@ def _subscription_orders(rows_) -> List[SubscriptionOrder]:
 
 @contextlib.contextmanager
 def change(
-    order, actor: Actor = RULES, related: Sequence[str] = (), announced_by_saleor=False
+    order, actor: Actor = RULES, related: Sequence[str] = (), announced_by_saleor=False,
+    reads: Mapping[str, object] = MappingProxyType({}),
 ) -> Iterator[OrderChange]:
-    """One change of one order (loaded with its `related` rows), in the caller's
+    """One change of one order (loaded with its `related` rows and the annotations in
+    `reads`, all in the lock's statement), in the caller's
     transaction or a new one, with no savepoint of its own. A refusal (AttentionError)
     raised before the change wrote anything leaves the caller's transaction usable;
     any other error rolls it back. With `announced_by_saleor`, Saleor announces the
@@ -293,7 +299,7 @@ def change(
     the change puts its mirror into that object instead of announcing."""
     refusal = None
     with transaction.atomic(savepoint=False):
-        batch = OrderChange(order, actor, related, announced_by_saleor)
+        batch = OrderChange(order, actor, related, announced_by_saleor, reads)
         try:
             yield batch
         except AttentionError as exc:

@@ -43,8 +43,10 @@ class SaleorPort(Protocol):
     def order_number(self, order) -> str:
         """The number staff know the order by."""
 
-    def payment_gateway(self, order) -> str:
-        """The gateway of the order's latest payment; "" when it has none."""
+    def latest_payment_gateway(self) -> Any:
+        """An expression (for `annotate`) of an Order queryset: the gateway of the
+        order's latest payment, "" when it has none. Read in the statement that locks
+        a new order for its rules, not in one of its own."""
 
     def is_shipped(self, order) -> bool:
         """Whether goods of the order have left the warehouse (its status says so)."""

@@ -7,11 +7,14 @@ from typing import Any, Mapping, Optional
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from graphql_jwt.exceptions import PermissionDenied
 from saleor.core.permissions import AccountPermissions, OrderPermissions
 from saleor.graphql.decorators import _permission_required
 from saleor.order import OrderStatus, events as order_events
 from saleor.order.models import Fulfillment, Order, OrderEvent
+from saleor.payment.models import Payment
 from saleor.plugins.manager import get_plugins_manager
 from saleor.plugins.models import PluginConfiguration
 
@@ -42,9 +45,10 @@ def order_number(order: Order) -> str:
     return str(order.pk)
 
 
-def payment_gateway(order: Order) -> str:
+def latest_payment_gateway():
     """The gateway of the order's latest payment ("" when it has none)."""
-    return order.payments.order_by("-pk").values_list("gateway", flat=True).first() or ""
+    latest = Payment.objects.filter(order_id=OuterRef("pk")).order_by("-pk")
+    return Coalesce(Subquery(latest.values("gateway")[:1]), Value(""))
 
 
 def add_history_note(order: Order, actor: Actor, message: str) -> None:

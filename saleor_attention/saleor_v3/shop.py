@@ -9,6 +9,8 @@ import uuid
 from typing import Any, Mapping, Optional
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.functional import LazyObject
 from saleor.core.db.connection import allow_writer
 from saleor.core.exceptions import PermissionDenied
@@ -82,14 +84,19 @@ def order_number(order: Order) -> str:
     return str(order.number)
 
 
-def payment_gateway(order: Order) -> str:
+def latest_payment_gateway():
     """The gateway of the order's latest payment: a legacy Payment's gateway, else the
     app behind its latest transaction ("" when it has neither)."""
-    legacy = order.payments.order_by("-pk").values_list("gateway", flat=True).first()
-    if legacy:
-        return legacy
-    transactions = order.payment_transactions.order_by("-created_at")
-    return transactions.values_list("app_identifier", flat=True).first() or ""
+    legacy = _newest(Order.payments, "-pk", "gateway")
+    app = _newest(Order.payment_transactions, "-created_at", "app_identifier")
+    return Coalesce(NullIf(legacy, Value("")), app, Value(""))
+
+
+def _newest(relation, ordering: str, column: str) -> Subquery:
+    """`column` of the order's newest row through a reverse relation of Order (the
+    rows `order.<relation>` reads)."""
+    rows = relation.field.model.objects.filter(**{relation.field.name: OuterRef("pk")})
+    return Subquery(rows.order_by(ordering).values(column)[:1])
 
 
 def add_history_note(order: Order, actor: Actor, message: str) -> None:
