@@ -13,7 +13,7 @@ from typing import Optional
 from django.db import connection
 from django.utils import timezone
 
-from . import rows
+from . import gate, rows
 from .adapter import shop
 from .models import OrderFacts, SubscriptionFacts
 
@@ -100,6 +100,26 @@ def ensure_row(order_id) -> None:
             ON CONFLICT (order_id) DO NOTHING
             """,
             [order_id],
+        )
+
+
+def await_rules(order_id) -> None:
+    """A new order (with no external link) awaits its rules when the plugin is on:
+    one statement, which reads the stored switch too and writes nothing when it is
+    off (what order_saved's merge does for such an order)."""
+    switched_on, parameters = gate.is_on_sql()
+    table = OrderFacts._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {table}
+                (order_id, subscription, payment_method, rules_pending_since, active_flags)
+            SELECT %s, '', '', %s, 0 WHERE {switched_on}
+            ON CONFLICT (order_id) DO UPDATE SET
+                rules_pending_since = COALESCE(EXCLUDED.rules_pending_since,
+                                               {table}.rules_pending_since)
+            """,
+            [order_id, timezone.now(), *parameters],
         )
 
 
