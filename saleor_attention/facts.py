@@ -40,15 +40,18 @@ def orders_of_subscription(subscription: str):
     return shop.Order.objects.filter(attention_facts__subscription=subscription).order_by("pk")
 
 
-def update(order, **values) -> None:
+def update(order, **values) -> rows.Statement:
     """Change facts of an order whose row the caller holds locked (orders.lock, which
-    loaded them): one statement, an UPDATE of the named facts or the INSERT of a row
-    for an order that had none."""
+    loaded them): the one statement that writes them, an UPDATE of the named facts
+    or the INSERT of a row for an order that had none, for the caller to run with
+    its other writes (rows.run_together)."""
     current = of(order)
     for name, value in values.items():
         setattr(current, name, value)
-    rows.insert(OrderFacts, [current], f"(order_id) DO UPDATE SET {rows.excluded(OrderFacts, values)}")
     order.attention_facts = current
+    return rows.upsert(
+        OrderFacts, [current], f"(order_id) DO UPDATE SET {rows.excluded(OrderFacts, values)}"
+    )
 
 
 def has_checked_amount(order) -> bool:

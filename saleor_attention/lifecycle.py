@@ -157,14 +157,17 @@ class OrderChange:
         self._facts.update(values)
 
     def finish(self) -> None:
-        """Write what the change did; announce it if Saleor's view of the order moved."""
-        if self._entries:
-            self._write_entries()
+        """Write what the change did, in one statement (audit events, history notes,
+        facts, mirror: none reads another's rows); announce it if Saleor's view of the
+        order moved."""
+        writes = self._entry_writes() if self._entries else []
         if self._facts:
-            facts.update(self.order, **self._facts)
-        if self._visible:
-            mirrored = mirror.values(self.facts, self.active)
-            mirror.write(self.order.pk, mirrored)
+            writes.append(facts.update(self.order, **self._facts))
+        mirrored = mirror.values(self.facts, self.active) if self._visible else None
+        if mirrored is not None:
+            writes.append(mirror.writing(self.order.pk, mirrored))
+        rows.run_together(writes)
+        if mirrored is not None:
             # Saleor's webhook payloads are built from the announced object.
             announced = self._announced_by_saleor or self.order
             announced.private_metadata = {**(announced.private_metadata or {}), **mirrored}
@@ -215,10 +218,11 @@ class OrderChange:
             scope=flag.scope, reason=flag.reason, handle=flag.handle, **target
         )
 
-    def _write_entries(self) -> None:
+    def _entry_writes(self) -> List[rows.Statement]:
+        """The INSERTs of the audit events and of the history notes."""
         for entry in self._entries:
             entry.event.order_id, entry.event.order_number = self.order.pk, self.number
-        Event.objects.bulk_create([entry.event for entry in self._entries])
+        writes = [rows.plain_insert(Event, [entry.event for entry in self._entries])]
         notes = {self.order.pk: [entry.line for entry in self._entries if entry.line]}
         shared = [entry.line for entry in self._entries if entry.line and entry.subscription_wide]
         released_everywhere = any(
@@ -229,10 +233,12 @@ class OrderChange:
             notes[other.order_id] = shared + (
                 self._date_passed(other) if released_everywhere else []
             )
-        shop.add_history_notes(
-            {order_id: "\n".join(lines) for order_id, lines in notes.items() if lines},
-            self.actor,
-        )
+        notes = {order_id: "\n".join(lines) for order_id, lines in notes.items() if lines}
+        if notes:
+            writes.append(rows.plain_insert(
+                shop.OrderEvent, shop.history_note_rows(notes, self.actor)
+            ))
+        return writes
 
     def _date_passed(self, other: SubscriptionOrder) -> List[str]:
         """Another order of the subscription that a subscription flag's release left

@@ -3,7 +3,7 @@ history notes, webhooks, the plugin's stored settings and who is calling."""
 from __future__ import annotations
 
 import contextlib
-from typing import Any, Mapping, Optional
+from typing import Any, List, Mapping, Optional
 
 from django.conf import settings
 from django.db import transaction
@@ -55,16 +55,16 @@ def add_history_note(order: Order, actor: Actor, message: str) -> None:
     order_events.order_note_added_event(order=order, user=actor.user, message=message)
 
 
-def add_history_notes(notes: Mapping[Any, str], actor: Actor) -> None:
-    """What order_note_added_event writes, for many orders in one INSERT."""
+def history_note_rows(notes: Mapping[Any, str], actor: Actor) -> List[OrderEvent]:
+    """What order_note_added_event writes, for many orders (unsaved)."""
     user = actor.user if actor.user is not None and actor.user.is_authenticated else None
-    OrderEvent.objects.bulk_create([
+    return [
         OrderEvent(
             order_id=order_id, type=order_events.OrderEvents.NOTE_ADDED, user=user,
             parameters={"message": message},
         )
         for order_id, message in notes.items()
-    ])
+    ]
 
 
 def announce_order_updated(order: Order) -> None:

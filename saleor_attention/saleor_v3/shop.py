@@ -6,7 +6,7 @@ from __future__ import annotations
 import inspect
 import sys
 import uuid
-from typing import Any, Mapping, Optional
+from typing import Any, List, Mapping, Optional
 
 from django.db import transaction
 from django.db.models import OuterRef, Subquery, Value
@@ -105,15 +105,15 @@ def add_history_note(order: Order, actor: Actor, message: str) -> None:
     )
 
 
-def add_history_notes(notes: Mapping[Any, str], actor: Actor) -> None:
-    """What order_note_added_event writes, for many orders in one INSERT."""
-    OrderEvent.objects.bulk_create([
+def history_note_rows(notes: Mapping[Any, str], actor: Actor) -> List[OrderEvent]:
+    """What order_note_added_event writes, for many orders (unsaved)."""
+    return [
         OrderEvent(
             order_id=order_id, type=OrderEvents.NOTE_ADDED, user=actor.user, app=actor.app,
             parameters={"message": message},
         )
         for order_id, message in notes.items()
-    ])
+    ]
 
 
 def announce_order_updated(order: Order) -> None:
