@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import List, Sequence, Tuple
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models.sql import InsertQuery
 
 # An SQL statement and its parameters.
@@ -27,11 +27,13 @@ def insert(model, objects: Sequence, on_conflict: str, returning: Sequence[str] 
 def upsert(model, objects: Sequence, on_conflict: str) -> Statement:
     """The statement `insert` runs (without RETURNING), to run it with others."""
     fields = _written_fields(model)
-    quote = connection.ops.quote_name
+    # The connection itself, not the proxy: the proxy looks it up again on each use.
+    db = transaction.get_connection()
+    quote = db.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
     row = f"({', '.join(['%s'] * len(fields))})"
     values = [
-        field.get_db_prep_save(field.pre_save(obj, add=True), connection)
+        field.get_db_prep_save(field.pre_save(obj, add=True), db)
         for obj in objects
         for field in fields
     ]
@@ -47,7 +49,7 @@ def plain_insert(model, objects: Sequence) -> Statement:
     model's fields are written as Django writes them), to run it with others."""
     query = InsertQuery(model)
     query.insert_values(_written_fields(model), objects, raw=False)
-    [(sql, values)] = query.get_compiler(connection=connection).as_sql()
+    [(sql, values)] = query.get_compiler(connection=transaction.get_connection()).as_sql()
     return sql, values
 
 
