@@ -40,7 +40,7 @@ def orders_of_subscription(subscription: str):
     return shop.Order.objects.filter(attention_facts__subscription=subscription).order_by("pk")
 
 
-def update(order, **values) -> rows.Statement:
+def updating(order, **values) -> rows.Statement:
     """Change facts of an order whose row the caller holds locked (orders.lock, which
     loaded them): the one statement that writes them, an UPDATE of the named facts
     or the INSERT of a row for an order that had none, for the caller to run with

@@ -70,7 +70,7 @@ class OrderChange:
         self.language = journal.language(_settings(self.order.attention_configuration))
         self.subscription_orders = _subscription_orders(self.order.attention_subscription_orders)
         self.facts = facts.of(self.order)
-        self.order.attention_facts = self.facts  # what facts.update changes
+        self.order.attention_facts = self.facts  # what facts.updating changes
         self._active: Optional[List[Flag]] = None
         self.number = shop.order_number(self.order)
         self._entries: List[journal.Entry] = []
@@ -162,7 +162,7 @@ class OrderChange:
         order moved."""
         writes = self._entry_writes() if self._entries else []
         if self._facts:
-            writes.append(facts.update(self.order, **self._facts))
+            writes.append(facts.updating(self.order, **self._facts))
         mirrored = mirror.values(self.facts, self.active) if self._visible else None
         if mirrored is not None:
             writes.append(mirror.writing(self.order.pk, mirrored))
