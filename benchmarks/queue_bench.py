@@ -519,12 +519,21 @@ def big_measure(api: StaffAPI, cases: List[Variant], runs: int, warmup: int):
     return results
 
 
+# Profiled requests per variant: the one with the median SQL time is reported. One
+# profile, taken cold on a shared 2-core machine, measured the scheduler as much as
+# the database (an indexed 0.03 ms read timed at 10 ms).
+PROFILES = 5
+
+
 def big_profile(api: StaffAPI, case: Variant) -> SqlProfile:
-    recorder = SqlRecorder()
-    with connection.execute_wrapper(recorder):
-        response = api.post(case.document or QUEUE_PAGE, case.variables)
-    data_of(response, case.field)
-    return SqlProfile(recorder.statements, 0)
+    profiles = []
+    for _ in range(PROFILES):
+        recorder = SqlRecorder()
+        with connection.execute_wrapper(recorder):
+            response = api.post(case.document or QUEUE_PAGE, case.variables)
+        data_of(response, case.field)
+        profiles.append(SqlProfile(recorder.statements, 0))
+    return sorted(profiles, key=lambda profile: profile.total_ms)[len(profiles) // 2]
 
 
 def big_counts(
@@ -698,8 +707,8 @@ def _timing_report(api: StaffAPI, field: str, cases: List[Variant], args):
                  verdict(queue_all.p95 <= saleor_all.p95)])
     print(table(["variant", "SQL", "SQL ms", "runs", "p50", "p95", "orders p50",
                  "orders p95", f"SQL<={BIG_SQL_TARGET_MS:.0f}, p95<=orders"], rows))
-    print("SQL: statements in one request (profiled once, client-side time of each); "
-          "p50/p95: whole request.")
+    print(f"SQL: statements in one request (the median of {PROFILES} profiled requests, "
+          "client-side time of each); p50/p95: whole request.")
     print(f"Load average now: {' / '.join(f'{x:.2f}' for x in os.getloadavg())}")
     for case, r in results.items():
         if r.profile.total_ms > BIG_SQL_TARGET_MS:

@@ -249,9 +249,10 @@ def set_blacklist(target: int, matching) -> None:
         """INSERT INTO saleor_attention_blacklistentry
              (email, phone, name, postal_code, address, note, email_key, phone_key,
               name_key, postal_code_key, address_key, created_at, updated_at,
-              created_by_name, created_by_source)
+              created_by_name, created_by_source, name_reading, name_reading_key)
            SELECT k.email, k.phone, k.name, k.postal, k.address, %s,
-                  k.email, k.phone, k.name, k.postal, k.address, now(), now(), '', ''
+                  k.email, k.phone, k.name, k.postal, k.address, now(), now(), '', '',
+                  '', ''
            FROM generate_series(1, %s) AS n,
            LATERAL (SELECT
              CASE WHEN n %% 5 < 3 THEN 'blocked' || n || '@example.net' ELSE '' END AS email,

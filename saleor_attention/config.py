@@ -6,6 +6,7 @@ values and names the field of any bad value.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Callable, Dict, FrozenSet, Mapping, Optional, Tuple
 
@@ -298,7 +299,18 @@ def parse(values: Mapping[str, object]) -> AttentionSettings:
 
 def of_configuration(configuration) -> AttentionSettings:
     """Settings from Saleor's configuration list ([{"name": …, "value": …}])."""
-    return parse({item["name"]: item.get("value") for item in configuration or []})
+    values = tuple((item["name"], item.get("value")) for item in configuration or [])
+    try:
+        return _parsed(values)
+    except TypeError:  # a value that is not hashable: not one of ours, parse it as is
+        return parse(dict(values))
+
+
+@functools.lru_cache(maxsize=16)
+def _parsed(values: Tuple[Tuple[str, object], ...]) -> AttentionSettings:
+    """parse() remembered by the values it read: every new order's rules and every
+    change's history language parse the stored list, which rarely changes."""
+    return parse(dict(values))
 
 
 DEFAULTS = parse({})

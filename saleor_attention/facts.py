@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime
 from typing import Optional
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
-from . import rows
+from . import gate, rows
 from .adapter import shop
 from .models import OrderFacts, SubscriptionFacts
 
@@ -48,20 +48,29 @@ def is_first_of_subscription(order, subscription: str) -> bool:
     ).exists()
 
 
-def update(order, **values) -> None:
+def updating(order, **values) -> rows.Statement:
     """Change facts of an order whose row the caller holds locked (orders.lock, which
-    loaded them): one statement, an UPDATE of the named facts or the INSERT of a row
-    for an order that had none."""
+    loaded them): the one statement that writes them, an UPDATE of the named facts
+    or the INSERT of a row for an order that had none, for the caller to run with
+    its other writes (rows.run_together)."""
     current = of(order)
     for name, value in values.items():
         setattr(current, name, value)
-    rows.insert(OrderFacts, [current], f"(order_id) DO UPDATE SET {rows.excluded(OrderFacts, values)}")
     order.attention_facts = current
+    # What the guard found under the lock no longer holds once we changed it ourselves.
+    getattr(connection, _CLEARED, {}).pop(order.pk, None)
+    return rows.upsert(
+        OrderFacts, [current], f"(order_id) DO UPDATE SET {rows.excluded(OrderFacts, values)}"
+    )
 
 
 def has_checked_amount(order) -> bool:
     """Whether a deferred-payment provider approved an amount for the order (one
-    indexed read, before any lock: most orders have none)."""
+    indexed read, before any lock: most orders have none). False when this
+    transaction's fulfillment guard found the order clear: it still holds the lock
+    under which it read that (orderFulfill's order-updated hook asks next)."""
+    if _cleared_under_lock(order.pk):
+        return False
     return OrderFacts.objects.filter(
         order_id=order.pk, credit_checked_amount__isnull=False
     ).exists()
@@ -93,7 +102,44 @@ def clear_to_ship(order_id) -> bool:
             [order_id],
         )
         row = cursor.fetchone()
-    return bool(row and row[0])
+    clear = bool(row and row[0])
+    if clear:
+        _remember_cleared(order_id)
+    return clear
+
+
+class _Lock:
+    """Stands for a facts row lock the transaction holds, registered with
+    transaction.on_commit: Django drops it when the transaction ends or the savepoint
+    it was registered in rolls back, which is when PostgreSQL releases the lock."""
+
+    def __call__(self) -> None:
+        pass  # the transaction committed: nothing to do, it only stops being held
+
+    def is_held(self) -> bool:
+        return any(entry[1] is self for entry in connection.run_on_commit)
+
+
+def _remember_cleared(order_id) -> None:
+    """The guard found the order clear (no checked amount among the rest) with its
+    facts row locked: nothing can change them before this transaction ends."""
+    if not connection.in_atomic_block:
+        return  # the lock went with the guard's own transaction
+    lock = _Lock()
+    transaction.on_commit(lock)
+    held = getattr(connection, _CLEARED, {})
+    held = {pk: other for pk, other in held.items() if other.is_held()}
+    held[order_id] = lock
+    setattr(connection, _CLEARED, held)
+
+
+def _cleared_under_lock(order_id) -> bool:
+    lock = getattr(connection, _CLEARED, {}).get(order_id)
+    return lock is not None and lock.is_held()
+
+
+# The connection's attribute for _remember_cleared: {order id: _Lock}.
+_CLEARED = "_attention_cleared_under_lock"
 
 
 def ensure_row(order_id) -> None:
@@ -115,6 +161,26 @@ def link(order_id, subscription: str, planned: Optional[datetime.date] = None) -
     """Link an order to a subscription contract of the plugin's own (and give its
     planned shipping date), as an external app's metadata would."""
     _merge(order_id, subscription, planned, None)
+
+
+def await_rules(order_id) -> None:
+    """A new order (with no external link) awaits its rules when the plugin is on:
+    one statement, which reads the stored switch too and writes nothing when it is
+    off (what order_saved's merge does for such an order)."""
+    switched_on, parameters = gate.is_on_sql()
+    table = OrderFacts._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {table}
+                (order_id, subscription, payment_method, rules_pending_since, active_flags)
+            SELECT %s, '', '', %s, 0 WHERE {switched_on}
+            ON CONFLICT (order_id) DO UPDATE SET
+                rules_pending_since = COALESCE(EXCLUDED.rules_pending_since,
+                                               {table}.rules_pending_since)
+            """,
+            [order_id, timezone.now(), *parameters],
+        )
 
 
 def has_external_links(order) -> bool:

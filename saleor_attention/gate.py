@@ -6,6 +6,8 @@ order's flags are closed, the metadata mirror is repaired), so nothing is lost w
 it is switched on again."""
 from __future__ import annotations
 
+from typing import Tuple
+
 
 def is_on(plugin=None) -> bool:
     """Saleor's plugin hooks pass the plugin instance, which knows (no query); other
@@ -17,3 +19,11 @@ def is_on(plugin=None) -> bool:
     from . import plugin_state
 
     return plugin_state.is_active()
+
+
+def is_on_sql() -> Tuple[str, tuple]:
+    """The stored switch as an SQL condition and its parameters, for a statement that
+    acts only when the plugin is on and reads the switch itself (no query of its own)."""
+    from . import plugin_state
+
+    return plugin_state.is_active_sql()

@@ -18,7 +18,8 @@ import contextlib
 import datetime
 import functools
 from dataclasses import dataclass
-from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+from types import MappingProxyType
+from typing import Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 from django.db import transaction
 from django.db.models.expressions import RawSQL
@@ -56,17 +57,20 @@ class OrderChange:
     subscription's) as they are now; what the change does is written by `finish`."""
 
     def __init__(
-        self, order, actor: Actor, related: Sequence[str] = (), announced_by_saleor=False
+        self, order, actor: Actor, related: Sequence[str] = (), announced_by_saleor=False,
+        reads: Mapping[str, object] = MappingProxyType({}),
     ):
         self.actor = actor
         # Saleor's own announcement of this order follows, built from this object.
         self._announced_by_saleor = order if announced_by_saleor else None
-        self.order = orders.lock(order.pk, *related, annotations=_read_with_the_lock())
+        self.order = orders.lock(
+            order.pk, *related, annotations={**_read_with_the_lock(), **reads}
+        )
         # The language of the change's history lines and audit events.
         self.language = journal.language(_settings(self.order.attention_configuration))
         self.subscription_orders = _subscription_orders(self.order.attention_subscription_orders)
         self.facts = facts.of(self.order)
-        self.order.attention_facts = self.facts  # what facts.update changes
+        self.order.attention_facts = self.facts  # what facts.updating changes
         self._active: Optional[List[Flag]] = None
         self.number = shop.order_number(self.order)
         self._entries: List[journal.Entry] = []
@@ -153,14 +157,17 @@ class OrderChange:
         self._facts.update(values)
 
     def finish(self) -> None:
-        """Write what the change did; announce it if Saleor's view of the order moved."""
-        if self._entries:
-            self._write_entries()
+        """Write what the change did, in one statement (audit events, history notes,
+        facts, mirror: none reads another's rows); announce it if Saleor's view of the
+        order moved."""
+        writes = self._entry_writes() if self._entries else []
         if self._facts:
-            facts.update(self.order, **self._facts)
-        if self._visible:
-            mirrored = mirror.values(self.facts, self.active)
-            mirror.write(self.order.pk, mirrored)
+            writes.append(facts.updating(self.order, **self._facts))
+        mirrored = mirror.values(self.facts, self.active) if self._visible else None
+        if mirrored is not None:
+            writes.append(mirror.writing(self.order.pk, mirrored))
+        rows.run_together(writes)
+        if mirrored is not None:
             # Saleor's webhook payloads are built from the announced object.
             announced = self._announced_by_saleor or self.order
             announced.private_metadata = {**(announced.private_metadata or {}), **mirrored}
@@ -211,10 +218,11 @@ class OrderChange:
             scope=flag.scope, reason=flag.reason, handle=flag.handle, **target
         )
 
-    def _write_entries(self) -> None:
+    def _entry_writes(self) -> List[rows.Statement]:
+        """The INSERTs of the audit events and of the history notes."""
         for entry in self._entries:
             entry.event.order_id, entry.event.order_number = self.order.pk, self.number
-        Event.objects.bulk_create([entry.event for entry in self._entries])
+        writes = [rows.plain_insert(Event, [entry.event for entry in self._entries])]
         notes = {self.order.pk: [entry.line for entry in self._entries if entry.line]}
         shared = [entry.line for entry in self._entries if entry.line and entry.subscription_wide]
         released_everywhere = any(
@@ -225,10 +233,12 @@ class OrderChange:
             notes[other.order_id] = shared + (
                 self._date_passed(other) if released_everywhere else []
             )
-        shop.add_history_notes(
-            {order_id: "\n".join(lines) for order_id, lines in notes.items() if lines},
-            self.actor,
-        )
+        notes = {order_id: "\n".join(lines) for order_id, lines in notes.items() if lines}
+        if notes:
+            writes.append(rows.plain_insert(
+                shop.OrderEvent, shop.history_note_rows(notes, self.actor)
+            ))
+        return writes
 
     def _date_passed(self, other: SubscriptionOrder) -> List[str]:
         """Another order of the subscription that a subscription flag's release left
@@ -283,9 +293,11 @@ def _subscription_orders(rows_) -> List[SubscriptionOrder]:
 
 @contextlib.contextmanager
 def change(
-    order, actor: Actor = RULES, related: Sequence[str] = (), announced_by_saleor=False
+    order, actor: Actor = RULES, related: Sequence[str] = (), announced_by_saleor=False,
+    reads: Mapping[str, object] = MappingProxyType({}),
 ) -> Iterator[OrderChange]:
-    """One change of one order (loaded with its `related` rows), in the caller's
+    """One change of one order (loaded with its `related` rows and the annotations in
+    `reads`, all in the lock's statement), in the caller's
     transaction or a new one, with no savepoint of its own. A refusal (AttentionError)
     raised before the change wrote anything leaves the caller's transaction usable;
     any other error rolls it back. With `announced_by_saleor`, Saleor announces the
@@ -293,7 +305,7 @@ def change(
     the change puts its mirror into that object instead of announcing."""
     refusal = None
     with transaction.atomic(savepoint=False):
-        batch = OrderChange(order, actor, related, announced_by_saleor)
+        batch = OrderChange(order, actor, related, announced_by_saleor, reads)
         try:
             yield batch
         except AttentionError as exc:

@@ -11,3 +11,7 @@ ORDER_MIGRATION = {
     "saleor_v2": ("order", "0083_merge_20200421_0529"),
     "saleor_v3": ("order", "0202_alter_order_undiscounted_base_shipping_price_amount"),  # 3.21
 }[LINE]
+
+# The Order field (and column) that holds when the order was placed: the shops name it
+# to the core, and migration 0014's trigger copies it into OrderFacts.
+ORDER_CREATED_FIELD = {"saleor_v2": "created", "saleor_v3": "created_at"}[LINE]

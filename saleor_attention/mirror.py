@@ -11,10 +11,9 @@ from __future__ import annotations
 import json
 from typing import Dict, Sequence
 
-from django.db import connection
 from django.db.models import Q
 
-from . import facts
+from . import facts, rows
 from .adapter import shop
 from .graphql import ids  # the one encoder of the plugin's global ids
 from .models import Flag, OrderFacts
@@ -51,13 +50,17 @@ def is_current(metadata, mirrored: Dict[str, str]) -> bool:
 
 
 def write(order_id, mirrored: Dict[str, str]) -> None:
+    rows.run_together([writing(order_id, mirrored)])
+
+
+def writing(order_id, mirrored: Dict[str, str]) -> rows.Statement:
+    """The statement that writes the mirror (a change runs it with its other writes)."""
     table = shop.Order._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET private_metadata = "
-            f"COALESCE(private_metadata, '{{}}'::jsonb) || %s::jsonb WHERE id = %s",
-            [json.dumps(mirrored), order_id],
-        )
+    return (
+        f"UPDATE {table} SET private_metadata = "
+        f"COALESCE(private_metadata, '{{}}'::jsonb) || %s::jsonb WHERE id = %s",
+        [json.dumps(mirrored), order_id],
+    )
 
 
 def repair(batch: int) -> int:

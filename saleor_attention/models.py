@@ -6,6 +6,7 @@ from collections import defaultdict
 from typing import Dict
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -58,6 +59,10 @@ def _actor_source():
     return models.CharField(max_length=8, choices=Source.choices, blank=True, default="")
 
 
+def _flag_kinds():
+    return ArrayField(models.TextField(), null=True, blank=True, editable=False)
+
+
 class OrderFacts(models.Model):
     """What the rules and guards know about one order beyond Saleor's own columns.
 
@@ -103,6 +108,14 @@ class OrderFacts(models.Model):
     # without any. Kept by a trigger (migrations 0012, 0013): the queue's dueOn, its
     # DUE_DATE sort and its overdue filter read it, with its subscription's.
     due_on = models.DateField(null=True, blank=True, editable=False)
+    # When Saleor placed the order, copied in by a trigger when this row is made
+    # (migration 0014): the queue's CREATED sort reads it from an index, which
+    # Saleor 2.10's order date has none of.
+    placed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # What the queue's reasons and source filters ask of the order's own active
+    # flags: "REASON SOURCE", "REASON *" and "* SOURCE" of each (null without any),
+    # kept by a trigger on the flag table (migration 0014).
+    flag_kinds = _flag_kinds()
 
     class Meta:
         indexes = [
@@ -133,6 +146,8 @@ class SubscriptionFacts(models.Model):
     attention_since = models.DateTimeField(null=True, blank=True, editable=False)
     # The earliest due date among them (null without any), as OrderFacts.due_on.
     due_on = models.DateField(null=True, blank=True, editable=False)
+    # The kinds of those flags, as OrderFacts.flag_kinds of an order's own.
+    flag_kinds = _flag_kinds()
 
     class Meta:
         indexes = [
@@ -315,6 +330,18 @@ class Flag(models.Model):
 
     def _message_params(self):
         return {**self.params, "note": self.note}
+
+
+class ReasonCount(models.Model):
+    """Active flags per reason (attentionReasonCounts), as changes to be summed: a
+    statement-level trigger on the flag table inserts one row per reason a statement
+    changes (migration 0014); queue.reason_counts sums them, and folds them into one
+    row per reason once there are many. Rows are only inserted and folded, never
+    updated: flags set at once by many transactions share no row to wait on."""
+
+    id = models.BigAutoField(primary_key=True)
+    reason = models.CharField(max_length=64)
+    flags = models.IntegerField()
 
 
 class EventType(models.TextChoices):

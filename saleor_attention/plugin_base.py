@@ -2,8 +2,6 @@
 adds Saleor's `BasePlugin` (and what its line needs) to this."""
 from __future__ import annotations
 
-import copy
-
 from django.core.exceptions import ValidationError
 
 from . import config, gate
@@ -23,8 +21,13 @@ class AttentionPluginBase:
     def __init__(self, *, configuration, **kwargs):
         # Saleor hands every instance the class's DEFAULT_CONFIGURATION list itself;
         # pluginUpdate edits it in place (2.10) and Saleor 3 clears it when the
-        # instance is collected: copy it, or one instance changes the defaults.
-        super().__init__(configuration=copy.deepcopy(configuration), **kwargs)
+        # instance is collected: copy it, or one instance changes the defaults. The
+        # list and its items, whose values are strings and booleans: Saleor 2.10 makes
+        # an instance per plugin-manager call, several per request, and deepcopy was
+        # most of what an instance cost.
+        if configuration is not None:
+            configuration = [dict(item) for item in configuration]
+        super().__init__(configuration=configuration, **kwargs)
 
     @classmethod
     def save_plugin_configuration(cls, plugin_configuration, cleaned_data, **kwargs):

@@ -2,6 +2,9 @@
 page. Read when needed (a veto, the overdue filter), not on every request."""
 from __future__ import annotations
 
+import functools
+from typing import Tuple
+
 from . import config
 from .adapter import shop
 
@@ -16,3 +19,12 @@ def settings() -> config.AttentionSettings:
     if stored is None:
         return config.DEFAULTS
     return config.of_configuration(stored.configuration)
+
+
+@functools.lru_cache(maxsize=1)
+def is_active_sql() -> Tuple[str, tuple]:
+    """is_active() as an SQL condition and its parameters, for reading the switch in
+    the statement that acts on it (no statement of its own). Composed once per
+    process: the query is always the same."""
+    stored, parameters = shop.plugin_configurations().values("active")[:1].query.sql_with_params()
+    return f"COALESCE(({stored}), %s)", (*parameters, config.DEFAULT_ACTIVE)

@@ -6,7 +6,8 @@ tests/test_port.py checks that it does, on whichever line is installed. This mod
 imports nothing of Saleor's or the core's.
 """
 from typing import (
-    TYPE_CHECKING, Any, Callable, ContextManager, Mapping, Optional, Protocol, Type,
+    TYPE_CHECKING, Any, Callable, ContextManager, Mapping, Optional, Protocol, Sequence,
+    Type,
 )
 
 if TYPE_CHECKING:
@@ -46,8 +47,10 @@ class SaleorPort(Protocol):
     def order_number(self, order) -> str:
         """The number staff know the order by."""
 
-    def payment_gateway(self, order) -> str:
-        """The gateway of the order's latest payment; "" when it has none."""
+    def latest_payment_gateway(self) -> Any:
+        """An expression (for `annotate`) of an Order queryset: the gateway of the
+        order's latest payment, "" when it has none. Read in the statement that locks
+        a new order for its rules, not in one of its own."""
 
     def is_shipped(self, order) -> bool:
         """Whether goods of the order have left the warehouse (its status says so)."""
@@ -59,10 +62,11 @@ class SaleorPort(Protocol):
     def add_history_note(self, order, actor: "Actor", message: str) -> None:
         """A note in Saleor's order history (staff see it on the order), by the actor."""
 
-    def add_history_notes(self, notes: Mapping[Any, str], actor: "Actor") -> None:
-        """One note in the history of each order ({order pk: message}), by the actor, in
-        one INSERT however many orders (a subscription flag's line on every order of
-        the subscription)."""
+    def history_note_rows(self, notes: Mapping[Any, str], actor: "Actor") -> Sequence[Any]:
+        """Unsaved `OrderEvent` rows, one note in the history of each order ({order pk:
+        message}) by the actor, as Saleor writes a note: the core inserts them in one
+        INSERT however many orders (a subscription flag's line on every order of the
+        subscription), with a change's own writes."""
 
     def announce_order_updated(self, order) -> None:
         """Saleor's order-updated hooks (webhooks included), run only once the current

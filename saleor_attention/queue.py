@@ -18,7 +18,13 @@ never copied onto the subscription's orders.
 
 An order's due date is likewise the earlier of its own flags' (OrderFacts.due_on) and
 its subscription's (SubscriptionFacts.due_on, migration 0013). Sorted by due date, the
-queue is split the same way by whose date is the earlier instead.
+queue is split by whose date is the earlier instead (and the subscription orders
+whose every flag is undated, in order id order).
+
+The other sorts and filters read columns of the same rows too (migration 0014): when
+the order was placed (OrderFacts.placed_at, for CREATED), the kinds of the order's own
+and its subscription's active flags (flag_kinds, for the reasons and source filters)
+and the search keys, with a trigram index. No part joins Saleor's tables or the flags.
 """
 from __future__ import annotations
 
@@ -26,13 +32,13 @@ import datetime
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from django.db import connection
-from django.db.models import Count
+from django.db import connection, transaction
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from . import normalize, orders, plugin_state, shop_time
 from .adapter import shop
-from .models import Flag, OrderFacts, Scope, SubscriptionFacts
+from .models import OrderFacts, ReasonCount, Scope, SubscriptionFacts
 
 AGE = "AGE"
 PLANNED_SHIPPING_DATE = "PLANNED_SHIPPING_DATE"
@@ -129,8 +135,9 @@ def page(
     otherwise read every order in the queue to sort them."""
     direction = "DESC" if descending else "ASC"
     limit = f" ORDER BY key {direction}, order_id {direction} LIMIT %s"
-    parts, params, search = [], [], Search.of(filter.search)
-    overdue = _overdue(filter, overdue)
+    search = Search.of(filter.search)
+    found, params = _found(search)
+    parts, overdue = [], _overdue(filter, overdue)
     for part in _parts(sort):
         conditions, values = _conditions(part, filter, search, overdue)
         if after is not None:
@@ -141,7 +148,7 @@ def page(
         parts.append(f"({select} ORDER BY 4 {direction}, 1 {direction} LIMIT %s)")
         params += values + [first + 1]
     sql = (
-        "SELECT order_id, subscription, since, due_on, cursor_value"
+        f"{found}SELECT order_id, subscription, since, due_on, cursor_value"
         f" FROM ({' UNION ALL '.join(parts)}) AS q{limit}"
     )
     with connection.cursor() as cursor:
@@ -151,24 +158,50 @@ def page(
 
 
 def count(filter: QueueFilter) -> int:
-    parts, params, search = [], [], Search.of(filter.search)
-    overdue = _overdue(filter, None)
+    search = Search.of(filter.search)
+    found, params = _found(search)
+    parts, overdue = [], _overdue(filter, None)
     for part in _parts(AGE):
         conditions, values = _conditions(part, filter, search, overdue)
         parts.append(_part_select(part, AGE, conditions))
         params += values
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM ({' UNION ALL '.join(parts)}) AS q", params)
+        cursor.execute(f"{found}SELECT count(*) FROM ({' UNION ALL '.join(parts)}) AS q", params)
         return cursor.fetchone()[0]
 
 
 def reason_counts() -> Dict[str, int]:
-    """Active flags per reason (reasons without any left out): one index-only scan."""
-    counts = (
-        Flag.objects.active().order_by().values_list("reason")
-        .annotate(flags=Count("id")).values_list("reason", "flags")
+    """Active flags per reason (reasons without any left out): the sum of the
+    ReasonCount rows the flag trigger inserts, folded into one row per reason once
+    more than FOLD_AFTER have been summed (so that a read stays a few dozen rows)."""
+    rows = list(
+        ReasonCount.objects.order_by().values_list("reason")
+        .annotate(flags=Sum("flags"), rows=Count("id")).values_list("reason", "flags", "rows")
     )
-    return dict(counts)
+    if sum(summed for _reason, _flags, summed in rows) > FOLD_AFTER:
+        _fold_reason_counts()
+    return {reason: flags for reason, flags, _summed in rows if flags}
+
+
+# ReasonCount rows a read sums before it folds them.
+FOLD_AFTER = 500
+# The advisory lock one fold holds (any other waits for nothing and skips its fold).
+_FOLD_LOCK = 0x5A1E0C0
+_FOLD = """
+    WITH folded AS (DELETE FROM {table} RETURNING reason, flags)
+    INSERT INTO {table} (reason, flags)
+    SELECT reason, sum(flags) FROM folded GROUP BY reason HAVING sum(flags) <> 0"""
+
+
+def _fold_reason_counts() -> None:
+    """One row per reason in place of the rows committed so far, in one statement (a
+    read meanwhile sees either all the old rows or the new ones). Rows of flags being
+    set meanwhile are not yet visible to it, and stay."""
+    table = connection.ops.quote_name(ReasonCount._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_FOLD_LOCK])
+        if cursor.fetchone()[0]:
+            cursor.execute(_FOLD.format(table=table))
 
 
 def age_in_days(since: datetime.datetime) -> int:
@@ -184,12 +217,11 @@ _KEY_TYPES = {
 
 
 def _parts(sort: str) -> List[Dict[str, str]]:
-    """The two parts of the queue (see the module's docstring) read in `sort`'s
+    """The parts of the queue (see the module's docstring) read in `sort`'s
     order, each as the SQL that reads it and the expressions of its columns."""
     quote = connection.ops.quote_name
     facts = quote(OrderFacts._meta.db_table)
     subscriptions = quote(SubscriptionFacts._meta.db_table)
-    order = shop.Order._meta
     own = {
         "from": f"""{facts} f LEFT JOIN {subscriptions} s
             ON f.subscription <> '' AND s.subscription = f.subscription
@@ -205,12 +237,16 @@ def _parts(sort: str) -> List[Dict[str, str]]:
         "subscription": "f.subscription",
         "due_on": "LEAST(f.due_on, s.due_on)",
         "own_flags": "f.active_flags",
-        "search_keys": "f.search_keys",
+        "own_kinds": "f.flag_kinds",
+        "subscription_kinds": "s.flag_kinds",
     }
     if sort == DUE_DATE:
-        # Split by whose due date is the earlier (the order's own, undated orders
-        # among them, or its subscription's), each read from its table's index
-        # (migrations 0012, 0013).
+        # Split by whose due date is the earlier, the order's own (undated orders with
+        # flags of their own among them) or its subscription's, each read from its
+        # table's index (migrations 0012, 0013); and the orders with no flag of their
+        # own whose subscription's flags have no date, all alike ('infinity') and so
+        # in order id order: PostgreSQL reads them from the subscription orders'
+        # index, or from the flagged subscriptions when those are few.
         since = "LEAST(f.attention_since, s.attention_since)"
         return [
             {
@@ -220,10 +256,16 @@ def _parts(sort: str) -> List[Dict[str, str]]:
             },
             {
                 **common, **subscribed, AGE: since,
-                "where": """s.active_flags > 0 AND f.subscription <> '' AND f.cancelled_at IS NULL
-                    AND (f.active_flags = 0
-                         OR s.due_on IS NOT NULL AND (f.due_on IS NULL OR s.due_on < f.due_on))""",
-                DUE_DATE: "COALESCE(s.due_on, 'infinity'::date)", "cursor": "s.due_on",
+                "where": """s.active_flags > 0 AND s.due_on IS NOT NULL AND f.subscription <> ''
+                    AND f.cancelled_at IS NULL
+                    AND (f.active_flags = 0 OR f.due_on IS NULL OR s.due_on < f.due_on)""",
+                DUE_DATE: "s.due_on", "cursor": "s.due_on",
+            },
+            {
+                **common, **subscribed, AGE: "s.attention_since",
+                "where": """s.active_flags > 0 AND s.due_on IS NULL AND f.subscription <> ''
+                    AND f.cancelled_at IS NULL AND f.active_flags = 0""",
+                DUE_DATE: "'infinity'::date", "cursor": "NULL::date",
             },
         ]
     common.update({
@@ -231,8 +273,8 @@ def _parts(sort: str) -> List[Dict[str, str]]:
         # itself (null for undated orders) as the cursor's value.
         PLANNED_SHIPPING_DATE: "COALESCE(f.planned_shipping_date, 'infinity'::date)",
         "cursor": {PLANNED_SHIPPING_DATE: "f.planned_shipping_date"}.get(sort),
-        CREATED: f"o.{quote(order.get_field(shop.ORDER_CREATED_FIELD).column)}",
-        "orders": f"JOIN {quote(order.db_table)} o ON o.id = f.order_id",
+        # When the order was placed, as the partial indexes of migration 0014 hold it.
+        CREATED: "f.placed_at",
     })
     return [
         {
@@ -253,13 +295,12 @@ def _part_select(part: Dict[str, str], sort: str, conditions: List[str]) -> str:
     (key, the fourth column: page() orders each part by it) and the cursor's value of
     it (a date itself, null for undated orders: a date 'infinity' would not read back
     into Python), then the due date."""
-    orders = f" {part['orders']}" if sort == CREATED else ""
     where = " AND ".join([part["where"], *conditions])
     return f"""
         SELECT {part['order_id']} AS order_id, {part['subscription']} AS subscription,
                {part[AGE]} AS since, {part[sort]} AS key,
                {part['cursor'] or part[sort]} AS cursor_value, {part['due_on']} AS due_on
-        FROM {part['from']}{orders}
+        FROM {part['from']}
         WHERE {where}"""
 
 
@@ -293,59 +334,98 @@ def _conditions(
     conditions, params = [], []
     if filter.overdue is not None:
         late = f"({part[AGE]} < %s OR {part['due_on']} < %s)"
-        conditions.append(late if filter.overdue else f"NOT COALESCE({late}, false)")
         params += [overdue.cutoff, overdue.today]
-    flag_terms, flag_params = _flag_terms(filter)
-    if flag_terms:
+        if filter.overdue:
+            conditions.append(late)
+        else:
+            # The age's bound said on its own too (a row's age is never null): an
+            # index scan of the age then starts at the cutoff, instead of reading
+            # every older (overdue) order to drop it.
+            conditions.append(f"NOT COALESCE({late}, false) AND {part[AGE]} >= %s")
+            params.append(overdue.cutoff)
+    kinds = _kinds(filter)
+    if kinds:
         # An active flag of the order's own, or of its subscription, that matches.
-        flags = connection.ops.quote_name(Flag._meta.db_table)
-        conditions.append(f"""(
-            EXISTS (SELECT 1 FROM {flags} g WHERE g.order_id = {part['order_id']}
-                    AND g.scope = 'ORDER' AND g.status = 'ACTIVE'{flag_terms})
-            OR {part['subscription']} <> '' AND EXISTS (
-                    SELECT 1 FROM {flags} g WHERE g.subscription = {part['subscription']}
-                    AND g.scope = 'SUBSCRIPTION' AND g.status = 'ACTIVE'{flag_terms}))""")
-        params += flag_params + flag_params
+        sides = {Scope.ORDER: ["own_kinds"], Scope.SUBSCRIPTION: ["subscription_kinds"]}.get(
+            filter.scope, ["own_kinds", "subscription_kinds"]
+        )
+        # Typed: a list reads as an array of unknown type on some database drivers.
+        overlaps = [f"{part[side]} && CAST(%s AS text[])" for side in sides]
+        conditions.append("(" + " OR ".join(overlaps) + ")")
+        params += [kinds] * len(sides)
     elif filter.scope == Scope.ORDER:
         conditions.append(f"{part['own_flags']} > 0")
     elif filter.scope == Scope.SUBSCRIPTION:
         conditions.append(f"{part['subscription_flags']} > 0")
-    if search.searches:
-        terms, search_params = _search_terms(part, search)
+    if _reads_index(search):
+        conditions.append(f"{part['order_id']} IN (SELECT order_id FROM found)")
+    elif search.searches:
+        # No index to read: each row's keys are compared, rows in the sort's order.
+        terms, search_params = _search_terms(search)
         conditions.append(terms)
         params += search_params
     return conditions, params
 
 
-def _flag_terms(filter: QueueFilter) -> Tuple[str, list]:
-    """Conditions on a flag `g` for the reasons and source filters (with the scope,
-    when either is given: one flag must match them all)."""
-    terms, params = "", []
+def _kinds(filter: QueueFilter) -> List[str]:
+    """The flag kinds (OrderFacts.flag_kinds, migration 0014) of which an order needs
+    one for the reasons and source filters: one flag must match both."""
     if filter.reasons:
-        terms += " AND g.reason = ANY(%s)"
-        params.append(list(filter.reasons))
-    if filter.source:
-        terms += " AND g.source = %s"
-        params.append(filter.source)
-    if terms and filter.scope:
-        terms += " AND g.scope = %s"
-        params.append(filter.scope)
-    return terms, params
+        return [f"{reason} {filter.source or '*'}" for reason in filter.reasons]
+    return [f"* {filter.source}"] if filter.source else []
 
 
-def _search_terms(part: Dict[str, str], search: Search) -> Tuple[str, list]:
+# The fewest characters of a searched text that give the trigram index something to
+# read (pg_trgm makes no trigram of fewer): a shorter name is compared in each row.
+_INDEXED_TEXT = 3
+
+
+def _found(search: Search) -> Tuple[str, list]:
+    """The orders a search finds, as a WITH clause the parts read (`found`): read from
+    the trigram index once, not once per part (none for a short text: see
+    _search_terms)."""
+    if not _reads_index(search):
+        return "", []
+    terms, params = _search_terms(search)
+    facts = connection.ops.quote_name(OrderFacts._meta.db_table)
+    return f"WITH found AS (SELECT order_id FROM {facts} f WHERE {terms}) ", params
+
+
+def _search_terms(search: Search) -> Tuple[str, list]:
     """Its order is the numbered one, or its stored search keys (tab-separated, no
     key holds a tab) hold the phone whole or the text."""
     terms, params = [], []
     if search.order_id is not None:
-        terms.append(f"{part['order_id']} = %s")
+        terms.append("f.order_id = %s")
         params.append(search.order_id)
-    for wanted in ([f"\t{search.phone}\t"] if search.phone else []) + (
-        [search.text] if search.text else []
-    ):
-        terms.append(f"{part['search_keys']} LIKE %s")
-        params.append(_containing(wanted))
+    if search.phone:
+        terms.append("f.search_keys LIKE %s")
+        params.append(_containing(f"\t{search.phone}\t"))
+    indexed = _indexed_text(search)
+    if indexed != search.text:
+        # The trigram index (migration 0014) reads the part before the @ only: the
+        # shop's customers share a few mail domains, whose trigrams are in most keys,
+        # and reading them would go through most of the index. The whole text is
+        # compared in the rows found (strpos: no index reads it).
+        terms.append("(f.search_keys LIKE %s AND strpos(f.search_keys, %s) > 0)")
+        params += [_containing(indexed), search.text]
+    elif search.text:
+        terms.append("f.search_keys LIKE %s")
+        params.append(_containing(search.text))
     return "(" + " OR ".join(terms) + ")", params
+
+
+def _reads_index(search: Search) -> bool:
+    """A whole phone number always gives trigrams (its tabs bound it); a text when
+    long enough."""
+    return bool(search.phone) or len(_indexed_text(search)) >= _INDEXED_TEXT
+
+
+def _indexed_text(search: Search) -> str:
+    """What of the searched text the trigram index reads: an email's part up to its
+    @ (when there is one before it), any other text whole."""
+    mailbox, at, _domain = search.text.partition("@")
+    return mailbox + at if mailbox and at else search.text
 
 
 def _containing(key: str) -> str:

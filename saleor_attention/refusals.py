@@ -201,7 +201,7 @@ def _write(refusals: List[Refusal]) -> None:
                 notes[refusal.attempt.actor][refusal.order_id] = line
             Event.objects.bulk_create(events)
             for actor, lines in notes.items():
-                shop.add_history_notes(lines, actor)
+                shop.OrderEvent.objects.bulk_create(shop.history_note_rows(lines, actor))
     except Exception:  # noqa: BLE001 - the refusal stands; the log keeps what was lost
         logger.exception("saleor_attention: could not record a refused shipment")
     finally:

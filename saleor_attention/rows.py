@@ -1,25 +1,39 @@
-"""One INSERT statement for many model instances, with PostgreSQL's ON CONFLICT:
-what Django 3.0's bulk_create cannot say (skip a clash and still return the ids of the
-rows it inserted; update chosen columns of an existing row)."""
+"""INSERT statements Django 3.0's bulk_create cannot say (PostgreSQL's ON CONFLICT:
+skip a clash and still return the ids of the rows it inserted; update chosen columns
+of an existing row), and several writes sent as one statement."""
 from __future__ import annotations
 
-from typing import List, Sequence
+from typing import List, Sequence, Tuple
 
-from django.db import connection
+from django.db import connection, transaction
+from django.db.models.sql import InsertQuery
+
+# An SQL statement and its parameters.
+Statement = Tuple[str, Sequence]
 
 
 def insert(model, objects: Sequence, on_conflict: str, returning: Sequence[str] = ()) -> List[tuple]:
     """Insert `objects` (every concrete field but an automatic primary key) with
     `ON CONFLICT <on_conflict>`; the `returning` columns of the rows written."""
-    fields = [
-        field for field in model._meta.concrete_fields
-        if not (field.primary_key and field.get_internal_type() in ("AutoField", "BigAutoField"))
-    ]
-    quote = connection.ops.quote_name
+    sql, values = upsert(model, objects, on_conflict)
+    if returning:
+        quote = connection.ops.quote_name
+        sql += " RETURNING " + ", ".join(quote(column) for column in returning)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        return cursor.fetchall() if returning else []
+
+
+def upsert(model, objects: Sequence, on_conflict: str) -> Statement:
+    """The statement `insert` runs (without RETURNING), to run it with others."""
+    fields = _written_fields(model)
+    # The connection itself, not the proxy: the proxy looks it up again on each use.
+    db = transaction.get_connection()
+    quote = db.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
     row = f"({', '.join(['%s'] * len(fields))})"
     values = [
-        field.get_db_prep_save(field.pre_save(obj, add=True), connection)
+        field.get_db_prep_save(field.pre_save(obj, add=True), db)
         for obj in objects
         for field in fields
     ]
@@ -27,11 +41,32 @@ def insert(model, objects: Sequence, on_conflict: str, returning: Sequence[str] 
         f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "
         f"VALUES {', '.join([row] * len(objects))} ON CONFLICT {on_conflict}"
     )
-    if returning:
-        sql += " RETURNING " + ", ".join(quote(column) for column in returning)
+    return sql, values
+
+
+def plain_insert(model, objects: Sequence) -> Statement:
+    """The INSERT bulk_create would send for `objects` (Django's own compiler, so the
+    model's fields are written as Django writes them), to run it with others."""
+    query = InsertQuery(model)
+    query.insert_values(_written_fields(model), objects, raw=False)
+    [(sql, values)] = query.get_compiler(connection=transaction.get_connection()).as_sql()
+    return sql, values
+
+
+def run_together(statements: Sequence[Statement]) -> None:
+    """Writes sent as one statement (`WITH w0 AS (…), … <the last>`): one round trip
+    instead of one each. PostgreSQL runs every part to completion on the snapshot the
+    statement started with: no part may read what another writes, nor two parts
+    change the same row (key checks run at the end and see every part's rows)."""
+    if not statements:
+        return
+    *first, (last, values) = statements
+    sql = last
+    if first:
+        parts = ", ".join(f"w{number} AS ({part})" for number, (part, _) in enumerate(first))
+        sql = f"WITH {parts} {last}"
     with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        return cursor.fetchall() if returning else []
+        cursor.execute(sql, [value for _, part in first for value in part] + list(values))
 
 
 def excluded(model, names: Sequence[str]) -> str:
@@ -39,3 +74,11 @@ def excluded(model, names: Sequence[str]) -> str:
     quote = connection.ops.quote_name
     columns = (model._meta.get_field(name).column for name in names)
     return ", ".join(f"{quote(column)} = EXCLUDED.{quote(column)}" for column in columns)
+
+
+def _written_fields(model) -> list:
+    """Every concrete field but those the database fills (an automatic primary key)."""
+    return [
+        field for field in model._meta.concrete_fields
+        if not (getattr(field, "db_returning", False) or getattr(field, "generated", False))
+    ]

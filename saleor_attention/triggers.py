@@ -6,8 +6,9 @@ the blacklist and the order-placed rules together, one lock and one write for al
 """
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 from django.db import connection
 
@@ -31,7 +32,11 @@ def order_was_placed(
     order-created hook (`in_saleor_hook`), Saleor may announce the result itself."""
     settings = settings or plugin_state.settings()
     announced = in_saleor_hook and shop.announces_placed_orders_after_rules()
-    with lifecycle.change(order, related=_PEOPLE, announced_by_saleor=announced) as change:
+    # The payment's gateway is read with the lock, when it can change the outcome.
+    reads = _gateway_read() if order_placed.reads_payment_gateway(settings) else {}
+    with lifecycle.change(
+        order, related=_PEOPLE, announced_by_saleor=announced, reads=reads
+    ) as change:
         flags = (
             _blacklist(change.order, settings) + _placed(change, settings)
             + _subscription_member(change, settings)
@@ -149,7 +154,7 @@ def _placed(change: lifecycle.OrderChange, settings) -> List[FlagToRaise]:
     reads_payment = order_placed.reads_payment_gateway(settings)
     placed = order_placed.PlacedOrder(
         shipping_postal_code=normalize.digits_key(address.postal_code if address else ""),
-        payment_gateway=shop.payment_gateway(change.order) if reads_payment else "",
+        payment_gateway=getattr(change.order, _GATEWAY, ""),
         subscription=subscription,
         first_of_subscription=bool(reads_payment and subscription)
         and facts.is_first_of_subscription(change.order, subscription),
@@ -209,6 +214,16 @@ def _recorded(subscription: str, purchaser: subscription_member.Subscriber) -> b
              purchaser.postal_code, purchaser.name],
         )
         return cursor.fetchone() is not None
+
+
+# The annotation of the locked order that holds its payment's gateway.
+_GATEWAY = "attention_payment_gateway"
+
+
+@functools.lru_cache(maxsize=1)
+def _gateway_read() -> Dict[str, object]:
+    # Built once per process: the expression is copied, not changed, by each query.
+    return {_GATEWAY: shop.latest_payment_gateway()}
 
 
 # Where the blacklist finds the purchaser and the addressee.

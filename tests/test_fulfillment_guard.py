@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from saleor_attention import guards, services
+from saleor_attention import facts, guards, services
 from saleor_attention.actors import Actor
 from saleor_attention.models import OrderFacts, SubscriptionFacts
 
@@ -160,3 +160,52 @@ def test_an_order_from_before_the_plugin_is_checked_in_full(gql, shop, manager, 
     set_manual(gql, order, manager, shop)
     assert counted(order) == (1, 0)
     assert fulfill(gql, order, manager, shop)["orderErrors"][0]["code"] == "INVALID"
+
+
+def test_order_fulfill_reads_the_plugins_facts_once(gql, shop, manager, order):
+    """The guard's statement also answers the order-updated hook's question (is there
+    a credit-checked amount to compare?), under the lock it holds to the end."""
+    with CaptureQueriesContext(connection) as captured:
+        assert fulfill(gql, order, manager, shop)["orderErrors"] == []
+
+    facts_reads = [query for query in captured.captured_queries
+                   if OrderFacts._meta.db_table in query["sql"]]
+    assert len(facts_reads) == 1
+
+
+def test_the_guards_answer_holds_only_while_its_lock_does(shop, order):
+    def checked_amount_read():
+        with CaptureQueriesContext(connection) as captured:
+            answer = facts.has_checked_amount(order)
+        return answer, len(captured.captured_queries)
+
+    with transaction.atomic():
+        guards.check_fulfillment(order.pk)
+        assert checked_amount_read() == (False, 0)
+        # The transaction's own credit check changes what the guard read.
+        services.report_credit_check(order, "00", "np-guard", amount=order.total_gross_amount)
+        assert checked_amount_read() == (True, 1)
+    assert checked_amount_read() == (True, 1)
+
+    other = shop.order()
+    with transaction.atomic():
+        with transaction.atomic():  # a savepoint rolled back releases the guard's lock
+            guards.check_fulfillment(other.pk)
+            transaction.set_rollback(True)
+        with CaptureQueriesContext(connection) as captured:
+            assert not facts.has_checked_amount(other)
+        assert len(captured.captured_queries) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_guards_answer_ends_with_its_transaction(shop):
+    order = shop.order()
+    with transaction.atomic():
+        guards.check_fulfillment(order.pk)
+        with CaptureQueriesContext(connection) as captured:
+            assert not facts.has_checked_amount(order)
+        assert len(captured.captured_queries) == 0
+
+    with CaptureQueriesContext(connection) as captured:
+        assert not facts.has_checked_amount(order)
+    assert len(captured.captured_queries) == 1

@@ -1,15 +1,17 @@
 """attentionOrders: the staff's work list, one row per order that needs attention,
 through the served API; and attentionReasonCounts, its badge."""
 import datetime
+from collections import Counter
 
 import pytest
 from django.db import connection
 from django.utils import timezone
 
 from saleor_attention import normalize, services
+from saleor_attention import queue as order_queue  # `queue` is the fixture below
 from saleor_attention.actors import Actor
-from saleor_attention.line import LINE
-from saleor_attention.models import Flag
+from saleor_attention.line import LINE, ORDER_CREATED_FIELD
+from saleor_attention.models import Flag, OrderFacts, ReasonCount, SubscriptionFacts
 
 from .documents import ATTENTION_FLAGS, ATTENTION_ORDERS, REASON_COUNTS, shop_date, today
 
@@ -415,7 +417,8 @@ def test_releasing_the_earliest_flag_moves_due_on(gql, shop, manager, dated):
 def test_an_order_linked_later_takes_its_subscriptions_due_date(gql, shop, manager, dated):
     joined = shop.order()
     services.set_flag(joined, note="own", handle="joined", due_on=shop_date(3))
-    assert not shop.update_private_metadata(gql, manager, joined, {SUBSCRIPTION_KEY: "SUB-D"})
+    with shop.hooks_run_after_commit():
+        assert not shop.update_private_metadata(gql, manager, joined, {SUBSCRIPTION_KEY: "SUB-D"})
     rows = {edge["node"]["orderNumber"]: edge["node"] for edge in query(gql, manager)["edges"]}
     assert rows[shop.order_number(joined)]["dueOn"] == today(1)
 
@@ -426,3 +429,86 @@ def test_attention_flags_overdue_honours_due_dates(gql, manager, dated):
     response = gql(ATTENTION_FLAGS, {"first": 50, "filter": {"overdue": False, "status": "ACTIVE"}},
                    as_=manager)
     assert len(response["data"]["attentionFlags"]["edges"]) == 7
+
+
+def kinds_of(flags):
+    """OrderFacts.flag_kinds as migration 0014's trigger keeps them, from the flags."""
+    kinds = {kind for flag in flags for kind in (
+        f"{flag.reason} {flag.source}", f"{flag.reason} *", f"* {flag.source}")}
+    return sorted(kinds) or None
+
+
+def assert_kept():
+    """Every facts row's kept columns as the flags and Saleor's orders say, and the
+    reason counts as the active flags."""
+    active = Flag.objects.active()
+    for facts in OrderFacts.objects.select_related("order"):
+        assert facts.placed_at == getattr(facts.order, ORDER_CREATED_FIELD)
+        assert facts.flag_kinds == kinds_of(active.filter(order=facts.order, scope="ORDER"))
+    for facts in SubscriptionFacts.objects.all():
+        mine = active.filter(subscription=facts.subscription, scope="SUBSCRIPTION")
+        assert facts.flag_kinds == kinds_of(mine)
+    assert order_queue.reason_counts() == dict(Counter(active.values_list("reason", flat=True)))
+
+
+def test_kept_columns_follow_set_release_cancel_and_link(gql, shop, manager, monkeypatch):
+    monkeypatch.setattr(order_queue, "FOLD_AFTER", 2)  # the counts folded along the way
+    old = shop.order()
+    OrderFacts.objects.filter(order_id=old.pk).delete()  # placed before the plugin
+    type(old).objects.filter(pk=old.pk).update(**{
+        ORDER_CREATED_FIELD: timezone.now() - datetime.timedelta(days=400)})
+    subscribed = shop.order(metadata={SUBSCRIPTION_KEY: "SUB-K"})
+    joined = shop.order()
+    hold = services.set_flag(old, note="hold", actor=Actor(user=shop.staff())).flag
+    services.set_flag(old, "REMOTE_ISLAND", handle="island")
+    services.set_flag(subscribed, "RENEWAL_PAYMENT_FAILED", scope="SUBSCRIPTION")
+    with shop.hooks_run_after_commit():
+        assert not shop.update_private_metadata(gql, manager, joined, {SUBSCRIPTION_KEY: "SUB-K"})
+    name = {shop.order_number(order): label for label, order in
+            dict(old=old, subscribed=subscribed, joined=joined).items()}
+
+    def found(**filter):
+        return {name[number] for number in numbers(query(gql, manager, filter=filter))}
+
+    assert_kept()
+    assert found(reasons=["MANUAL"]) == found(source="STAFF") == {"old"}
+    assert found(reasons=["RENEWAL_PAYMENT_FAILED"]) == {"subscribed", "joined"}
+    assert found(reasons=["REMOTE_ISLAND"], source="STAFF") == set()  # one flag, both
+    assert found(reasons=["MANUAL", "RENEWAL_PAYMENT_FAILED"], scope="SUBSCRIPTION") == {
+        "subscribed", "joined"}
+    page = query(gql, manager, sortBy={"field": "CREATED", "direction": "ASC"})
+    assert [name[number] for number in numbers(page)] == ["old", "subscribed", "joined"]
+
+    services.release_flags(old, flag_ids=[hold.pk], handled_on=shop_date())
+    assert_kept()
+    assert found(reasons=["MANUAL"]) == found(source="STAFF") == set()
+    assert found(reasons=["REMOTE_ISLAND"], source="RULE") == {"old"}
+
+    assert shop.cancel_order(gql, manager, old) == []
+    assert_kept()
+    assert found(reasons=["REMOTE_ISLAND"]) == set()
+    assert found(source="RULE") == {"subscribed", "joined"}
+
+    services.release_flags(joined, scope="SUBSCRIPTION", handled_on=shop_date())
+    assert_kept()
+    assert found(source="RULE") == set()
+
+
+def test_reason_counts_are_folded_into_one_row_per_reason(gql, shop, manager, monkeypatch):
+    monkeypatch.setattr(order_queue, "FOLD_AFTER", 1)
+    orders = [shop.order() for _ in range(3)]
+    for order in orders:
+        services.set_flag(order, note="hold")
+        services.set_flag(order, "REMOTE_ISLAND", handle="island")
+    services.release_flags(orders[0], scope="ORDER", handled_on=shop_date())
+
+    def counts():
+        response = gql(REASON_COUNTS, as_=manager)
+        return {row["reason"]: row["flags"] for row in
+                response["data"]["attentionReasonCounts"] if row["flags"]}
+
+    assert counts() == {"MANUAL": 2, "REMOTE_ISLAND": 2}
+    assert ReasonCount.objects.count() == 2  # folded after that read
+    assert counts() == {"MANUAL": 2, "REMOTE_ISLAND": 2}
+    services.release_flags(orders[1], scope="ORDER", handled_on=shop_date())
+    assert counts() == {"MANUAL": 1, "REMOTE_ISLAND": 1}

@@ -10,12 +10,15 @@ and is never copied onto the subscription's orders.
 """
 from django.db import migrations, models
 
+from ._triggers import flag_row_triggers
+
 # A second trigger beside the counting one of 0008, which it leaves as it is: PostgreSQL
 # fires triggers of one event in name order, so "…_counted_…" has made the facts rows
 # before "…_since_…" runs. A flag that stops counting may have been the oldest: the time
 # is read again from the remaining active flags (an AFTER trigger sees the whole
 # statement's changes; the flag indexes by order and by subscription find them).
-# The flag columns whose change can move an order's or a subscription's oldest flag.
+# The flag columns whose change can move an order's or a subscription's oldest flag
+# (created_at too: a flag dated back, an import or the tests, moves the order's age).
 _KEPT = ("status", "scope", "order_id", "subscription", "created_at")
 
 SINCE_FUNCTION = """
@@ -55,19 +58,7 @@ BEGIN
     RETURN NULL;
 END $$;
 
-""" + "".join(
-    f"""
-CREATE TRIGGER saleor_attention_flag_since_{event.split()[0].lower()}
-AFTER {event} ON saleor_attention_flag FOR EACH ROW{condition}
-EXECUTE PROCEDURE saleor_attention_flag_since();
-"""
-    for event, condition in [
-        ("INSERT OR DELETE", ""),
-        # created_at too: a flag dated back (an import, the tests) moves the order's age.
-        (f"UPDATE OF {', '.join(_KEPT)}", "\nWHEN (" + " OR ".join(
-            f"OLD.{column} IS DISTINCT FROM NEW.{column}" for column in _KEPT) + ")"),
-    ]
-)
+""" + flag_row_triggers("saleor_attention_flag_since", "saleor_attention_flag_since", _KEPT)
 
 DROP_SINCE_FUNCTION = """
 DROP TRIGGER saleor_attention_flag_since_update ON saleor_attention_flag;

@@ -53,13 +53,18 @@ BEGIN
 END $$;
 
 -- attentionOrders(sortBy: DUE_DATE) for the orders whose earliest date is their
--- subscription's (undated last), as 0012's index for those whose date is their own.
+-- subscription's, as 0012's index for those whose date is their own; and for the
+-- orders with no flag of their own whose subscription's flags are undated, in order
+-- id order (a subscription order's link never changes).
 CREATE INDEX attention_subscription_due ON saleor_attention_subscriptionfacts
-    ((COALESCE(due_on, 'infinity'::date)), subscription) WHERE active_flags > 0;
+    (due_on, subscription) WHERE active_flags > 0 AND due_on IS NOT NULL;
+CREATE INDEX attention_facts_subscription_orders ON saleor_attention_orderfacts (order_id)
+    WHERE subscription <> '';
 """
 
 # Back to 0012: its function, index and copies of subscription dates on orders.
 RESTORE_0012 = """
+DROP INDEX attention_facts_subscription_orders;
 DROP INDEX attention_subscription_due;
 DROP TRIGGER saleor_attention_flag_due_update ON saleor_attention_flag;
 DROP TRIGGER saleor_attention_flag_due_delete ON saleor_attention_flag;

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-        ("saleor_attention", "0013_subscription_due_dates"),
+        ("saleor_attention", "0015_lean_hooks"),
         # The variant model a contract's lines point at (the same app and model name
         # on both lines).
         ("product", "0001_initial"),

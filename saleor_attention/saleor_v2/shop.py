@@ -3,27 +3,30 @@ history notes, webhooks, the plugin's stored settings and who is calling."""
 from __future__ import annotations
 
 import contextlib
-from typing import Any, Mapping, Optional
+from typing import Any, List, Mapping, Optional
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from graphql_jwt.exceptions import PermissionDenied
 from saleor.core.permissions import AccountPermissions, OrderPermissions
 from saleor.graphql.decorators import _permission_required
 from saleor.order import OrderStatus, events as order_events
 from saleor.order.models import Fulfillment, Order, OrderEvent
+from saleor.payment.models import Payment
 from saleor.product.models import ProductVariant
 from saleor.plugins.manager import get_plugins_manager
 from saleor.plugins.models import PluginConfiguration
 
 from .. import config
 from ..actors import Actor
+from ..line import ORDER_CREATED_FIELD  # noqa: F401 - a member of the port
 from . import graphql_types as types
 from .renewals import order_terms, place_renewal_order, start_checkout
 
 _SHIPPED_STATUSES = (OrderStatus.FULFILLED, OrderStatus.PARTIALLY_FULFILLED)
 # What orders.py needs to know of this line's Order model.
-ORDER_CREATED_FIELD = "created"
 ORDER_NUMBER_FIELD = "id"  # 2.10 numbers orders by their id
 DRAFT_STATUS = OrderStatus.DRAFT
 CANCELLED_STATUS = OrderStatus.CANCELED
@@ -45,25 +48,26 @@ def order_number(order: Order) -> str:
     return str(order.pk)
 
 
-def payment_gateway(order: Order) -> str:
+def latest_payment_gateway():
     """The gateway of the order's latest payment ("" when it has none)."""
-    return order.payments.order_by("-pk").values_list("gateway", flat=True).first() or ""
+    latest = Payment.objects.filter(order_id=OuterRef("pk")).order_by("-pk")
+    return Coalesce(Subquery(latest.values("gateway")[:1]), Value(""))
 
 
 def add_history_note(order: Order, actor: Actor, message: str) -> None:
     order_events.order_note_added_event(order=order, user=actor.user, message=message)
 
 
-def add_history_notes(notes: Mapping[Any, str], actor: Actor) -> None:
-    """What order_note_added_event writes, for many orders in one INSERT."""
+def history_note_rows(notes: Mapping[Any, str], actor: Actor) -> List[OrderEvent]:
+    """What order_note_added_event writes, for many orders (unsaved)."""
     user = actor.user if actor.user is not None and actor.user.is_authenticated else None
-    OrderEvent.objects.bulk_create([
+    return [
         OrderEvent(
             order_id=order_id, type=order_events.OrderEvents.NOTE_ADDED, user=user,
             parameters={"message": message},
         )
         for order_id, message in notes.items()
-    ])
+    ]
 
 
 def announce_order_updated(order: Order) -> None:

@@ -6,9 +6,11 @@ from __future__ import annotations
 import inspect
 import sys
 import uuid
-from typing import Any, Mapping, Optional
+from typing import Any, List, Mapping, Optional
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.functional import LazyObject
 from saleor.core.db.connection import allow_writer
 from saleor.core.exceptions import PermissionDenied
@@ -26,6 +28,7 @@ from saleor.plugins.models import PluginConfiguration
 
 from .. import config
 from ..actors import Actor
+from ..line import ORDER_CREATED_FIELD  # noqa: F401 - a member of the port
 from . import graphql_types as types
 from .renewals import order_terms, place_renewal_order, start_checkout
 
@@ -36,7 +39,6 @@ _SHIPPED_STATUSES = (
     OrderStatus.RETURNED,
 )
 # What orders.py needs to know of this line's Order model.
-ORDER_CREATED_FIELD = "created_at"
 ORDER_NUMBER_FIELD = "number"
 DRAFT_STATUS = OrderStatus.DRAFT
 CANCELLED_STATUS = OrderStatus.CANCELED
@@ -85,14 +87,19 @@ def order_number(order: Order) -> str:
     return str(order.number)
 
 
-def payment_gateway(order: Order) -> str:
+def latest_payment_gateway():
     """The gateway of the order's latest payment: a legacy Payment's gateway, else the
     app behind its latest transaction ("" when it has neither)."""
-    legacy = order.payments.order_by("-pk").values_list("gateway", flat=True).first()
-    if legacy:
-        return legacy
-    transactions = order.payment_transactions.order_by("-created_at")
-    return transactions.values_list("app_identifier", flat=True).first() or ""
+    legacy = _newest(Order.payments, "-pk", "gateway")
+    app = _newest(Order.payment_transactions, "-created_at", "app_identifier")
+    return Coalesce(NullIf(legacy, Value("")), app, Value(""))
+
+
+def _newest(relation, ordering: str, column: str) -> Subquery:
+    """`column` of the order's newest row through a reverse relation of Order (the
+    rows `order.<relation>` reads)."""
+    rows = relation.field.model.objects.filter(**{relation.field.name: OuterRef("pk")})
+    return Subquery(rows.order_by(ordering).values(column)[:1])
 
 
 def add_history_note(order: Order, actor: Actor, message: str) -> None:
@@ -101,15 +108,15 @@ def add_history_note(order: Order, actor: Actor, message: str) -> None:
     )
 
 
-def add_history_notes(notes: Mapping[Any, str], actor: Actor) -> None:
-    """What order_note_added_event writes, for many orders in one INSERT."""
-    OrderEvent.objects.bulk_create([
+def history_note_rows(notes: Mapping[Any, str], actor: Actor) -> List[OrderEvent]:
+    """What order_note_added_event writes, for many orders (unsaved)."""
+    return [
         OrderEvent(
             order_id=order_id, type=OrderEvents.NOTE_ADDED, user=actor.user, app=actor.app,
             parameters={"message": message},
         )
         for order_id, message in notes.items()
-    ])
+    ]
 
 
 def announce_order_updated(order: Order) -> None:
