@@ -12,7 +12,7 @@ export ALLOWED_CLIENT_HOSTS ?= localhost,127.0.0.1
 .PHONY: install test install-saleor3 test-saleor3 demo benchmark benchmark-queue \
 	benchmark-rules benchmark-demo benchmark-saleor3 benchmark-saleor3-plain \
 	benchmark-saleor3-checkout benchmark-lifecycle benchmark-order-created benchmark-fulfill \
-	benchmark-checkout benchmark-issue8 clean
+	benchmark-checkout benchmark-issue8 benchmark-renewals clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON38) -m venv $(VENV)
@@ -63,6 +63,12 @@ benchmark-fulfill: install
 benchmark-checkout: install
 	DATABASE_URL=$(BENCH_DB_URL) $(PY) benchmarks/rules_bench.py --checkout-only \
 		--iterations $(RUNS) $(BENCH_ARGS)
+
+# A renewal run over 100,000 subscription contracts, 10 % due and 1 % held by attention:
+# renewals per second, statements per renewal, the plugin's share next to Saleor's own
+# order creation, peak memory (BENCH_ARGS="--contracts 1000" for the small table).
+benchmark-renewals: install
+	DATABASE_URL=$(BENCH_DB_URL) $(PY) benchmarks/renewals_bench.py $(BENCH_ARGS)
 
 benchmark-issue8: benchmark-lifecycle benchmark-order-created benchmark-fulfill benchmark-checkout
 
