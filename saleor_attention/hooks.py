@@ -11,6 +11,7 @@ from django.db.models.signals import post_save, pre_delete
 
 from . import blacklist, config, facts, gate, lifecycle, triggers
 from .adapter import shop
+from .contracts import actions
 from .models import Event, EventType
 
 logger = logging.getLogger(__name__)
@@ -24,6 +25,9 @@ def order_created(order, configuration=None, in_saleor_hook=False) -> None:
         settings = None if configuration is None else config.of_configuration(configuration)
         triggers.order_was_placed(order, settings, in_saleor_hook)
 
+    if (order.private_metadata or {}).get(actions.CHECKOUT_KEY):
+        # Its own savepoint: a contract that cannot start leaves the rules to run.
+        _run_safely("contract_from_checkout", actions.start_from_checkout, order)
     _run_safely("order_created", run_rules, order)
 
 

@@ -3,13 +3,14 @@ when it is due, held (once) while its subscription needs attention, placed after
 release, never twice for one cycle."""
 import calendar
 import datetime
+import json
 
 import pytest
 
 from saleor_attention import services, tasks
 from saleor_attention.contracts import actions, renewals
-from saleor_attention.contracts.models import CycleStatus, RenewalCycle
-from saleor_attention.models import OrderFacts
+from saleor_attention.contracts.models import CycleStatus, RenewalCycle, SubscriptionContract
+from saleor_attention.models import Event, Flag, OrderFacts
 
 from .documents import shop_date
 from .celery_worker import eventually, worker
@@ -150,3 +151,33 @@ def test_a_real_worker_places_due_renewals_and_holds_flagged_ones(shop):
         eventually(lambda: celery.succeeded(tasks.run_renewals) == 3)
     assert flagged.cycles.get(number=2).status == CycleStatus.PLACED
     assert OrderFacts.objects.filter(subscription=flagged.subscription).count() == 2
+
+
+CHECKOUT_KEY = "saleor_attention.contract"
+
+
+def test_a_storefronts_app_starts_a_contract_with_the_order_it_places(gql, shop, manager, configure):
+    """The checkout's private metadata (Saleor copies it into the order it places;
+    here a draft completed by staff, the same order-created hook) asks for a contract:
+    the order is its first cycle, and the order's rules see a subscription's first
+    order (COD refused for first subscription orders)."""
+    configure(cod_payment_gateways="cash-on-delivery", cod_allowed_first_subscription_orders="false",
+              active=True)
+    terms = json.dumps({"intervalCount": 2, "intervalUnit": "week",
+                        "nextShippingDate": shop_date(14).isoformat()})
+    order = shop.place_order(gql, manager, user=shop.customer(), payment_gateway="cash-on-delivery",
+                             metadata={CHECKOUT_KEY: terms})
+    contract = SubscriptionContract.objects.get(source_order_id=order.pk)
+    assert (contract.interval_count, contract.interval_unit, contract.next_shipping_date) == (
+        2, "WEEK", shop_date(14))
+    assert OrderFacts.objects.get(order_id=order.pk).subscription == contract.subscription
+    assert list(Flag.objects.filter(order_id=order.pk).values_list("reason", flat=True)) == [
+        "COD_NOT_ALLOWED"]
+
+
+def test_a_contract_that_cannot_start_never_stops_the_order(gql, shop, manager):
+    order = shop.place_order(gql, manager, metadata={CHECKOUT_KEY: '{"intervalCount": 0}'})
+    assert shop.status_of(order) == shop.NOT_SHIPPED
+    assert not SubscriptionContract.objects.exists()
+    assert Event.objects.get(order_id=order.pk, type="RULE_FAILED").parameters == {
+        "hook": "contract_from_checkout"}

@@ -3,7 +3,8 @@ checks its input first and changes nothing when it refuses (errors.AttentionErro
 from __future__ import annotations
 
 import datetime
-from typing import List
+import json
+from typing import List, Optional
 
 from django.db import transaction
 
@@ -14,11 +15,38 @@ from . import intervals
 from .models import ContractLine, ContractStatus, CycleStatus, RenewalCycle, SubscriptionContract
 
 
+# What a storefront's server-side app writes into a checkout's private metadata (which
+# Saleor copies into the order it places) to start a contract with the order:
+# {"intervalCount": 1, "intervalUnit": "MONTH", "nextShippingDate": "2026-12-27"}.
+CHECKOUT_KEY = "saleor_attention.contract"
+
+
+def start_from_checkout(order) -> Optional[SubscriptionContract]:
+    """The contract a new order's private metadata asks for, if any; its terms are
+    checked as staff's are (AttentionError: the hooks record it, the order goes on).
+    Before the order's rules run: they then see the first order of a subscription."""
+    wanted = (order.private_metadata or {}).get(CHECKOUT_KEY)
+    if not wanted:
+        return None
+    try:
+        terms = json.loads(wanted) if isinstance(wanted, str) else dict(wanted)
+        next_shipping_date = datetime.date.fromisoformat(str(terms["nextShippingDate"]))
+        interval = (int(terms["intervalCount"]), str(terms["intervalUnit"]).upper())
+    except (ValueError, TypeError, KeyError):
+        raise AttentionError(CHECKOUT_KEY, AttentionErrorCode.INVALID,
+                             "Not a contract: intervalCount, intervalUnit, nextShippingDate.") from None
+    return create_from_order(order, interval_count=interval[0], interval_unit=interval[1],
+                             next_shipping_date=next_shipping_date, run_rules=False)
+
+
 def create_from_order(
     order, *, interval_count: int, interval_unit: str, next_shipping_date: datetime.date,
+    run_rules: bool = True,
 ) -> SubscriptionContract:
     """A contract that ships the order's items again every interval from
-    `next_shipping_date`, to the order's addresses; the order is its first cycle."""
+    `next_shipping_date`, to the order's addresses; the order is its first cycle.
+    `run_rules`: the subscription's rules for the order now (a placed order staff
+    start from), not when the order's own rules will (a new order)."""
     problems = _terms_problems(interval_count, interval_unit, next_shipping_date)
     if order.status == shop.DRAFT_STATUS or order.status == shop.CANCELLED_STATUS:
         problems.append(Problem("order", AttentionErrorCode.INVALID,
@@ -50,7 +78,7 @@ def create_from_order(
             planned_shipping_date=facts.of(order).planned_shipping_date or shop_time.calendar().today(),
         )
         facts.link(order.pk, contract.subscription)
-        if gate.is_on():
+        if run_rules and gate.is_on():
             triggers.subscription_started(order)
     return contract
 
