@@ -57,12 +57,16 @@ def orders_named(order_pks: Sequence, most: int) -> List[Target]:
     return [(pk, ()) for pk in pks]
 
 
+# Orders in the order staff know them by, their numbers (not their ids: UUIDs on 3.x).
+BY_NUMBER = f"order__{shop.ORDER_NUMBER_FIELD}"
+
+
 def orders_raising(flag_filter: selection.FlagFilter, most: int) -> List[Target]:
     """The orders the filter's flags were raised on (a subscription flag: the order it
-    was raised through), by order id."""
+    was raised through), by order number."""
     raised_on = (
         selection.flags_matching(flag_filter).exclude(order_id=None)
-        .order_by("order_id").values_list("order_id", flat=True).distinct()
+        .order_by(BY_NUMBER).values_list("order_id", flat=True).distinct()
     )
     pks = list(raised_on[: most + 1])
     if len(pks) > most:
@@ -111,7 +115,7 @@ def _checked(targets: List[Target], most: int, field_name: str) -> List[Target]:
 
 def _flag_rows(flags) -> list:
     return list(
-        flags.order_by("order_id", "pk").values_list("pk", "order_id", "scope", "subscription")
+        flags.order_by(BY_NUMBER, "pk").values_list("pk", "order_id", "scope", "subscription")
     )
 
 

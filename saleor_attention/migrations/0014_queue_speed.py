@@ -21,7 +21,6 @@
   reason once there are many. Inserts only, so two transactions setting flags of the
   same reasons never wait on (or deadlock over) a shared counter row.
 """
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 import django.contrib.postgres.fields
 
@@ -186,7 +185,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        TrigramExtension(),
+        # Never dropped on the way back: Saleor 3's own search indexes use it too.
+        migrations.RunSQL("CREATE EXTENSION IF NOT EXISTS pg_trgm", migrations.RunSQL.noop),
         migrations.AddField(
             model_name="orderfacts",
             name="placed_at",
