@@ -8,10 +8,10 @@ from django.db import connection
 from django.utils import timezone
 
 from saleor_attention import normalize, services
-from saleor_attention.orders import numbered
 from saleor_attention import queue as order_queue  # `queue` is the fixture below
 from saleor_attention.actors import Actor
 from saleor_attention.line import LINE, ORDER_CREATED_FIELD
+from saleor_attention.orders import numbered
 from saleor_attention.models import Flag, OrderFacts, ReasonCount, SubscriptionFacts
 
 from .documents import ATTENTION_FLAGS, ATTENTION_ORDERS, REASON_COUNTS, shop_date, today
