@@ -10,9 +10,7 @@ import functools
 from decimal import Decimal
 from typing import Dict, List, Optional
 
-from django.db import connection
-
-from . import config, facts, lifecycle, mirror, normalize, orders, plugin_state
+from . import config, facts, lifecycle, mirror, normalize, orders, plugin_state, rows
 from .actors import RULES, Actor
 from .adapter import shop
 from .graphql import ids  # the one encoder of the plugin's global ids
@@ -202,18 +200,11 @@ def _subscriber(order) -> subscription_member.Subscriber:
 def _recorded(subscription: str, purchaser: subscription_member.Subscriber) -> bool:
     """Record the subscription's purchaser unless it has one already; whether this
     did (the order is the first of its subscription to get here). One statement."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            INSERT INTO {Subscriber._meta.db_table} (subscription, user_id, email_key,
-                phone_key, postal_code_key, name_key, created_at)
-            VALUES (%s, %s, %s, %s, %s, %s, now())
-            ON CONFLICT (subscription) DO NOTHING RETURNING subscription
-            """,
-            [subscription, purchaser.user_id, purchaser.email, purchaser.phone,
-             purchaser.postal_code, purchaser.name],
-        )
-        return cursor.fetchone() is not None
+    row = Subscriber(
+        subscription=subscription, user_id=purchaser.user_id, email_key=purchaser.email,
+        phone_key=purchaser.phone, postal_code_key=purchaser.postal_code, name_key=purchaser.name,
+    )
+    return bool(rows.insert(Subscriber, [row], "(subscription) DO NOTHING", ("subscription",)))
 
 
 # The annotation of the locked order that holds its payment's gateway.

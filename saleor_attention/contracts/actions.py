@@ -93,14 +93,21 @@ def resume(contract_id) -> SubscriptionContract:
 
 def _move(contract_id, from_status: str, to_status: str) -> SubscriptionContract:
     with transaction.atomic():
-        contract = SubscriptionContract.objects.select_for_update().filter(pk=contract_id).first()
-        if contract is None:
-            raise AttentionError("id", AttentionErrorCode.NOT_FOUND, "No such subscription contract.")
+        contract = found(SubscriptionContract.objects.select_for_update(), contract_id)
         if contract.status != from_status:
             raise AttentionError("id", AttentionErrorCode.INVALID,
                                  f"The contract is {contract.status.lower()}, not {from_status.lower()}.")
         contract.status = to_status
         contract.save(update_fields=["status", "updated_at"])
+    return contract
+
+
+def found(contracts, contract_pk) -> SubscriptionContract:
+    """The contract among `contracts` (a customer's own, or all for staff); one that
+    is not there answers as one that does not exist."""
+    contract = contracts.filter(pk=contract_pk).first()
+    if contract is None:
+        raise AttentionError("id", AttentionErrorCode.NOT_FOUND, "No such subscription contract.")
     return contract
 
 

