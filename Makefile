@@ -24,9 +24,10 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 
 install: $(VENV)/.installed
 
+# The tests' settings add a card gateway that declines chosen tokens (tests/saleor_v2).
 test: install
 	DATABASE_URL=postgres://$(PGUSER)@$(PGHOST):5432/saleor_attention \
-		$(PY) -m pytest -q $(PYTEST_ARGS)
+		DJANGO_SETTINGS_MODULE=tests.saleor_v2.settings $(PY) -m pytest -q $(PYTEST_ARGS)
 
 demo: install
 	DATABASE_URL=postgres://$(PGUSER)@$(PGHOST):5432/$(DEMO_DB) $(PY) demo/serve.py

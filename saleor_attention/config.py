@@ -256,6 +256,24 @@ SETTINGS: Tuple[Setting, ...] = (
         _whole_number(0, "days", maximum=60),
     ),
     Setting(
+        "charge_lead_days", "string", "2", "Automatic charge lead time (days)",
+        "How many days before a renewal order's planned shipping date its card is "
+        "charged (0 to 60). An order that needs attention and is not yet shipped is "
+        "not charged until it is released.",
+        _whole_number(0, "days", maximum=60),
+    ),
+    Setting(
+        "charge_retries", "string", "2", "Automatic charge retries",
+        "How many times a declined automatic charge is tried again (0 to 10) before the "
+        "renewal order needs attention (RENEWAL_PAYMENT_FAILED). 0: at the first decline.",
+        _whole_number(0, "retries", maximum=10),
+    ),
+    Setting(
+        "charge_retry_interval_days", "string", "1", "Days between charge retries",
+        "How many days after a declined automatic charge it is tried again (1 to 30).",
+        _whole_number(1, "days", maximum=30),
+    ),
+    Setting(
         "time_zone", "string", "", "Shop time zone",
         "The time zone whose calendar handledOn and dueOn follow (e.g. Asia/Tokyo): a "
         "release may be dated neither after today there nor before the day the flag "
@@ -283,6 +301,9 @@ class AttentionSettings:
     inbound_secret: str = ""
     inbound_replay_window_seconds: int = 300
     renewal_lead_days: int = 3
+    charge_lead_days: int = 2
+    charge_retries: int = 2
+    charge_retry_interval_days: int = 1
     time_zone: str = ""
 
 

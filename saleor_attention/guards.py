@@ -45,7 +45,7 @@ class OrderNeedsAttention(ValidationError):
 
     def __init__(self, flags: List[Flag], findings: Sequence[Finding] = ()):
         self.flags = flags
-        reasons = [f"{flag.reason} ({flag.scope}): {flag.message()}" for flag in flags]
+        reasons = [flag.line() for flag in flags]
         reasons += [f"{code}: {text(JA)}" for code, text in findings]
         message = system_text(CANNOT_SHIP, EN, reasons="; ".join(reasons))
         super().__init__({"order": ValidationError(message, code="invalid")})
@@ -109,6 +109,14 @@ def blocked_actions(active: Iterable[Flag], shipped: bool) -> List[str]:
     if Scope.ORDER in scopes:
         blocked.append(CUSTOMER_CHANGES)
     return blocked
+
+
+def automatic_charge_held(active: Sequence[Flag], shipped: bool, rules_pending: bool) -> bool:
+    """Whether an automatic charge of the order waits (SPEC §6 ③): it needs attention,
+    or its rules have not run yet, and it is not shipped (a shipped order is charged
+    whatever is flagged). The caller holds the order's lock (lifecycle.change), so a
+    flag set meanwhile is either seen or waits for the charge."""
+    return not shipped and (rules_pending or AUTOMATIC_CHARGE in blocked_actions(active, shipped))
 
 
 @dataclass(frozen=True)

@@ -312,6 +312,10 @@ class Flag(models.Model):
     def message(self, language: str = JA) -> str:
         return get_reason(self.reason).staff_message(self._message_params(), language)
 
+    def line(self, language: str = JA) -> str:
+        """The flag as a refusal names it: reason, scope and message."""
+        return f"{self.reason} ({self.scope}): {self.message(language)}"
+
     def evidence(self, language: str = JA):
         """Why the flag was raised, as its rule kept it: (parameter, label, value as
         kept, value as staff read it) of each piece, in the reason's order."""
@@ -358,6 +362,7 @@ class EventType(models.TextChoices):
     RULE_FAILED = "RULE_FAILED", "Rule failed"
     ORDER_DELETED = "ORDER_DELETED", "Order deleted"
     ORDER_CANCELLED = "ORDER_CANCELLED", "Order cancelled"
+    CHARGE_DECLINED = "CHARGE_DECLINED", "Automatic charge declined"
 
 
 class AppendOnly(Exception):
@@ -579,6 +584,8 @@ class BlacklistEntry(models.Model):
 
 # Subscription contracts live in their own package; imported here for Django to find.
 from .contracts.models import (  # noqa: E402,F401
+    AutomaticCharge,
+    ChargeAttempt,
     ContractLine,
     RenewalCycle,
     SubscriptionContract,

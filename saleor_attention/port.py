@@ -12,7 +12,7 @@ from typing import (
 
 if TYPE_CHECKING:
     from .actors import Actor
-    from .contracts.terms import OrderTerms, Renewal
+    from .contracts.terms import ChargeResult, OrderTerms, PaymentMethod, Renewal
 
 
 class SaleorGraphQLTypes(Protocol):
@@ -124,6 +124,20 @@ class SaleorPort(Protocol):
         """A checkout of the terms' items and addresses for the customer, started by
         Saleor's own checkoutCreate as that customer: its token. Raises
         contracts.terms.SaleorRefused with Saleor's errors."""
+
+    def payment_method_problem(self, method: "PaymentMethod") -> Optional[str]:
+        """Why this line cannot charge the (well-formed) payment method: a path it
+        lacks, a gateway or payment app it does not have; None when it can."""
+
+    def charge(self, order, method: "PaymentMethod") -> "ChargeResult":
+        """Charge the order's total through the method's payment path (authorize and
+        capture, or a charge where the path has no authorization), inside the
+        caller's transaction, as Saleor's own payment flow does it (its payment rows,
+        events and hooks). A decline is a result, not an exception."""
+
+    def is_paid(self, order) -> bool:
+        """Whether nothing is left to charge: the order is fully paid (by staff, by
+        another payment) or cancelled."""
 
     def database_access(self) -> ContextManager[Any]:
         """A context manager around the core's reads and writes outside Saleor's

@@ -340,6 +340,10 @@ NOTE_UPDATED = "NOTE_UPDATED"
 FLAG_COMMENTED = "FLAG_COMMENTED"
 ACTION_BLOCKED = "ACTION_BLOCKED"
 UNKNOWN_CALLER = "UNKNOWN_CALLER"
+CHARGE_HELD = "CHARGE_HELD"
+CHARGE_DECLINED = "CHARGE_DECLINED"
+CHARGE_RETRY_ON = "CHARGE_RETRY_ON"
+CHARGE_NO_RETRY = "CHARGE_NO_RETRY"
 SYSTEM_TEXTS: Dict[str, Text] = {
     ORDER_DELETED: ("注文が削除されたため、要対応を終了", "The order was deleted: attention closed."),
     ORDER_CANCELLED: (
@@ -394,6 +398,21 @@ SYSTEM_TEXTS: Dict[str, Text] = {
         "attention: {reasons}",
     ),
     UNKNOWN_CALLER: ("呼び出し元(不明)", "an unknown caller"),
+    # An automatic charge waiting while the order needs attention (recorded once a wait).
+    CHARGE_HELD: (
+        "要対応のため自動決済を保留しました(解除後に決済します): {reasons}",
+        "Automatic charge held while the order needs attention (charged after the "
+        "release): {reasons}",
+    ),
+    CHARGE_DECLINED: (
+        "自動決済に失敗しました({gateway}): {message} — {next}",
+        "Automatic charge declined ({gateway}): {message} — {next}",
+    ),
+    CHARGE_RETRY_ON: ("{date} に再決済します", "tried again on {date}"),
+    CHARGE_NO_RETRY: (
+        "再決済の回数を使い切ったため要対応にしました",
+        "no retries left: the order needs attention",
+    ),
 }
 
 

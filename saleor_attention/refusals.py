@@ -76,7 +76,7 @@ class Refusal:
     findings: Sequence[tuple] = field(default_factory=tuple)
 
     def line(self, language: str) -> str:
-        reasons = [f"{flag.reason} ({flag.scope}): {flag.message(language)}" for flag in self.flags]
+        reasons = [flag.line(language) for flag in self.flags]
         reasons += [f"{code}: {text(language)}" for code, text in self.findings]
         actor = self.attempt.actor.name or system_text(UNKNOWN_CALLER, language)
         return system_text(

@@ -14,6 +14,11 @@ BEAT_SCHEDULE = {
         "task": "saleor_attention.tasks.run_renewals",
         "schedule": timedelta(hours=1),
     },
+    # Hourly too: a charge released from attention is charged within the hour.
+    "saleor-attention-charges": {
+        "task": "saleor_attention.tasks.run_charges",
+        "schedule": timedelta(hours=1),
+    },
     "saleor-attention-repair-mirrors": {
         "task": "saleor_attention.tasks.repair_mirrors",
         "schedule": timedelta(hours=1),

@@ -9,7 +9,7 @@ from celery import shared_task
 
 from . import gate, hooks, mirror, services, shop_time
 from .adapter import shop
-from .contracts import renewals
+from .contracts import charges, renewals
 
 # An order's rules normally run within a second of its commit; older than this, the
 # hook that should have run them is gone.
@@ -54,12 +54,26 @@ def run_renewals() -> int:
     """Place the renewal orders due today (the shop's calendar), a batch at a time
     until none is left; returns how many were placed. Switched off, nothing: renewals
     go on where they stopped once it is switched on."""
-    placed = 0
+    return _through_all(renewals.run, "placed")
+
+
+@shared_task(name="saleor_attention.tasks.run_charges")
+def run_charges() -> int:
+    """Charge the renewal orders whose charge date has come (the shop's calendar), a
+    batch at a time until none is left; returns how many were charged. Switched off,
+    nothing: charges wait."""
+    return _through_all(charges.run, "charged")
+
+
+def _through_all(run, counted: str) -> int:
+    """Run `run` (renewals.run, charges.run) as of today batch after batch, each after
+    the last one's position, until a batch finds none; how many became `counted`."""
+    total = 0
     with shop.database_access():
         today = shop_time.calendar().today()
-        done = renewals.run(today, BATCH)
-        placed += len(done.placed)
+        done = run(today, BATCH)
+        total += len(getattr(done, counted))
         while done.last is not None:
-            done = renewals.run(today, BATCH, after=done.last)
-            placed += len(done.placed)
-        return placed
+            done = run(today, BATCH, after=done.last)
+            total += len(getattr(done, counted))
+        return total

@@ -104,6 +104,19 @@ def payment_failed(
     return _raise(order, payment_failure.evaluate(failure), actor)
 
 
+def renewal_charge_declined(
+    change: lifecycle.OrderChange, event_id: str, *, gateway: str, message: str, reference: str,
+) -> Outcome:
+    """An automatic charge of a renewal order was declined with no retry left, within
+    the change that tried it (contracts.charges)."""
+    failure = payment_failure.PaymentFailure(
+        event_id=event_id, renewal=True, gateway=gateway, message=message, reference=reference,
+    )
+    flags = (payment_failure.evaluate(failure),)
+    change.raise_flags(flags)
+    return Outcome(flags=flags)
+
+
 def delivery_returned_reported(
     order, event_id: str, actor: Actor = RULES, *,
     carrier: str = "", tracking_number: str = "", reason: str = "",

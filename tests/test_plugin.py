@@ -25,6 +25,9 @@ def test_listed_in_saleor_plugins_query_with_its_settings(gql, shop):
         "inbound_secret": (None, "PASSWORD"),  # Saleor never shows a password back
         "inbound_replay_window_seconds": ("300", "STRING"),
         "renewal_lead_days": ("3", "STRING"),
+        "charge_lead_days": ("2", "STRING"),
+        "charge_retries": ("2", "STRING"),
+        "charge_retry_interval_days": ("1", "STRING"),
         "time_zone": ("", "STRING"),  # Django's TIME_ZONE
     }
 
@@ -56,6 +59,10 @@ def test_valid_setting_is_saved(configure):
         ("overdue_after_days", "1.5", "overdueAfterDays"),
         ("renewal_lead_days", "-1", "renewalLeadDays"),
         ("renewal_lead_days", "61", "renewalLeadDays"),
+        ("charge_lead_days", "61", "chargeLeadDays"),
+        ("charge_retries", "11", "chargeRetries"),
+        ("charge_retries", "-1", "chargeRetries"),
+        ("charge_retry_interval_days", "0", "chargeRetryIntervalDays"),
         ("deferred_payment_rejection_policy", "SOMETIMES", "deferredPaymentRejectionPolicy"),
         ("inbound_replay_window_seconds", "-5", "inboundReplayWindowSeconds"),
         ("blacklist_match_patterns", "PHONE,SHOE_SIZE", "blacklistMatchPatterns"),

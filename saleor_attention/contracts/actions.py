@@ -11,13 +11,14 @@ from django.db import transaction
 from .. import facts, gate, orders, shop_time, triggers
 from ..adapter import shop
 from ..errors import AttentionError, AttentionErrorCode, Problem
-from . import intervals
+from . import intervals, payment_methods
 from .models import ContractLine, ContractStatus, CycleStatus, RenewalCycle, SubscriptionContract
 
 
 # What a storefront's server-side app writes into a checkout's private metadata (which
 # Saleor copies into the order it places) to start a contract with the order:
-# {"intervalCount": 1, "intervalUnit": "MONTH", "nextShippingDate": "2026-12-27"}.
+# {"intervalCount": 1, "intervalUnit": "MONTH", "nextShippingDate": "2026-12-27"}, and
+# optionally "paymentMethod" (contracts.payment_methods) for the automatic charges.
 CHECKOUT_KEY = "saleor_attention.contract"
 
 
@@ -32,22 +33,26 @@ def start_from_checkout(order) -> Optional[SubscriptionContract]:
         terms = json.loads(wanted) if isinstance(wanted, str) else dict(wanted)
         next_shipping_date = datetime.date.fromisoformat(str(terms["nextShippingDate"]))
         interval = (int(terms["intervalCount"]), str(terms["intervalUnit"]).upper())
-    except (ValueError, TypeError, KeyError):
+        payment_method = str(terms.get("paymentMethod") or "")
+    except (ValueError, TypeError, KeyError, AttributeError):
         raise AttentionError(CHECKOUT_KEY, AttentionErrorCode.INVALID,
                              "Not a contract: intervalCount, intervalUnit, nextShippingDate.") from None
     return create_from_order(order, interval_count=interval[0], interval_unit=interval[1],
-                             next_shipping_date=next_shipping_date, run_rules=False)
+                             next_shipping_date=next_shipping_date, payment_method=payment_method,
+                             run_rules=False)
 
 
 def create_from_order(
     order, *, interval_count: int, interval_unit: str, next_shipping_date: datetime.date,
-    run_rules: bool = True,
+    payment_method: str = "", run_rules: bool = True,
 ) -> SubscriptionContract:
     """A contract that ships the order's items again every interval from
-    `next_shipping_date`, to the order's addresses; the order is its first cycle.
+    `next_shipping_date`, to the order's addresses, its renewals charged with
+    `payment_method` ("": not charged automatically); the order is its first cycle.
     `run_rules`: the subscription's rules for the order now (a placed order staff
     start from), not when the order's own rules will (a new order)."""
     problems = _terms_problems(interval_count, interval_unit, next_shipping_date)
+    problems += payment_methods.problems("paymentMethod", payment_method)
     if order.status == shop.DRAFT_STATUS or order.status == shop.CANCELLED_STATUS:
         problems.append(Problem("order", AttentionErrorCode.INVALID,
                                 "Only a placed order that is not cancelled can start a subscription."))
@@ -68,6 +73,7 @@ def create_from_order(
             day_of_month=next_shipping_date.day, next_shipping_date=next_shipping_date,
             shipping_address=terms.shipping_address, billing_address=terms.billing_address,
             shipping_method=terms.shipping_method, channel=terms.channel,
+            payment_method=payment_method,
         )
         ContractLine.objects.bulk_create([
             ContractLine(contract=contract, variant_id=variant, sku=sku, quantity=quantity)

@@ -128,3 +128,64 @@ class RenewalCycle(models.Model):
             # Two runs at once never place one cycle twice.
             models.UniqueConstraint(fields=["contract", "number"], name="attention_one_cycle"),
         ]
+
+
+class ChargeStatus(models.TextChoices):
+    # To be charged on its charge date (a first try, or a retry after a decline).
+    DUE = "DUE", "Due"
+    # Asked of a payment app, whose answer comes later (Saleor 3's Transaction API).
+    REQUESTED = "REQUESTED", "Requested"
+    CHARGED = "CHARGED", "Charged"
+    # Never charged: the order was cancelled, or paid another way first.
+    CLOSED = "CLOSED", "Closed"
+
+
+class AutomaticCharge(models.Model):
+    """The card charge (自動決済) of one renewal order, through the contract's payment
+    method on its charge date; while the order needs attention and is not yet shipped
+    it waits (SPEC §6 ③). Each try, and each wait, is an attempt below."""
+
+    cycle = models.OneToOneField(RenewalCycle, on_delete=models.PROTECT, related_name="charge")
+    order = models.ForeignKey("order.Order", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=10, choices=ChargeStatus.choices, default=ChargeStatus.DUE)
+    # When it is next tried: the first charge date, then each retry's.
+    charge_on = models.DateField()
+    # Declines since it was last charged, flagged or released: what the retries count.
+    declines = models.PositiveSmallIntegerField(default=0)
+    # Waiting for attention: the wait is recorded once, not at every run.
+    held = models.BooleanField(default=False)
+    # The payment's reference once charged (or requested).
+    reference = models.CharField(max_length=255, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            # The charge run: charges to try, by date.
+            models.Index(
+                fields=["charge_on", "id"], name="attention_charge_due",
+                condition=Q(status=ChargeStatus.DUE),
+            ),
+        ]
+
+
+class AttemptOutcome(models.TextChoices):
+    CHARGED = "CHARGED", "Charged"
+    DECLINED = "DECLINED", "Declined"
+    REQUESTED = "REQUESTED", "Requested of the payment app"
+    # Not tried: the order needs attention and is not yet shipped.
+    HELD = "HELD", "Held by attention"
+    # Not tried: the contract has no payment method the shop can charge.
+    NO_METHOD = "NO_METHOD", "No payment method"
+    CLOSED = "CLOSED", "Closed"
+
+
+class ChargeAttempt(models.Model):
+    """What one charge run did with a charge, as the gateway said it."""
+
+    charge = models.ForeignKey(AutomaticCharge, on_delete=models.CASCADE, related_name="attempts")
+    outcome = models.CharField(max_length=10, choices=AttemptOutcome.choices)
+    gateway = models.CharField(max_length=255, blank=True, default="")
+    message = models.TextField(blank=True, default="")
+    reference = models.CharField(max_length=255, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)

@@ -12,21 +12,18 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import List, Optional, Tuple
+from typing import List, Optional
 
 from django.db import transaction
-from django.db.models import Q
 
 from .. import facts, gate, plugin_state
 from ..adapter import shop
 from ..models import SubscriptionFacts
-from . import intervals
+from . import batches, charges, intervals
+from .batches import BATCH, Position
 from .models import ContractStatus, CycleStatus, RenewalCycle, SubscriptionContract
 from .terms import Renewal, SaleorRefused
 
-BATCH = 200
-# Where a contract stands in a run: its next shipping date, its id.
-Position = Tuple[datetime.date, int]
 
 
 @dataclass
@@ -49,10 +46,7 @@ def due(as_of: datetime.date, limit: int = BATCH, after: Optional[Position] = No
     contracts = SubscriptionContract.objects.filter(
         status=ContractStatus.ACTIVE, next_shipping_date__lte=as_of + _lead(),
     )
-    if after is not None:
-        date, pk = after
-        contracts = contracts.filter(Q(next_shipping_date__gt=date) | Q(next_shipping_date=date, pk__gt=pk))
-    return list(contracts.order_by("next_shipping_date", "pk").values_list("next_shipping_date", "pk")[:limit])
+    return batches.positions(contracts, "next_shipping_date", limit, after)
 
 
 def run(as_of: datetime.date, limit: int = BATCH, after: Optional[Position] = None) -> RenewalRun:
@@ -98,6 +92,7 @@ def renew(contract_id, due_by: datetime.date) -> Optional[RenewalCycle]:
             return _record(cycle, CycleStatus.FAILED, str(refused))
         cycle.order = order
         _record(cycle, CycleStatus.PLACED, "")
+        charges.schedule(cycle, contract)
         contract.next_shipping_date = intervals.after(
             contract.next_shipping_date, contract.interval_count, contract.interval_unit,
             contract.day_of_month,

@@ -19,7 +19,7 @@ from ..adapter import shop
 from ..compat import InvalidAddress
 from ..errors import AttentionError, AttentionErrorCode, Problem
 from ..reasons import JA
-from . import intervals
+from . import intervals, payment_methods
 from .actions import found
 from .models import ContractLine, ContractStatus, CycleStatus, RenewalCycle, SubscriptionContract
 from .terms import SaleorRefused
@@ -85,9 +85,7 @@ def change(
         problems += _address_problems(shipping_address)
     if payment_method is not None:
         actions.append(CHANGE_PAYMENT_METHOD)
-        if len(payment_method) > MAX_TEXT:
-            problems.append(Problem("paymentMethod", AttentionErrorCode.TOO_LONG,
-                                    f"At most {MAX_TEXT} characters."))
+        problems += payment_methods.problems("paymentMethod", payment_method)
     if lines is not None:
         actions.append(CHANGE_ITEMS)
         problems += _lines_problems(lines)

@@ -50,3 +50,42 @@ def address_input(address) -> Dict[str, str]:
     values["country"] = address.country.code
     values["phone"] = str(address.phone or "")
     return values
+
+
+@dataclass(frozen=True)
+class ChargeResult:
+    """What a Saleor line's payment path answered to one automatic charge."""
+
+    charged: bool
+    # Asked of a payment app whose answer comes later (neither charged nor declined).
+    requested: bool = False
+    gateway: str = ""
+    message: str = ""  # the gateway's message (a decline's reason)
+    reference: str = ""  # the payment's reference (Saleor's payment token, a PSP's)
+
+
+# Saleor's payment gateway plugins (authorize + capture), on both lines.
+GATEWAY = "gateway"
+# A payment app through Saleor 3's Transaction API (the app's result arrives later).
+TRANSACTION = "transaction"
+PATHS = (GATEWAY, TRANSACTION)
+
+
+@dataclass(frozen=True)
+class PaymentMethod:
+    path: str
+    gateway: str  # the gateway plugin's id, or the payment app's identifier
+    token: str  # the stored payment source the gateway charges
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.gateway}:{self.token}"
+
+    @classmethod
+    def parse(cls, text: str) -> Optional["PaymentMethod"]:
+        """The method a contract's payment method names (contracts.payment_methods);
+        None when it names none."""
+        path, _, rest = (text or "").partition(":")
+        gateway, _, token = rest.partition(":")
+        if path not in PATHS or not gateway or not token:
+            return None
+        return cls(path, gateway, token)

@@ -3,13 +3,14 @@ contracts): list and read them with their cycles and attention, start one from a
 order, pause and resume it, and run the due renewals now. Requires MANAGE_ORDERS."""
 import graphene
 
-from .. import shop_time
 from ..adapter import shop
 from ..contracts import actions, renewals
 from ..contracts.models import ContractStatus, CycleStatus, IntervalUnit, SubscriptionContract
-from ..errors import AttentionError, AttentionErrorCode
+from ..errors import AttentionError
 from ..models import Flag, Scope
 from . import ids
+from .charges import SubscriptionCharge, SubscriptionChargesRun
+from .runs import MAX_RUN, run_date
 from .database import attribute_resolver, with_database
 from .mutations import AttentionMutation
 from .pagination import CountedConnection, keyset_page
@@ -20,10 +21,6 @@ from .types import AttentionFlag
 
 # The most cycles or flags a contract answers with, newest first.
 MAX_LISTED = 100
-# The most contracts one subscriptionRenewalsRun renews (the schedule runs the rest).
-MAX_RUN = 100
-# How far ahead staff may run renewals.
-MAX_RUN_DAYS_AHEAD = 366
 
 SubscriptionContractStatus = graphene.Enum(
     "SubscriptionContractStatus", [(value, value) for value in ContractStatus.values],
@@ -84,6 +81,10 @@ class SubscriptionRenewalCycle(graphene.ObjectType):
     status = SubscriptionCycleStatus(required=True)
     order = graphene.Field(lambda: shop.types.Order, description="Null unless PLACED.")
     detail = graphene.String(required=True, description="Why it was held or refused.")
+    charge = graphene.Field(
+        SubscriptionCharge, description="Its order's automatic charge; null when the "
+        "contract had no payment method to charge when it was placed (or it is the first).",
+    )
     updated_at = DateTime(required=True)
 
     class Meta:
@@ -92,6 +93,10 @@ class SubscriptionRenewalCycle(graphene.ObjectType):
     @staticmethod
     def resolve_order(root, _info):
         return None if root.order is None else shop.graphql_order(root.order)
+
+    @staticmethod
+    def resolve_charge(root, _info):
+        return getattr(root, "charge", None)  # a reverse one-to-one: absent raises
 
 
 class SubscriptionContractType(graphene.ObjectType):
@@ -105,6 +110,10 @@ class SubscriptionContractType(graphene.ObjectType):
     interval_count = graphene.Int(required=True)
     interval_unit = SubscriptionIntervalUnit(required=True)
     next_shipping_date = Date(required=True)
+    payment_method = graphene.String(
+        required=True, description="What its renewals are charged with "
+        "(path:gateway:token; empty: not charged automatically).",
+    )
     shipping_address = graphene.Field(SubscriptionAddress)
     lines = graphene.List(graphene.NonNull(SubscriptionContractLine), required=True)
     cycles = graphene.List(
@@ -149,7 +158,7 @@ class SubscriptionContractType(graphene.ObjectType):
     @staticmethod
     @with_database
     def resolve_cycles(root, _info):
-        return list(root.cycles.select_related("order").order_by("-number")[:MAX_LISTED])
+        return list(root.cycles.select_related("order", "charge").order_by("-number")[:MAX_LISTED])
 
     @staticmethod
     @with_database
@@ -215,6 +224,10 @@ class SubscriptionContractCreateInput(graphene.InputObjectType):
     next_shipping_date = Date(
         required=True, description="The first renewal's shipping date (after today)."
     )
+    payment_method = graphene.String(
+        description="What renewals are charged with: path:gateway:token, e.g. "
+        "gateway:mirumee.payments.dummy:tok_123 (default: none, not charged automatically)."
+    )
 
 
 class _ContractMutation(AttentionMutation):
@@ -237,6 +250,7 @@ class SubscriptionContractCreateFromOrder(_ContractMutation):
         contract = actions.create_from_order(
             ids.order_or_number(order, "order"), interval_count=input["interval_count"],
             interval_unit=input["interval_unit"], next_shipping_date=input["next_shipping_date"],
+            payment_method=input.get("payment_method") or "",
         )
         return cls(contract=contract, errors=[])
 
@@ -284,14 +298,7 @@ class SubscriptionRenewalsRun(AttentionMutation):
 
     @classmethod
     def perform(cls, info, date=None):
-        today = shop_time.calendar().today()
-        date = date or today
-        if not 0 <= (date - today).days <= MAX_RUN_DAYS_AHEAD:
-            raise AttentionError(
-                "date", AttentionErrorCode.INVALID,
-                f"Run renewals as of today or a day up to {MAX_RUN_DAYS_AHEAD} days ahead.",
-            )
-        done = renewals.run(date, MAX_RUN)
+        done = renewals.run(run_date(date), MAX_RUN)
         return cls(placed=done.placed, held=done.held, failed=done.failed, paused=done.paused,
                    errors=[])
 
@@ -301,3 +308,4 @@ class SubscriptionContractMutations(graphene.ObjectType):
     subscription_contract_pause = SubscriptionContractPause.Field()
     subscription_contract_resume = SubscriptionContractResume.Field()
     subscription_renewals_run = SubscriptionRenewalsRun.Field()
+    subscription_charges_run = SubscriptionChargesRun.Field()

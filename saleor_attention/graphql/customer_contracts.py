@@ -126,7 +126,10 @@ class SubscriptionContractUpdateInput(graphene.InputObjectType):
     interval_unit = SubscriptionIntervalUnit()
     next_shipping_date = Date()
     shipping_address = SubscriptionAddressInput()
-    payment_method = graphene.String(description="A reference the shop's payment app knows.")
+    payment_method = graphene.String(
+        description="What renewals are charged with: path:gateway:token (e.g. "
+        "gateway:mirumee.payments.dummy:tok_123), or empty for none."
+    )
     lines = graphene.List(graphene.NonNull(SubscriptionLineInput))
 
 

@@ -152,3 +152,23 @@ def plugin_state(gql, as_):
 
 # Where the plugin's GraphQL API is served. Saleor 2.10 serves the plugin's API only in its extended /graphql/.
 PLUGIN_API_PATHS = ["/graphql/"]
+
+
+# Automatic charges: the tests' declining gateway (tests/saleor_v2/settings.py).
+CARD_GATEWAY = "saleor_attention.tests.declining_gateway"
+CARD = f"gateway:{CARD_GATEWAY}:tok-card"
+DECLINED_CARD = f"gateway:{CARD_GATEWAY}:tok-declined"
+CAPTURE_FAILS_CARD = f"gateway:{CARD_GATEWAY}:tok-capture-fails"
+# What the gateway says when it declines (a flag's evidence).
+DECLINED_MESSAGE = "Card declined (test gateway)"
+
+
+def captured(order) -> Decimal:
+    """What Saleor's payments of the order have captured."""
+    return sum((payment.captured_amount for payment in order.payments.all()), Decimal(0))
+
+
+def payment_events(order):
+    """Saleor's own payment events in the order's history (captured or failed)."""
+    return list(order.events.filter(type__in=["payment_captured", "payment_failed"])
+                .order_by("pk").values_list("type", flat=True))
