@@ -296,7 +296,8 @@ def stage_demo_orders(admin) -> None:
     - one of the demo shop's orders held by staff (MANUAL), as staff do by hand;
     - two subscription contracts (定期) staff started: the customer's Tokyo order every
       month, its renewal due (shipping in three days, the lead time: the next renewal
-      run places it); the held shop order every two weeks, its subscription flagged
+      run places it) and charged automatically on Saleor's dummy gateway two days
+      before shipping (subscriptionChargesRun); the held shop order every two weeks, its subscription flagged
       RENEWAL_PAYMENT_FAILED, its due cycle held by attention until staff release it.
     """
     from django.db import transaction
@@ -348,7 +349,7 @@ def stage_contracts(customer_order_id, held, admin) -> None:
     tokyo = Order.objects.get(pk=graphene.Node.from_global_id(customer_order_id)[1])
     lead = datetime.timedelta(days=plugin_state.settings().renewal_lead_days)
     actions.create_from_order(tokyo, interval_count=1, interval_unit="MONTH",
-                              next_shipping_date=today + lead)
+                              next_shipping_date=today + lead, payment_method=DEMO_CARD)
     if held is None:
         return
     fortnightly = actions.create_from_order(held, interval_count=2, interval_unit="WEEK",
@@ -406,9 +407,11 @@ CUSTOMER_QUERY = (
 
 CONTRACTS_QUERY = (
     "{ subscriptionContracts(first: 10) { edges { node { id status email intervalCount "
-    "intervalUnit nextShippingDate needsAttention cycles { number status plannedShippingDate "
-    "detail } } } } }"
+    "intervalUnit nextShippingDate paymentMethod needsAttention cycles { number status "
+    "plannedShippingDate detail charge { status chargeOn } } } } } }"
 )
+# The customer's contract is charged on Saleor 2.10's dummy gateway (it never declines).
+DEMO_CARD = "gateway:mirumee.payments.dummy:tok-demo"
 
 
 def contract_lines():
@@ -423,6 +426,7 @@ def contract_lines():
             f"{contract.interval_unit.lower()}(s), next shipping {contract.next_shipping_date}, "
             f"cycle {last.number} {last.status}"
             + (" (its subscription needs attention)" if last.status == "HELD" else "")
+            + (f", renewals charged with {contract.payment_method}" if contract.payment_method else "")
         )
     return lines or ["   (none)"]
 

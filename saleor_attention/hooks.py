@@ -11,7 +11,7 @@ from django.db.models.signals import post_save, pre_delete
 
 from . import blacklist, config, facts, gate, lifecycle, triggers
 from .adapter import shop
-from .contracts import actions
+from .contracts import actions, renewals
 from .models import Event, EventType
 
 logger = logging.getLogger(__name__)
@@ -102,15 +102,17 @@ def order_event_saved(sender, instance, created, **kwargs) -> None:
 def payment_failed(order, event_id, parameters=None) -> None:
     """Saleor recorded a failed payment on the order (a card capture or charge), with
     the gateway's id and message and the payment's token in the event's parameters
-    (the same on 2.10 and 3.x). A model signal, not a plugin hook: Saleor does not
-    know whether we are active."""
+    (the same on 2.10 and 3.x); on a renewal order of a contract (staff capturing it
+    by hand, say) it is the renewal's payment that failed (SPEC §5.7). A model signal,
+    not a plugin hook: Saleor does not know whether we are active."""
     said = parameters if isinstance(parameters, dict) else {}
     said = {name: str(value) for name, value in said.items() if value}
 
     def flag_it(order):
         if gate.is_on():
             triggers.payment_failed(
-                order, f"order-event:{event_id}", gateway=said.get("gateway", ""),
+                order, f"order-event:{event_id}", renewal=renewals.is_renewal_order(order.pk),
+                gateway=said.get("gateway", ""),
                 message=said.get("message", ""), reference=said.get("payment_id", ""),
             )
 

@@ -261,3 +261,12 @@ def test_staff_see_each_renewals_charge_and_its_attempts(gql, shop, manager, con
     [attempt] = charge["attempts"]
     assert (attempt["outcome"], attempt["gateway"], attempt["message"]) == (
         "DECLINED", shop.CARD_GATEWAY, shop.DECLINED_MESSAGE)
+
+
+def test_a_failed_payment_saleor_records_on_a_renewal_order_is_a_renewal_payment_failure(shop):
+    """Staff capturing a renewal by hand, say: Saleor's payment_failed event on it."""
+    contract, order = renewal_order(shop, "")
+    shop.record_payment_failure(order)
+    shop.record_payment_failure(contract.source_order)
+    assert Flag.objects.active().get(order_id=order.pk).reason == "RENEWAL_PAYMENT_FAILED"
+    assert Flag.objects.active().get(order_id=contract.source_order_id).reason == "PAYMENT_FAILED"

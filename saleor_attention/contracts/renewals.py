@@ -67,6 +67,11 @@ def run(as_of: datetime.date, limit: int = BATCH, after: Optional[Position] = No
     return done
 
 
+def is_renewal_order(order_id) -> bool:
+    """Whether a renewal placed the order (a contract's second or later cycle)."""
+    return RenewalCycle.objects.filter(order_id=order_id, number__gt=1).exists()
+
+
 def _lead() -> datetime.timedelta:
     return datetime.timedelta(days=plugin_state.settings().renewal_lead_days)
 

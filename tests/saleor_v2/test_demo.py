@@ -244,7 +244,7 @@ def test_the_banner_lists_the_orders_on_attention(demo):
 
 CONTRACTS = """
 { subscriptionContracts(first: 10) { edges { node {
-    email needsAttention nextShippingDate cycles { number status plannedShippingDate }
+    email needsAttention nextShippingDate paymentMethod cycles { number status plannedShippingDate }
 } } } }
 """
 def test_a_renewal_is_due_and_another_is_held_by_attention(demo):
@@ -261,6 +261,9 @@ def test_a_renewal_is_due_and_another_is_held_by_attention(demo):
     assert [(c["number"], c["status"]) for c in held["cycles"]] == [(2, "HELD"), (1, "PLACED")]
     assert "cycle 2 HELD (its subscription needs attention)" in demo.output
     assert [(c["number"], c["status"]) for c in customer["cycles"]] == [(1, "PLACED")]
+    # Its renewals are charged automatically, on Saleor's dummy gateway.
+    assert customer["paymentMethod"] == "gateway:mirumee.payments.dummy:tok-demo"
+    assert "renewals charged with gateway:mirumee.payments.dummy:tok-demo" in demo.output
     # Both were started due today: shipping a lead time ahead, the held one's cycle 2 too.
     assert customer["nextShippingDate"] == held["cycles"][0]["plannedShippingDate"]
 
