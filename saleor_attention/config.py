@@ -7,6 +7,7 @@ values and names the field of any bad value.
 from __future__ import annotations
 
 import functools
+import string
 from dataclasses import dataclass
 from typing import Callable, Dict, FrozenSet, Mapping, Optional, Tuple
 
@@ -128,6 +129,58 @@ def _language(name: str, raw) -> str:
             "default language."
         )
     return value
+
+
+# What the customer e-mail's texts may name (notifications.emails fills them in).
+EMAIL_FIELDS = ("order_number", "customer_name", "message", "action", "link")
+# What the storefront link may name.
+LINK_FIELDS = ("order_number", "order_token")
+MAX_TEMPLATE_LENGTH = 5000
+DEFAULT_EMAIL_TEXTS = {
+    "customer_email_subject_ja": "ご注文 #{order_number} についてのお願い",
+    "customer_email_body_ja": (
+        "{customer_name} 様\n\nご注文 #{order_number} について、ご連絡いたします。\n\n"
+        "{message}\n\n{action}\n{link}\n"
+    ),
+    "customer_email_subject_en": "About your order #{order_number}",
+    "customer_email_body_en": (
+        "Dear {customer_name},\n\nAbout your order #{order_number}:\n\n{message}\n\n"
+        "{action}\n{link}\n"
+    ),
+}
+
+
+def _named_fields(name: str, value: str, allowed: Tuple[str, ...]) -> str:
+    """`value` if every {field} it names is one of `allowed` (no format specs)."""
+    try:
+        fields = [(field, spec, conversion)
+                  for _text, field, spec, conversion in string.Formatter().parse(value)
+                  if field is not None]
+    except ValueError:
+        raise SettingError(name, f"{name}: unbalanced braces (write {{{{ for a brace).") from None
+    for field, spec, conversion in fields:
+        if field not in allowed or spec or conversion:
+            raise SettingError(
+                name, f"{name}: {{{field}}} is not one of {', '.join('{%s}' % f for f in allowed)}."
+            )
+    return value
+
+
+def _email_text(name: str, raw) -> str:
+    value = str(raw).strip()
+    if len(value) > MAX_TEMPLATE_LENGTH or "\x00" in value:
+        raise SettingError(name, f"{name} takes at most {MAX_TEMPLATE_LENGTH} characters.")
+    return _named_fields(name, value, EMAIL_FIELDS)
+
+
+def _link(name: str, raw) -> str:
+    value = str(raw or "").strip()
+    if not value:
+        return ""
+    if not value.startswith(("https://", "http://")) or len(value) > 2000 or any(
+            char.isspace() for char in value):
+        raise SettingError(name, f"{name} must be an http(s) URL of at most 2000 characters.")
+    return _named_fields(name, value, LINK_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -273,6 +326,28 @@ SETTINGS: Tuple[Setting, ...] = (
         "How many days after a declined automatic charge it is tried again (1 to 30).",
         _whole_number(1, "days", maximum=30),
     ),
+    *(
+        Setting(
+            f"customer_email_{part}_{language}", "string", DEFAULT_EMAIL_TEXTS[
+                f"customer_email_{part}_{language}"],
+            f"Customer e-mail {part} ({language})",
+            f"The {part} of the e-mail a customer whose order is in "
+            f"{'Japanese' if language == 'ja' else 'another language'} gets when a "
+            "reason that asks something of them is raised (DEFERRED_PAYMENT_REJECTED, "
+            "COD_NOT_ALLOWED). It may name {order_number}, {customer_name}, {message} "
+            "(the reason's customer text), {action} (what to do) and {link}. Empty: "
+            "the default text.",
+            _email_text,
+        )
+        for language in ("ja", "en") for part in ("subject", "body")
+    ),
+    Setting(
+        "customer_email_link", "string", "", "Storefront link in customer e-mails",
+        "The page where the customer acts on the e-mail (e.g. changes the payment "
+        "method): an http(s) URL that may name {order_number} and {order_token}. "
+        "Empty: the e-mail carries no link.",
+        _link,
+    ),
     Setting(
         "time_zone", "string", "", "Shop time zone",
         "The time zone whose calendar handledOn and dueOn follow (e.g. Asia/Tokyo): a "
@@ -304,6 +379,11 @@ class AttentionSettings:
     charge_lead_days: int = 2
     charge_retries: int = 2
     charge_retry_interval_days: int = 1
+    customer_email_subject_ja: str = DEFAULT_EMAIL_TEXTS["customer_email_subject_ja"]
+    customer_email_body_ja: str = DEFAULT_EMAIL_TEXTS["customer_email_body_ja"]
+    customer_email_subject_en: str = DEFAULT_EMAIL_TEXTS["customer_email_subject_en"]
+    customer_email_body_en: str = DEFAULT_EMAIL_TEXTS["customer_email_body_en"]
+    customer_email_link: str = ""
     time_zone: str = ""
 
 

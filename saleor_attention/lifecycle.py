@@ -31,6 +31,7 @@ from .adapter import shop
 from .compat import JSONField
 from .errors import AttentionError, AttentionErrorCode
 from .models import Event, EventType, Flag, FlagComment, OrderFacts, Scope, Status
+from .notifications import emails
 from .reasons import ORDER_CANCELLED, ORDER_DELETED, SHIPPING_DATE_PASSED, system_text
 from .rules import FlagToRaise
 
@@ -74,6 +75,7 @@ class OrderChange:
         self._active: Optional[List[Flag]] = None
         self.number = shop.order_number(self.order)
         self._entries: List[journal.Entry] = []
+        self._raised: List[Flag] = []  # new flags, for their notifications
         self._facts: Dict[str, object] = {}
         # Whether Saleor's view of the order (the mirror) moves.
         self._visible = False
@@ -161,6 +163,9 @@ class OrderChange:
         facts, mirror: none reads another's rows); announce it if Saleor's view of the
         order moved."""
         writes = self._entry_writes() if self._entries else []
+        emails_ = emails.written_with(self.order, self._raised)
+        if emails_ is not None:
+            writes.append(emails_)
         if self._facts:
             writes.append(facts.updating(self.order, **self._facts))
         mirrored = mirror.values(self.facts, self.active) if self._visible else None
@@ -208,6 +213,7 @@ class OrderChange:
                 flag._state.adding, flag._state.db = False, "default"
                 by_cause[_cause_of(flag)] = flag
                 self.active.insert(0, flag)
+                self._raised.append(flag)
                 self._entries.append(journal.flag_set(flag, self.actor, self.language))
                 self._visible = True
         return by_cause

@@ -582,6 +582,34 @@ class BlacklistEntry(models.Model):
         super().save(*args, **kwargs)
 
 
+class EmailStatus(models.TextChoices):
+    PENDING = "PENDING", "To be sent"
+    SENT = "SENT", "Sent"
+    # Given up after the retries; the flag stays, staff see the failure in its trail.
+    FAILED = "FAILED", "Failed"
+
+
+class CustomerEmail(models.Model):
+    """The one e-mail a flag whose reason asks something of the customer sends them
+    (notifications.emails): written with the flag, in its transaction, so a flag that
+    rolls back sends nothing; sent after commit, and marked sent once."""
+
+    flag = models.OneToOneField(Flag, on_delete=models.CASCADE, related_name="customer_email")
+    order = models.ForeignKey("order.Order", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=8, choices=EmailStatus.choices, default=EmailStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # The sweep: e-mails still waiting.
+            models.Index(fields=["created_at"], name="attention_email_pending",
+                         condition=Q(status="PENDING")),
+        ]
+
+
 # Subscription contracts live in their own package; imported here for Django to find.
 from .contracts.models import (  # noqa: E402,F401
     AutomaticCharge,

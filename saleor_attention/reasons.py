@@ -35,7 +35,9 @@ class Reason:
     staff: Mapping[str, Text]
     customer: Text
     guidance: Text
-    emails_customer: bool = False
+    # What the customer can do about it, told in an e-mail (notifications.emails) with
+    # the shop's storefront link; reasons without one e-mail no one.
+    customer_action: Optional[Text] = None
     # Set only by staff or apps, never by a rule.
     manual: bool = False
     # What its staff texts name in {braces}: a flag of this reason must carry them.
@@ -71,8 +73,15 @@ class Reason:
             if params.get(name) not in (None, "")
         ]
 
+    @property
+    def emails_customer(self) -> bool:
+        return self.customer_action is not None
+
     def customer_message(self, language: str = JA) -> str:
         return _pick(self.customer, language)
+
+    def customer_action_text(self, language: str = JA) -> str:
+        return _pick(self.customer_action, language) if self.customer_action else ""
 
     def guidance_text(self, language: str = JA) -> str:
         return _pick(self.guidance, language)
@@ -134,6 +143,10 @@ _CUSTOMER_PAYMENT: Text = (
     "お支払いの確認ができなかったため、ご注文を保留しています。ショップからのご連絡をお待ちください。",
     "We could not confirm your payment, so your order is on hold. The shop will contact you.",
 )
+_ACTION_CHANGE_PAYMENT: Text = (
+    "お手数ですが、下記のページからお支払い方法の変更をお願いいたします。",
+    "Please change the payment method on the page below.",
+)
 _CUSTOMER_DELIVERY: Text = (
     "お届けについて確認が必要なため、ご注文を保留しています。ショップまでお問い合わせください。",
     "Your delivery needs to be checked, so your order is on hold. Please contact the shop.",
@@ -185,7 +198,7 @@ CATALOGUE: Dict[str, Reason] = {
                 "Confirm with the customer and change the payment method, then release.",
             ),
             evidence=("code", "event"),
-            emails_customer=True,
+            customer_action=_ACTION_CHANGE_PAYMENT,
         ),
         Reason(
             code="DEFERRED_PAYMENT_UNRECOGNIZED",
@@ -281,7 +294,7 @@ CATALOGUE: Dict[str, Reason] = {
                 "delivery, then release.",
             ),
             evidence=("gateway",),
-            emails_customer=True,
+            customer_action=_ACTION_CHANGE_PAYMENT,
         ),
         Reason(
             code="PAYMENT_FAILED",
@@ -343,6 +356,8 @@ UNKNOWN_CALLER = "UNKNOWN_CALLER"
 CHARGE_HELD = "CHARGE_HELD"
 CHARGE_DECLINED = "CHARGE_DECLINED"
 CHARGE_RETRY_ON = "CHARGE_RETRY_ON"
+EMAIL_SENT = "EMAIL_SENT"
+EMAIL_FAILED = "EMAIL_FAILED"
 CHARGE_NO_RETRY = "CHARGE_NO_RETRY"
 SYSTEM_TEXTS: Dict[str, Text] = {
     ORDER_DELETED: ("注文が削除されたため、要対応を終了", "The order was deleted: attention closed."),
@@ -407,6 +422,14 @@ SYSTEM_TEXTS: Dict[str, Text] = {
     CHARGE_DECLINED: (
         "自動決済に失敗しました({gateway}): {message} — {next}",
         "Automatic charge declined ({gateway}): {message} — {next}",
+    ),
+    EMAIL_SENT: (
+        "お客様にメールを送信しました({reason}): {to}",
+        "E-mail sent to the customer ({reason}): {to}",
+    ),
+    EMAIL_FAILED: (
+        "お客様へのメールを送信できませんでした({reason}、{attempts}回試行): {error}",
+        "Could not e-mail the customer ({reason}, {attempts} tries): {error}",
     ),
     CHARGE_RETRY_ON: ("{date} に再決済します", "tried again on {date}"),
     CHARGE_NO_RETRY: (

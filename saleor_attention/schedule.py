@@ -19,6 +19,11 @@ BEAT_SCHEDULE = {
         "task": "saleor_attention.tasks.run_charges",
         "schedule": timedelta(hours=1),
     },
+    # Customer e-mails whose task was lost; a sent one is never sent again.
+    "saleor-attention-waiting-emails": {
+        "task": "saleor_attention.tasks.send_waiting_emails",
+        "schedule": timedelta(minutes=10),
+    },
     "saleor-attention-repair-mirrors": {
         "task": "saleor_attention.tasks.repair_mirrors",
         "schedule": timedelta(hours=1),

@@ -10,6 +10,8 @@ from celery import shared_task
 from . import gate, hooks, mirror, services, shop_time
 from .adapter import shop
 from .contracts import charges, renewals
+from .models import EmailStatus
+from .notifications import emails
 
 # An order's rules normally run within a second of its commit; older than this, the
 # hook that should have run them is gone.
@@ -47,6 +49,29 @@ def run_bulk_job(job_id: int) -> int:
     with shop.database_access():
         job = services.run_bulk_job(job_id)
         return 0 if job is None else job.done
+
+
+@shared_task(name="saleor_attention.tasks.send_customer_email", bind=True,
+             max_retries=emails.MAX_ATTEMPTS)
+def send_customer_email(self, flag_id: int) -> str:
+    """Send a flag's customer e-mail (notifications.emails), retried with backoff while
+    the mail server fails; returns its status."""
+    with shop.database_access():
+        email = emails.deliver(flag_id)
+    if email is None:
+        return "NOTHING"
+    if email.status == EmailStatus.PENDING:
+        raise self.retry(countdown=emails.retry_in(email.attempts))
+    return email.status
+
+
+@shared_task(name="saleor_attention.tasks.send_waiting_emails")
+def send_waiting_emails() -> int:
+    """Send the customer e-mails whose task was lost (a worker died, no broker at the
+    commit); returns how many were sent."""
+    with shop.database_access():
+        sent = [emails.deliver(flag_id) for flag_id in emails.waiting(BATCH)]
+    return sum(email is not None and email.status == EmailStatus.SENT for email in sent)
 
 
 @shared_task(name="saleor_attention.tasks.run_renewals")

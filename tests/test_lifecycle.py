@@ -91,8 +91,11 @@ def test_a_change_is_announced_once_after_commit_and_not_reacted_to(shop):
     with transaction.atomic():
         waiting = len(connection.run_on_commit)
         assert lifecycle.raise_flags(order, flags(3)) == 3
-        announcements = connection.run_on_commit[waiting:]
-        assert len(announcements) == 1
+        after_commit = connection.run_on_commit[waiting:]
+        # COD_NOT_ALLOWED's customer e-mail is queued after the commit too.
+        announcements = [item for item in after_commit
+                         if item[1].__module__ != "saleor_attention.notifications.emails"]
+        assert (len(announcements), len(after_commit)) == (1, 2)
         with CaptureQueriesContext(connection) as captured:
             announcements[0][1]()  # what runs once the change commits
     touched = " ".join(query["sql"] for query in captured.captured_queries)

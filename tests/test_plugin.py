@@ -1,5 +1,6 @@
 """The plugin as Saleor's dashboard sees it: listed, configurable, validated."""
 import pytest
+from saleor_attention import config
 
 
 def test_listed_in_saleor_plugins_query_with_its_settings(gql, shop):
@@ -28,6 +29,8 @@ def test_listed_in_saleor_plugins_query_with_its_settings(gql, shop):
         "charge_lead_days": ("2", "STRING"),
         "charge_retries": ("2", "STRING"),
         "charge_retry_interval_days": ("1", "STRING"),
+        **{name: (text, "STRING") for name, text in config.DEFAULT_EMAIL_TEXTS.items()},
+        "customer_email_link": ("", "STRING"),
         "time_zone": ("", "STRING"),  # Django's TIME_ZONE
     }
 
