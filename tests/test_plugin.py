@@ -1,5 +1,6 @@
 """The plugin as Saleor's dashboard sees it: listed, configurable, validated."""
 import pytest
+
 from saleor_attention import config
 
 
