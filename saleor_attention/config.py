@@ -183,6 +183,19 @@ def _link(name: str, raw) -> str:
     return _named_fields(name, value, LINK_FIELDS)
 
 
+MAX_WEBHOOK_URLS = 5
+
+
+def _urls(name: str, raw) -> Tuple[str, ...]:
+    urls = _items(raw)
+    if len(urls) > MAX_WEBHOOK_URLS:
+        raise SettingError(name, f"{name}: at most {MAX_WEBHOOK_URLS} URLs.")
+    for url in urls:
+        if not url.startswith(("https://", "http://")) or len(url) > 2000:
+            raise SettingError(name, f"{name}: {url[:100]!r} is not an http(s) URL.")
+    return urls
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -302,6 +315,21 @@ SETTINGS: Tuple[Setting, ...] = (
         _whole_number(1, "seconds", maximum=MAX_REPLAY_WINDOW_SECONDS),
     ),
     Setting(
+        "webhook_urls", "string", "", "Flag webhook URLs",
+        f"Comma-separated http(s) URLs (at most {MAX_WEBHOOK_URLS}) the plugin POSTs its "
+        "own events to: attention.flag_set, attention.flag_released, "
+        "attention.order_cleared, each with the whole flag, signed with the webhook "
+        "secret. Empty: none.",
+        _urls,
+    ),
+    Setting(
+        "webhook_secret", "password", "", "Flag webhook secret",
+        "Signs the flag webhooks (X-Attention-Signature: t=<unix seconds>,v1=<hex "
+        "HMAC-SHA256 of \"<t>.<body>\">), as the inbound endpoint checks its events. "
+        "Required when there are webhook URLs.",
+        _text,
+    ),
+    Setting(
         "renewal_lead_days", "string", "3", "Renewal lead time (days)",
         "How many days before a subscription contract's next shipping date its renewal "
         "order is placed (0 to 60). A subscription that needs attention then gets none "
@@ -375,6 +403,8 @@ class AttentionSettings:
     history_language: str = ""
     inbound_secret: str = ""
     inbound_replay_window_seconds: int = 300
+    webhook_urls: Tuple[str, ...] = ()
+    webhook_secret: str = ""
     renewal_lead_days: int = 3
     charge_lead_days: int = 2
     charge_retries: int = 2
@@ -395,6 +425,8 @@ def parse(values: Mapping[str, object]) -> AttentionSettings:
         if raw is None or raw == "":
             raw = setting.default
         parsed[setting.name] = setting.parse(setting.name, raw)
+    if parsed["webhook_urls"] and not parsed["webhook_secret"]:
+        raise SettingError("webhook_secret", "Set a webhook secret to send flag webhooks.")
     return AttentionSettings(**parsed)
 
 

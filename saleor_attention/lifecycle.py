@@ -31,7 +31,7 @@ from .adapter import shop
 from .compat import JSONField
 from .errors import AttentionError, AttentionErrorCode
 from .models import Event, EventType, Flag, FlagComment, OrderFacts, Scope, Status
-from .notifications import emails
+from .notifications import emails, webhooks
 from .reasons import ORDER_CANCELLED, ORDER_DELETED, SHIPPING_DATE_PASSED, system_text
 from .rules import FlagToRaise
 
@@ -67,15 +67,18 @@ class OrderChange:
         self.order = orders.lock(
             order.pk, *related, annotations={**_read_with_the_lock(), **reads}
         )
+        self.settings = _settings(self.order.attention_configuration)
         # The language of the change's history lines and audit events.
-        self.language = journal.language(_settings(self.order.attention_configuration))
+        self.language = journal.language(self.settings)
         self.subscription_orders = _subscription_orders(self.order.attention_subscription_orders)
         self.facts = facts.of(self.order)
         self.order.attention_facts = self.facts  # what facts.updating changes
         self._active: Optional[List[Flag]] = None
         self.number = shop.order_number(self.order)
         self._entries: List[journal.Entry] = []
-        self._raised: List[Flag] = []  # new flags, for their notifications
+        # What the change did to flags, for the notifications it sends.
+        self._raised: List[Flag] = []
+        self._released: List[Flag] = []
         self._facts: Dict[str, object] = {}
         # Whether Saleor's view of the order (the mirror) moves.
         self._visible = False
@@ -122,6 +125,7 @@ class OrderChange:
             handled_on=handled_on, release_comment=comment,
         )
         self._entries += [journal.flag_released(flag, self.actor, self.language) for flag in flags]
+        self._released += flags
         gone = {flag.pk for flag in flags}
         self._active = [flag for flag in self.active if flag.pk not in gone]
         self._visible = True
@@ -163,9 +167,7 @@ class OrderChange:
         facts, mirror: none reads another's rows); announce it if Saleor's view of the
         order moved."""
         writes = self._entry_writes() if self._entries else []
-        emails_ = emails.written_with(self.order, self._raised)
-        if emails_ is not None:
-            writes.append(emails_)
+        writes += self._notification_writes()
         if self._facts:
             writes.append(facts.updating(self.order, **self._facts))
         mirrored = mirror.values(self.facts, self.active) if self._visible else None
@@ -179,6 +181,16 @@ class OrderChange:
             if self._announced_by_saleor is None:
                 setattr(self.order, ANNOUNCED, True)
                 shop.announce_order_updated(self.order)
+
+    def _notification_writes(self) -> List[rows.Statement]:
+        """The customer e-mails and flag webhooks the change sends after its commit."""
+        cleared = bool(self._released) and not self.active
+        writes = [
+            emails.written_with(self.order, self._raised),
+            webhooks.written_with(self.order.pk, self.number, self.settings, self.actor,
+                                  self._raised, self._released, cleared),
+        ]
+        return [write for write in writes if write is not None]
 
     def _new_flag(self, flag: FlagToRaise, note: str, due_on) -> Flag:
         if flag.scope == Scope.SUBSCRIPTION and not self.facts.subscription:

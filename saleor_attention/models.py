@@ -2,6 +2,7 @@
 the order's private metadata only mirrors a summary of them."""
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from typing import Dict
 
@@ -608,6 +609,45 @@ class CustomerEmail(models.Model):
             models.Index(fields=["created_at"], name="attention_email_pending",
                          condition=Q(status="PENDING")),
         ]
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "PENDING", "To be delivered"
+    DELIVERED = "DELIVERED", "Delivered"
+    FAILED = "FAILED", "Failed"  # given up after the retries
+
+
+class WebhookDelivery(models.Model):
+    """One of the plugin's own flag events for one receiving URL (notifications.webhooks):
+    written with the change, in its transaction; delivered after the commit."""
+
+    # Made in Python, so the change knows what to queue without reading it back.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    event = models.CharField(max_length=32)
+    url = models.CharField(max_length=2000)
+    order_number = models.CharField(max_length=64, blank=True, default="")
+    payload = JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=DeliveryStatus.choices,
+                              default=DeliveryStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["created_at"], name="attention_delivery_pending",
+                         condition=Q(status="PENDING")),
+        ]
+
+
+class WebhookAttempt(models.Model):
+    """One POST of a delivery: what the receiver answered, or why it could not."""
+
+    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="tries")
+    created_at = models.DateTimeField(default=timezone.now)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True, default="")
+    duration_ms = models.PositiveIntegerField(default=0)
 
 
 # Subscription contracts live in their own package; imported here for Django to find.

@@ -19,9 +19,14 @@ BEAT_SCHEDULE = {
         "task": "saleor_attention.tasks.run_charges",
         "schedule": timedelta(hours=1),
     },
-    # Customer e-mails whose task was lost; a sent one is never sent again.
+    # Customer e-mails and flag webhooks whose task was lost; what was sent is never
+    # sent again.
     "saleor-attention-waiting-emails": {
         "task": "saleor_attention.tasks.send_waiting_emails",
+        "schedule": timedelta(minutes=10),
+    },
+    "saleor-attention-waiting-webhooks": {
+        "task": "saleor_attention.tasks.deliver_waiting_webhooks",
         "schedule": timedelta(minutes=10),
     },
     "saleor-attention-repair-mirrors": {

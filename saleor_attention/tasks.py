@@ -10,8 +10,8 @@ from celery import shared_task
 from . import gate, hooks, mirror, services, shop_time
 from .adapter import shop
 from .contracts import charges, renewals
-from .models import EmailStatus
-from .notifications import emails
+from .models import DeliveryStatus, EmailStatus
+from .notifications import emails, webhooks
 
 # An order's rules normally run within a second of its commit; older than this, the
 # hook that should have run them is gone.
@@ -56,22 +56,47 @@ def run_bulk_job(job_id: int) -> int:
 def send_customer_email(self, flag_id: int) -> str:
     """Send a flag's customer e-mail (notifications.emails), retried with backoff while
     the mail server fails; returns its status."""
-    with shop.database_access():
-        email = emails.deliver(flag_id)
-    if email is None:
-        return "NOTHING"
-    if email.status == EmailStatus.PENDING:
-        raise self.retry(countdown=emails.retry_in(email.attempts))
-    return email.status
+    return _sent_or_retried(self, emails, flag_id)
 
 
 @shared_task(name="saleor_attention.tasks.send_waiting_emails")
 def send_waiting_emails() -> int:
     """Send the customer e-mails whose task was lost (a worker died, no broker at the
     commit); returns how many were sent."""
+    return _sweep(emails, EmailStatus.SENT)
+
+
+@shared_task(name="saleor_attention.tasks.deliver_webhook", bind=True,
+             max_retries=webhooks.MAX_ATTEMPTS)
+def deliver_webhook(self, delivery_id: str) -> str:
+    """POST one flag webhook (notifications.webhooks), retried with backoff while the
+    receiver fails; returns its status."""
+    return _sent_or_retried(self, webhooks, delivery_id)
+
+
+@shared_task(name="saleor_attention.tasks.deliver_waiting_webhooks")
+def deliver_waiting_webhooks() -> int:
+    """POST the flag webhooks whose task was lost; returns how many were delivered."""
+    return _sweep(webhooks, DeliveryStatus.DELIVERED)
+
+
+def _sent_or_retried(task, notifications, key) -> str:
+    """Send one e-mail or webhook (`notifications`: the module that sends it); a
+    failure still waiting is retried by the task after the module's backoff."""
     with shop.database_access():
-        sent = [emails.deliver(flag_id) for flag_id in emails.waiting(BATCH)]
-    return sum(email is not None and email.status == EmailStatus.SENT for email in sent)
+        sent = notifications.deliver(key)
+    if sent is None:
+        return "NOTHING"
+    if sent.status == "PENDING":
+        raise task.retry(countdown=notifications.retry_in(sent.attempts))
+    return sent.status
+
+
+def _sweep(notifications, done: str) -> int:
+    """Send what waits longer than its task would; how many were sent."""
+    with shop.database_access():
+        sent = [notifications.deliver(key) for key in notifications.waiting(BATCH)]
+    return sum(item is not None and item.status == done for item in sent)
 
 
 @shared_task(name="saleor_attention.tasks.run_renewals")

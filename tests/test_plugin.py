@@ -26,6 +26,8 @@ def test_listed_in_saleor_plugins_query_with_its_settings(gql, shop):
         "history_language": ("", "STRING"),
         "inbound_secret": (None, "PASSWORD"),  # Saleor never shows a password back
         "inbound_replay_window_seconds": ("300", "STRING"),
+        "webhook_urls": ("", "STRING"),
+        "webhook_secret": (None, "PASSWORD"),
         "renewal_lead_days": ("3", "STRING"),
         "charge_lead_days": ("2", "STRING"),
         "charge_retries": ("2", "STRING"),

@@ -19,6 +19,7 @@ BULK_JOB_TYPE = "AttentionBulkJob"
 COMMENT_TYPE = "AttentionFlagComment"
 EVENT_TYPE = "AttentionEvent"
 CONTRACT_TYPE = "SubscriptionContract"
+DELIVERY_TYPE = "AttentionWebhookDelivery"
 
 
 def flag_id(pk) -> str:
@@ -43,6 +44,15 @@ def event_id(pk) -> str:
 
 def contract_id(pk) -> str:
     return graphene.Node.to_global_id(CONTRACT_TYPE, pk)
+
+
+def delivery_id(pk) -> str:
+    return graphene.Node.to_global_id(DELIVERY_TYPE, pk)
+
+
+def order_global_id(pk) -> str:
+    """Saleor's Order id, as its API names the order."""
+    return graphene.Node.to_global_id("Order", pk)
 
 
 def contract_pk(global_id: str, field: str) -> int:

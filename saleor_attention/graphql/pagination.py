@@ -5,6 +5,7 @@ import datetime
 import json
 
 import graphene
+from django.core.exceptions import ValidationError
 from django.db import connection as db
 from django.db.models import Q
 from graphql import GraphQLError
@@ -83,19 +84,24 @@ def encode_cursor(field, row):
         value = value.isoformat()
     elif not isinstance(value, (int, str)) and value is not None:
         value = str(value)  # UUID order ids on Saleor 3
-    return base64.b64encode(json.dumps([value, row.pk]).encode()).decode()
+    pk = row.pk if isinstance(row.pk, int) else str(row.pk)  # a UUID key as text
+    return base64.b64encode(json.dumps([value, pk]).encode()).decode()
 
 
 def _decode(cursor):
     try:
         value, pk = json.loads(base64.b64decode(cursor))
-        return value, int(pk)
+        return value, pk
     except (ValueError, TypeError):
         raise GraphQLError("Invalid cursor.") from None
 
 
 def _after(page, field, descending, position):
     value, pk = position
+    try:
+        pk = page.model._meta.pk.to_python(pk)
+    except (ValidationError, TypeError):
+        raise GraphQLError("Invalid cursor.") from None
     beyond, bound = ("lt", "lte") if descending else ("gt", "gte")
     if value is None:
         return page.filter(

@@ -398,7 +398,7 @@ class AttentionBulkJobError(graphene.ObjectType):
 
     @staticmethod
     def resolve_order(root, _info):
-        return None if root["order"] is None else graphene.Node.to_global_id("Order", root["order"])
+        return None if root["order"] is None else ids.order_global_id(root["order"])
 
     @staticmethod
     def resolve_order_number(root, _info):

@@ -23,7 +23,7 @@ from django.utils import timezone
 from .. import config, gate, plugin_state, rows
 from ..adapter import shop
 from ..models import CustomerEmail, EmailStatus, EventType, Flag
-from ..reasons import EMAIL_FAILED, EMAIL_SENT, get_reason, language_of, system_text
+from ..reasons import EMAIL_FAILED, EMAIL_SENT, get_reason, language_of
 
 # Tries before it is given up (the first and the retries), and the retries' spacing.
 MAX_ATTEMPTS = 6

@@ -13,6 +13,7 @@ from ..graphql.customer_contracts import (
 )
 from ..graphql.mutations import AttentionMutations
 from ..graphql.orders_queue import AttentionOrderQueries
+from ..graphql.webhooks import AttentionWebhookQueries
 from ..graphql.queries import (
     AttentionQueries,
     customer_restrictions_field,
@@ -28,7 +29,7 @@ User._meta.fields["subscription_contracts"] = customer_contracts_field()
 
 class Query(
     AttentionQueries, AttentionOrderQueries, AttentionBlacklistQueries,
-    SubscriptionContractQueries, saleor_api.Query
+    SubscriptionContractQueries, AttentionWebhookQueries, saleor_api.Query
 ):
     pass
 
