@@ -22,7 +22,6 @@ import argparse
 import os
 import sys
 import time
-import uuid
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, REPO)
@@ -72,7 +71,7 @@ def seed(args, tag: str):
     )]
     flagged = int(args.orders * args.flagged)
     # Spread through the run, as a run meets them.
-    held = charges[1::len(charges) // flagged][:flagged] if flagged else []
+    held = charges[1::max(1, len(charges) // flagged)][:flagged] if flagged else []
     print(f"Flagging {len(held)} orders...", flush=True)
     orders = dict(AutomaticCharge.objects.filter(pk__in=held).values_list("pk", "order_id"))
     for pk in held:
@@ -125,11 +124,8 @@ def run(args) -> None:
     from benchmarks.stats import facts, heading
     from saleor_attention.contracts import charges
 
-    tag = uuid.uuid4().hex[:8]
-    print(f"Seeding {args.orders} renewal orders due to be charged...", flush=True)
-    started = time.perf_counter()
-    today, due, held_ids = seed(args, tag)
-    print(f"Seeded in {time.perf_counter() - started:.1f} s", flush=True)
+    _tag, (today, due, held_ids) = runs.seeded(
+        f"{args.orders} renewal orders due to be charged", seed, args)
     sample = args.sample
     to_charge = [pk for pk in due if pk not in held_ids][: None if sample is None else sample + 1]
     to_hold = [pk for pk in due if pk in held_ids][:sample]

@@ -15,8 +15,6 @@ place.
 import argparse
 import os
 import sys
-import time
-import uuid
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, REPO)
@@ -73,11 +71,7 @@ def run(args) -> None:
     from saleor_attention.contracts import renewals
     from saleor_attention.contracts.models import SubscriptionContract
 
-    tag = uuid.uuid4().hex[:8]
-    print(f"Seeding {args.contracts} contracts...", flush=True)
-    started = time.perf_counter()
-    due_by, held_ids = seed(args, tag)
-    print(f"Seeded in {time.perf_counter() - started:.1f} s", flush=True)
+    tag, (due_by, held_ids) = runs.seeded(f"{args.contracts} contracts", seed, args)
     due_ids = list(
         SubscriptionContract.objects.filter(subscription__startswith=f"bench-{tag}-",
                                             next_shipping_date__lte=due_by)

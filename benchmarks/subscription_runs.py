@@ -9,6 +9,7 @@ import resource
 import statistics
 import sys
 import time
+import uuid
 from dataclasses import dataclass
 from typing import Callable, Iterable, List, Mapping, Optional, Sequence, Tuple
 
@@ -29,6 +30,17 @@ def main(parse_args: Callable, run: Callable) -> None:
     fresh_builder_serials()
     set_plugin_active(True)
     run(args)
+
+
+def seeded(what: str, seed: Callable, args):
+    """`seed(args, tag)`, timed, with a tag of its own that names this run's rows:
+    (the tag, what seed returned)."""
+    tag = uuid.uuid4().hex[:8]
+    print(f"Seeding {what}...", flush=True)
+    started = time.perf_counter()
+    seeds = seed(args, tag)
+    print(f"Seeded in {time.perf_counter() - started:.1f} s", flush=True)
+    return tag, seeds
 
 
 def days(n: int) -> datetime.timedelta:
