@@ -12,7 +12,7 @@ export ALLOWED_CLIENT_HOSTS ?= localhost,127.0.0.1
 .PHONY: install test install-saleor3 test-saleor3 demo benchmark benchmark-queue \
 	benchmark-rules benchmark-demo benchmark-saleor3 benchmark-saleor3-plain \
 	benchmark-saleor3-checkout benchmark-lifecycle benchmark-order-created benchmark-fulfill \
-	benchmark-checkout benchmark-issue8 benchmark-renewals clean
+	benchmark-checkout benchmark-issue8 benchmark-renewals benchmark-charges clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON38) -m venv $(VENV)
@@ -70,6 +70,13 @@ benchmark-checkout: install
 # order creation, peak memory (BENCH_ARGS="--contracts 1000" for the small table).
 benchmark-renewals: install
 	DATABASE_URL=$(BENCH_DB_URL) $(PY) benchmarks/renewals_bench.py $(BENCH_ARGS)
+
+# An automatic charge run over 10,000 renewal orders due today, 1 % held by an ORDER
+# flag, through Saleor's dummy gateway: charges per second, statements per charge (the
+# plugin's, the rest Saleor's payment pipeline), the plugin's share next to the gateway
+# calls, a held charge's cost, peak memory (BENCH_ARGS="--orders 1000" for the small table).
+benchmark-charges: install
+	DATABASE_URL=$(BENCH_DB_URL) $(PY) benchmarks/charges_bench.py $(BENCH_ARGS)
 
 benchmark-issue8: benchmark-lifecycle benchmark-order-created benchmark-fulfill benchmark-checkout
 
