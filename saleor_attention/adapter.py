@@ -4,6 +4,7 @@ Everything that imports `saleor.*` lives in one adapter package per line; core m
 reach Saleor only through `shop` from here, which meets the contract in port.py.
 """
 from importlib import import_module
+from importlib.util import find_spec
 
 from django.db.models.signals import pre_save
 
@@ -14,13 +15,18 @@ shop: SaleorPort = import_module(f"saleor_attention.{LINE}.shop")
 
 
 def connect_receivers() -> None:
-    """The fulfillment guard, the hooks' model signals, and the end of requests and
-    Celery tasks (when refused shipments waiting there are written down)."""
+    """The fulfillment guard, the hooks' model signals (and the line's own, in its
+    `receivers` module where it has one), and the end of requests and Celery tasks
+    (when refused shipments waiting there are written down)."""
     pre_save.connect(
         _veto_shipping, sender=shop.Fulfillment, dispatch_uid="saleor_attention.fulfillment"
     )
     import_module("saleor_attention.hooks").connect()
     import_module("saleor_attention.refusals").connect()
+    # Signals only one line sends (Saleor 3: a payment app's later answer to a charge).
+    line_receivers = f"saleor_attention.{LINE}.receivers"
+    if find_spec(line_receivers):
+        import_module(line_receivers).connect()
 
 
 def _veto_shipping(sender, instance, **kwargs) -> None:

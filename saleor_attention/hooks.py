@@ -11,7 +11,7 @@ from django.db.models.signals import post_save, pre_delete
 
 from . import blacklist, config, facts, gate, lifecycle, triggers
 from .adapter import shop
-from .contracts import actions, renewals
+from .contracts import actions, charges, renewals
 from .models import Event, EventType
 
 logger = logging.getLogger(__name__)
@@ -117,6 +117,17 @@ def payment_failed(order, event_id, parameters=None) -> None:
             )
 
     _run_safely("payment_failed", flag_it, order)
+
+
+def charge_answered(order_id, request: str, result) -> None:
+    """A payment app answered later a charge of the order it had been asked for under
+    the `request` reference (a model signal of the Saleor line, inside the transaction
+    that records the answer). Recorded whatever the switch says: the charge was asked
+    for while the plugin was on."""
+    _run_safely(
+        "charge_answered", lambda order: charges.answered(order.pk, request, result),
+        shop.Order(pk=order_id),
+    )
 
 
 def _run_safely(hook: str, rule, order) -> None:

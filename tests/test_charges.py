@@ -44,7 +44,8 @@ def renewal_order(shop, payment_method, shipping=SHIPPING):
         shop.order(user=shop.customer()), interval_count=1, interval_unit="MONTH",
         next_shipping_date=shop_date(shipping), payment_method=payment_method,
     )
-    [cycle] = renewals.run(shop_date(shipping)).placed
+    with shop.hooks_run_after_commit():  # the new order's rules (Saleor 3: on commit)
+        [cycle] = renewals.run(shop_date(shipping)).placed
     return contract, cycle.order
 
 

@@ -12,7 +12,10 @@ order, which holds the charge until staff release it.
 Two runs at once never charge an order twice: each charge is tried under its row
 lock, taken with SKIP LOCKED, and under the order's lock (lifecycle.change, which
 flag changes take too), in a transaction of its own that ends only after the
-gateway answered."""
+gateway answered.
+
+A payment app that answers later (Saleor 3's Transaction API) leaves the charge
+REQUESTED; its answer, when it arrives, charges or declines it (answered)."""
 from __future__ import annotations
 
 import datetime
@@ -21,7 +24,7 @@ from typing import List, Optional
 
 from django.db import transaction
 
-from .. import gate, guards, lifecycle, plugin_state, triggers
+from .. import gate, guards, lifecycle, plugin_state, shop_time, triggers
 from ..adapter import shop
 from ..models import EventType
 from ..reasons import CHARGE_DECLINED, CHARGE_HELD, CHARGE_NO_RETRY, CHARGE_RETRY_ON, system_text
@@ -99,6 +102,25 @@ def attempt(charge_id, as_of: datetime.date) -> Optional[Attempted]:
             return None
         with lifecycle.change(shop.Order(pk=charge.order_id)) as change:
             return Attempted(charge, _attempt(charge, change, as_of))
+
+
+def answered(order_id, request: str, result: ChargeResult) -> Optional[Attempted]:
+    """A payment app's later answer to the charge it was asked for (REQUESTED, under
+    the `request` reference it gave): charged, or declined as an answer at once is
+    (retried, then flagged). Under a run's locks: the charge's row, then the order's."""
+    with transaction.atomic():
+        charge = (
+            AutomaticCharge.objects.select_for_update(of=("self",))
+            .filter(order_id=order_id, status=ChargeStatus.REQUESTED, reference=request)
+            .first()
+        )
+        if charge is None:
+            return None
+        with lifecycle.change(shop.Order(pk=order_id)) as change:
+            if result.charged:
+                _save(charge, ChargeStatus.CHARGED, AttemptOutcome.CHARGED, result)
+                return Attempted(charge, "charged")
+            return Attempted(charge, _declined(charge, change, result, shop_time.calendar().today()))
 
 
 def _attempt(charge: AutomaticCharge, change: lifecycle.OrderChange, as_of) -> str:

@@ -30,6 +30,7 @@ from .. import config
 from ..actors import Actor
 from ..line import ORDER_CREATED_FIELD  # noqa: F401 - a member of the port
 from . import graphql_types as types
+from .payments import charge, is_paid, payment_method_problem  # noqa: F401 - port members
 from .renewals import order_terms, place_renewal_order, start_checkout
 
 _SHIPPED_STATUSES = (

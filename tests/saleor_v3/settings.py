@@ -24,7 +24,14 @@ DATABASES[DATABASE_CONNECTION_REPLICA_NAME] = DATABASES[DATABASE_CONNECTION_DEFA
 
 if "saleor_attention" not in INSTALLED_APPS:
     INSTALLED_APPS = [*INSTALLED_APPS, "saleor_attention"]
-PLUGINS = [*PLUGINS, "saleor_attention.saleor_v3.plugin.AttentionPlugin"]
+# Automatic charges: Saleor's dummy credit card gateway (active per channel, as
+# tests/saleor_v3/shop.py makes each channel) and the webhook plugin, which sends
+# payment apps their Transaction API requests.
+PLUGINS = [
+    *PLUGINS, "saleor_attention.saleor_v3.plugin.AttentionPlugin",
+    "saleor.payment.gateways.dummy_credit_card.plugin.DeprecatedDummyCreditCardGatewayPlugin",
+    "saleor.plugins.webhook.plugin.WebhookPlugin",
+]
 
 # The opt-in: Saleor's /graphql/ serves the schema extended with the plugin's fields,
 # as on 2.10. tests/test_served_api.py also goes through the plugin's own endpoint.

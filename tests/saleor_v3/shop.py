@@ -17,6 +17,9 @@ from saleor.channel.models import Channel
 from saleor.core.jwt import create_access_token
 from saleor.order import OrderAuthorizeStatus, OrderChargeStatus, OrderOrigin, OrderStatus
 from saleor.order.models import Order, OrderLine
+from saleor.payment.gateways import dummy_credit_card
+from saleor.payment.gateways.dummy_credit_card.plugin import DeprecatedDummyCreditCardGatewayPlugin
+from saleor.plugins.models import PluginConfiguration
 from saleor.product import ProductTypeKind
 from saleor.product.models import (
     Category, Product, ProductChannelListing, ProductType, ProductVariant,
@@ -149,6 +152,12 @@ def _channel():
             shipping_method=method, channel=channel, currency=CURRENCY,
             price=Money(0, CURRENCY), minimum_order_price=Money(0, CURRENCY),
         )
+        # The card gateway of the charges' tests, switched on for the channel as staff
+        # would (it is off by default).
+        PluginConfiguration.objects.create(
+            identifier=CARD_GATEWAY, channel=channel, active=True,
+            configuration=DeprecatedDummyCreditCardGatewayPlugin.DEFAULT_CONFIGURATION,
+        )
     return channel
 
 
@@ -277,3 +286,26 @@ def plugin_state(gql, as_):
 # Where the plugin's GraphQL API is served. Saleor 3: the opt-in merged /graphql/, and the plugin's own endpoint that needs no
 # settings change.
 PLUGIN_API_PATHS = ["/graphql/", "/plugins/global/saleor_attention/graphql/"]
+
+
+# Automatic charges: Saleor's dummy credit card (tests/saleor_v3/settings.py), charged
+# as checkout completion charges a card (process_payment, automatic capture). It
+# declines "0002" outright; "1111" it authorizes, then declines the capture. Both say
+# "Card declined"; any other token is charged.
+CARD_GATEWAY = DeprecatedDummyCreditCardGatewayPlugin.PLUGIN_ID
+CARD = f"gateway:{CARD_GATEWAY}:tok-card"
+DECLINED_CARD = f"gateway:{CARD_GATEWAY}:{dummy_credit_card.TOKEN_DECLINE}"
+CAPTURE_FAILS_CARD = f"gateway:{CARD_GATEWAY}:{dummy_credit_card.TOKEN_PREAUTHORIZE_DECLINE}"
+# What the gateway says when it declines (a flag's evidence).
+DECLINED_MESSAGE = dummy_credit_card.TOKEN_VALIDATION_MAPPING[dummy_credit_card.TOKEN_DECLINE]
+
+
+def captured(order) -> Decimal:
+    """What Saleor counts as charged on the order (its payments and transactions)."""
+    return Order.objects.get(pk=order.pk).total_charged_amount
+
+
+def payment_events(order):
+    """Saleor's own payment events in the order's history (captured or failed)."""
+    return list(order.events.filter(type__in=["payment_captured", "payment_failed"])
+                .order_by("pk").values_list("type", flat=True))
