@@ -177,16 +177,25 @@ def test_switched_off_nothing_is_charged(shop, configure):
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_charges_once_for_two_runs_at_once_and_flags_a_decline(shop, configure):
     """The scheduled task on a Celery worker process (two at once): each due renewal
-    charged once through Saleor's pipeline; a declined card flagged on its order."""
+    charged once through Saleor's pipeline; a declined card flagged on its order; a
+    flagged one held (recorded once) and charged by the run after its release."""
     ensure_site()
     configure(charge_retries="0")
     _paid, paid = renewal_order(shop, shop.CARD, shipping=2)
     _declined, declined = renewal_order(shop, shop.DECLINED_CARD, shipping=2)
+    _held, held = renewal_order(shop, shop.CARD, shipping=2)
+    flag = services.set_flag(held, "MANUAL", note="住所確認中").flag
 
     with worker() as celery:
         for _ in range(2):
             celery.send(tasks.run_charges)
         eventually(lambda: celery.succeeded(tasks.run_charges) == 2)
+        assert outcomes(held) == [AttemptOutcome.HELD] and shop.captured(held) == 0
+        services.release_flags(held, flag_ids=[flag.pk], handled_on=shop_date())
+        celery.send(tasks.run_charges)
+        eventually(lambda: celery.succeeded(tasks.run_charges) == 3)
+    assert outcomes(held) == [AttemptOutcome.HELD, AttemptOutcome.CHARGED]
+    assert shop.captured(held) == held.total.gross.amount
     assert shop.captured(paid) == paid.total.gross.amount
     assert outcomes(paid) == [AttemptOutcome.CHARGED]
     assert shop.payment_events(paid) == ["payment_captured"]
