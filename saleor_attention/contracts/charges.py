@@ -151,9 +151,11 @@ def _attempt(charge: AutomaticCharge, change: lifecycle.OrderChange, as_of) -> s
 
 def _declined(charge, change, result: ChargeResult, as_of) -> str:
     settings = plugin_state.settings()
-    charge.declines += 1
+    retries_left = charge.declines + 1 <= settings.charge_retries
+    # No retry left: the flag raised below holds the charge, and after its release the
+    # retries start again.
+    charge.declines = charge.declines + 1 if retries_left else 0
     charge.charge_on = as_of + datetime.timedelta(days=settings.charge_retry_interval_days)
-    retries_left = charge.declines <= settings.charge_retries
     attempt_row = _save(charge, ChargeStatus.DUE, AttemptOutcome.DECLINED, result)
     then = (
         system_text(CHARGE_RETRY_ON, change.language, date=charge.charge_on.isoformat())
@@ -164,9 +166,6 @@ def _declined(charge, change, result: ChargeResult, as_of) -> str:
         "reference": result.reference,
     })
     if not retries_left:
-        # The flag holds the charge; after its release the retries start again.
-        charge.declines = 0
-        charge.save(update_fields=["declines"])
         triggers.renewal_charge_declined(
             change, f"charge-attempt:{attempt_row.pk}", gateway=result.gateway,
             message=result.message, reference=result.reference,
