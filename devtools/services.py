@@ -323,11 +323,14 @@ def forget_old_messages(folder, hours=1):
 
 def run(command, env):
     """The command in the foreground. Ctrl+C reaches it from the terminal (this process
-    waits for it to end); a TERM or HUP sent here is passed on."""
+    waits for it to end); a TERM or HUP sent here becomes its Ctrl+C (the demo stops its
+    worker, pytest its tests), a second one a TERM."""
     child = subprocess.Popen(command, env=env)
+    told = []
 
     def pass_on(signum, frame):
-        child.send_signal(signum)
+        child.send_signal(signal.SIGTERM if told else signal.SIGINT)
+        told.append(signum)
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for signum in (signal.SIGTERM, signal.SIGHUP):
