@@ -79,10 +79,6 @@ def without_password(url):
     return urlunsplit(parts._replace(netloc=netloc))
 
 
-def with_database(url, name):
-    return urlunsplit(urlsplit(url)._replace(path="/" + name))
-
-
 def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -96,6 +92,7 @@ class EmbeddedPostgres:
     def __init__(self, python):
         self.python = python
         self.port = None
+        self.process = None  # the server, when this make started it
         self.users = None  # our shared lock on .embedded/pg.users
 
     # --- the helper environment -------------------------------------------------
@@ -176,6 +173,9 @@ class EmbeddedPostgres:
         self.bin = self.bin_dir()
         self.prefix = self.as_postgres()
         with self.control():
+            # Held from here on: whatever happens next, stop() sees this make as a user.
+            self.users = open(os.path.join(EMBEDDED_DIR, "pg.users"), "a")
+            fcntl.flock(self.users, fcntl.LOCK_SH)
             if not os.path.exists(os.path.join(PGDATA, "PG_VERSION")):
                 self.initdb()
             with open(os.path.join(PGDATA, "PG_VERSION")) as data_version:
@@ -191,16 +191,28 @@ class EmbeddedPostgres:
                     self.port = int(pid_file.read().splitlines()[3])
             else:
                 self.port = free_port()
-                started = self.run(
-                    "pg_ctl", "start", "-w", "-t", "60", "-D", PGDATA, "-l", PG_LOG, "-o",
-                    f"-c listen_addresses=127.0.0.1 -p {self.port} "
-                    "-c unix_socket_directories=''", check=False)
-                if started.returncode != 0:
-                    raise Refused(f"the embedded PostgreSQL did not start:\n{started.stdout}"
-                                  f"{self.log_tail()}")
-            self.users = open(os.path.join(EMBEDDED_DIR, "pg.users"), "a")
-            fcntl.flock(self.users, fcntl.LOCK_SH)
+                # Started here, not by pg_ctl, so that this make holds the process from
+                # its first moment: a Ctrl+C while it starts still stops it. A session of
+                # its own: the terminal's Ctrl+C reaches this make, not the server.
+                with open(PG_LOG, "ab") as log:
+                    self.process = subprocess.Popen(
+                        self.prefix + [os.path.join(self.bin, "postgres"), "-D", PGDATA,
+                                       "-p", str(self.port), "-c", "listen_addresses=127.0.0.1",
+                                       "-c", "unix_socket_directories="],
+                        stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                        start_new_session=True,
+                    )
+                self.wait_ready()
         return self
+
+    def wait_ready(self, seconds=60):
+        url = f"postgres://postgres@127.0.0.1:{self.port}/postgres"
+        deadline = time.monotonic() + seconds
+        while self.process.poll() is None and time.monotonic() < deadline:
+            if server_error(url) is None:
+                return
+            time.sleep(0.2)
+        raise Refused(f"the embedded PostgreSQL did not start:\n{self.log_tail()}")
 
     def initdb(self):
         shutil.rmtree(PGDATA, ignore_errors=True)
@@ -223,11 +235,27 @@ class EmbeddedPostgres:
             except BlockingIOError:
                 say(mode, "the embedded PostgreSQL stays up for another make of this checkout")
             else:
-                self.run("pg_ctl", "stop", "-w", "-m", "fast", "-D", PGDATA, check=False)
-                say(mode, "stopped the embedded PostgreSQL")
+                if self.process is not None:
+                    stopped = self.stop_started()
+                else:  # another make started it, and ended first
+                    stopped = self.run("pg_ctl", "stop", "-w", "-m", "fast", "-D", PGDATA,
+                                       check=False).returncode == 0
+                if stopped:
+                    say(mode, "stopped the embedded PostgreSQL")
             finally:
                 self.users.close()
                 self.users = None
+
+    def stop_started(self):
+        if self.process.poll() is not None:
+            return False
+        self.process.send_signal(signal.SIGINT)  # PostgreSQL's fast shutdown
+        try:
+            self.process.wait(60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        return True
 
     @staticmethod
     @contextmanager
@@ -245,8 +273,8 @@ class EmbeddedPostgres:
             return ""
 
 
-def choose_database(mode, name, host, user, python):
-    """(DATABASE_URL for the command, the embedded server or None)."""
+def choose_database(mode, name, host, user, embedded):
+    """DATABASE_URL for the command; `embedded` started when that is the one."""
     given = os.environ.get("DATABASE_URL")
     if given:
         error = server_error(given)
@@ -254,7 +282,7 @@ def choose_database(mode, name, host, user, python):
             raise Refused(f"DATABASE_URL={without_password(given)} does not answer: {error}\n"
                           "Start that server, or unset DATABASE_URL to let make choose one.")
         say(mode, f"database {without_password(given)} (DATABASE_URL, as given)")
-        return given, None
+        return given
     forced = os.environ.get("DEMO_PG", "")
     if forced not in ("", "embedded"):
         raise Refused(f"DEMO_PG={forced!r}: only DEMO_PG=embedded is known.")
@@ -266,13 +294,13 @@ def choose_database(mode, name, host, user, python):
                 f"the PostgreSQL on {host}:{LOCAL_PG_PORT} does not let user {user} in: "
                 f"{error}\nSet DATABASE_URL for it, or DEMO_PG=embedded for an embedded one.")
         say(mode, f"database {name} on the PostgreSQL at {host}:{LOCAL_PG_PORT} (user {user})")
-        return url, None
-    server = EmbeddedPostgres(python).start(mode)
+        return url
+    server = embedded.start(mode)
     why = "DEMO_PG=embedded" if forced else f"nothing answers on {host}:{LOCAL_PG_PORT}"
     say(mode, f"database {name} on an embedded PostgreSQL {server.version()} at "
               f"127.0.0.1:{server.port} ({why}; data in .embedded/pgdata, stopped when "
               f"make {mode} ends)")
-    return f"postgres://postgres@127.0.0.1:{server.port}/{name}", server
+    return f"postgres://postgres@127.0.0.1:{server.port}/{name}"
 
 
 def choose_broker(mode):
@@ -329,7 +357,10 @@ def run(command, env):
     told = []
 
     def pass_on(signum, frame):
-        child.send_signal(signal.SIGTERM if told else signal.SIGINT)
+        try:
+            child.send_signal(signal.SIGTERM if told else signal.SIGINT)
+        except ProcessLookupError:  # it has just ended
+            pass
         told.append(signum)
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -350,13 +381,13 @@ def main(argv=None):
         parser.error("the command to run follows --")
     split = argv.index("--")
     args, command = parser.parse_args(argv[:split]), argv[split + 1:]
-    python = os.environ.get("EMBEDDED_PYTHON", "")
-    server = None
+    embedded = EmbeddedPostgres(os.environ.get("EMBEDDED_PYTHON", ""))
     try:
         # Terminated while starting: still stop what was started.
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-        database_url, server = choose_database(
-            args.mode, args.database, args.host, args.user, python)
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, lambda signum, frame: sys.exit(128 + signum))
+        database_url = choose_database(
+            args.mode, args.database, args.host, args.user, embedded)
         broker_url, options = choose_broker(args.mode)
         env = dict(os.environ, DATABASE_URL=database_url)
         if options:
@@ -372,8 +403,7 @@ def main(argv=None):
         say(args.mode, f"stopped: {reason}")
         return 2
     finally:
-        if server is not None:
-            server.stop(args.mode)
+        embedded.stop(args.mode)
 
 
 if __name__ == "__main__":
