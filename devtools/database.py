@@ -1,4 +1,5 @@
-"""The local PostgreSQL database named by DATABASE_URL, created when missing."""
+"""The local PostgreSQL database named by DATABASE_URL, created when missing; whether
+a server answers."""
 import os
 from importlib import import_module
 
@@ -19,14 +20,30 @@ def database_name() -> str:
     return dj_database_url.parse(os.environ["DATABASE_URL"])["NAME"]
 
 
+def _connect_to_server(url: str, **options):
+    """A connection to the server's `postgres` database, with the URL's credentials."""
+    driver, _ = _driver()
+    db = dj_database_url.parse(url)
+    return driver.connect(
+        dbname="postgres", user=db["USER"], password=db["PASSWORD"] or None,
+        host=db["HOST"], port=db["PORT"], **options,
+    )
+
+
+def server_error(url: str):
+    """None when the server of `url` lets its user in, else what went wrong."""
+    try:
+        _connect_to_server(url, connect_timeout=5).close()
+    except Exception as error:  # the driver's OperationalError, a bad URL
+        return str(error).strip() or type(error).__name__
+    return None
+
+
 def create_database() -> None:
     """CREATE DATABASE needs a connection to another database, outside a transaction."""
-    driver, sql = _driver()
+    _, sql = _driver()
     db = dj_database_url.parse(os.environ["DATABASE_URL"])
-    conn = driver.connect(
-        dbname="postgres", user=db["USER"], password=db["PASSWORD"] or None,
-        host=db["HOST"], port=db["PORT"],
-    )
+    conn = _connect_to_server(os.environ["DATABASE_URL"])
     conn.autocommit = True
     try:
         with conn.cursor() as cursor:

@@ -1,5 +1,9 @@
-"""A real Celery worker on Redis, started by the tests themselves: tasks sent to it
-run in another process, on their own database connections, as in production."""
+"""A real Celery worker, started by the tests themselves: tasks sent to it run in
+another process, on their own database connections, as in production. Its broker is
+ATTENTION_TEST_BROKER (Redis's database 14 by default; `make test` chooses, and without
+a Redis gives kombu's filesystem transport, its folders in
+CELERY_BROKER_TRANSPORT_OPTIONS, which the worker's settings read too)."""
+import json
 import os
 import subprocess
 import sys
@@ -12,6 +16,7 @@ from kombu import Connection
 from django.db import connection
 
 BROKER = os.environ.get("ATTENTION_TEST_BROKER", "redis://127.0.0.1:6379/14")
+TRANSPORT_OPTIONS = json.loads(os.environ.get("CELERY_BROKER_TRANSPORT_OPTIONS") or "{}")
 STARTUP_SECONDS = 240  # Saleor 3 imports for a long while on a loaded machine
 
 
@@ -26,9 +31,10 @@ class Worker:
             return sum(task.name in line and " succeeded " in line for line in log)
 
     def send(self, task, *args):
-        """Send a task to this worker through Redis (the test process itself has no
-        broker configured: it runs tasks eagerly)."""
-        with Connection(BROKER) as broker, broker.Producer() as producer:
+        """Send a task to this worker through the broker (the test process itself has
+        no broker configured: it runs tasks eagerly)."""
+        with Connection(BROKER, transport_options=TRANSPORT_OPTIONS) as broker, \
+                broker.Producer() as producer:
             return task.app.send_task(task.name, args=args, queue=self.queue, producer=producer)
 
 

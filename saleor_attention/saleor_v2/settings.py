@@ -12,6 +12,7 @@ Hardened against what Saleor 2.10's own settings allow:
 `make demo` and the tests set a secret of their own. The local database default
 (loopback PostgreSQL) applies only where the environment does not set DATABASE_URL.
 """
+import json
 import os
 from datetime import timedelta
 
@@ -82,6 +83,11 @@ LOGGING = with_expected_refusals(LOGGING)
 # The plugin's periodic tasks (rules a crash left waiting, the metadata mirror), for
 # `celery beat`; Saleor 2.10 schedules nothing of its own.
 CELERY_BEAT_SCHEDULE = dict(BEAT_SCHEDULE)
+# The broker's transport options (JSON), which Saleor 2.10 reads from nowhere: e.g. the
+# folders of kombu's filesystem transport, the broker `make demo` and `make test` use
+# when no Redis answers (devtools/services.py).
+if os.environ.get("CELERY_BROKER_TRANSPORT_OPTIONS"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = json.loads(os.environ["CELERY_BROKER_TRANSPORT_OPTIONS"])
 
 # Minutes a staff JWT from tokenCreate/tokenRefresh is valid.
 ATTENTION_JWT_LIFETIME_MINUTES = _positive_int("ATTENTION_JWT_LIFETIME_MINUTES", 5)
