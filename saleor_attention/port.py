@@ -20,6 +20,7 @@ class SaleorGraphQLTypes(Protocol):
 
     Date: Any  # Saleor's Date scalar
     DateTime: Any  # Saleor's DateTime scalar
+    JSONString: Any  # Saleor's JSONString scalar (3.x names its own)
     Order: Any  # Saleor's Order object type, which the plugin's fields extend
 
 

@@ -7,7 +7,7 @@ from . import ids
 from .database import attribute_resolver, with_database
 from .pagination import CountedConnection, keyset_page
 from .permissions import staff_only
-from .scalars import DateTime
+from .scalars import DateTime, JSONString
 
 # The most attempts a delivery answers with, newest first.
 MAX_ATTEMPTS_LISTED = 20
@@ -32,7 +32,7 @@ class AttentionWebhookDelivery(graphene.ObjectType):
     url = graphene.String(required=True)
     order_number = graphene.String(required=True)
     status = AttentionWebhookDeliveryStatus(required=True)
-    payload = graphene.JSONString(required=True, description="The JSON body as POSTed.")
+    payload = JSONString(required=True, description="The JSON body as POSTed.")
     created_at = DateTime(required=True)
     delivered_at = DateTime()
     attempts = graphene.List(
