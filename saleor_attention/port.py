@@ -48,6 +48,10 @@ class SaleorPort(Protocol):
     def order_number(self, order) -> str:
         """The number staff know the order by."""
 
+    def order_token(self, order) -> str:
+        """What a guest's storefront link names the order by: what Saleor serves the
+        order by to whoever holds it (`orderByToken`)."""
+
     def latest_payment_gateway(self) -> Any:
         """An expression (for `annotate`) of an Order queryset: the gateway of the
         order's latest payment, "" when it has none. Read in the statement that locks

@@ -83,6 +83,14 @@ def test_order_number_is_how_staff_know_the_order(shop):
     assert line.order_number(first) != line.order_number(second)
 
 
+def test_order_token_is_what_saleor_serves_a_guest_the_order_by(gql, shop):
+    order = shop.order()
+    document = "query G($token: UUID!) { orderByToken(token: $token) { id } }"
+    answer = gql(document, {"token": line.order_token(order)})
+    assert answer["data"]["orderByToken"] == {"id": shop.order_id(order)}
+    assert line.order_token(order) != line.order_token(shop.order())
+
+
 def test_payment_gateway_of_the_latest_payment(gql, shop, manager, order):
     def gateway(order):
         annotated = line.Order.objects.annotate(gateway=line.latest_payment_gateway())

@@ -110,7 +110,9 @@ def compose(flag: Flag, order, settings: config.AttentionSettings) -> EmailMessa
     language = language_of(order.language_code)
     reason = get_reason(flag.reason)
     number = shop.order_number(order)
-    link = settings.customer_email_link.format(order_number=number, order_token=order.token)
+    link = settings.customer_email_link.format(
+        order_number=number, order_token=shop.order_token(order)
+    )
     values = {
         "order_number": number, "customer_name": _customer_name(order, language),
         "message": reason.customer_message(language),

@@ -49,6 +49,11 @@ def order_number(order: Order) -> str:
     return str(order.pk)
 
 
+def order_token(order: Order) -> str:
+    """The order's token (orderByToken)."""
+    return str(order.token)
+
+
 def latest_payment_gateway():
     """The gateway of the order's latest payment ("" when it has none)."""
     latest = Payment.objects.filter(order_id=OuterRef("pk")).order_by("-pk")

@@ -88,6 +88,12 @@ def order_number(order: Order) -> str:
     return str(order.number)
 
 
+def order_token(order: Order) -> str:
+    """The order's id, a UUID: Saleor 3 keeps no separate token, and serves the order
+    by it to whoever holds it (`order(id:)`, `orderByToken`)."""
+    return str(order.pk)
+
+
 def latest_payment_gateway():
     """The gateway of the order's latest payment: a legacy Payment's gateway, else the
     app behind its latest transaction ("" when it has neither)."""
