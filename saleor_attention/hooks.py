@@ -107,37 +107,54 @@ def payment_failed(order, event_id, parameters=None) -> None:
     not a plugin hook: Saleor does not know whether we are active."""
     said = parameters if isinstance(parameters, dict) else {}
     said = {name: str(value) for name, value in said.items() if value}
+    _payment_failed(
+        order, f"order-event:{event_id}", gateway=said.get("gateway", ""),
+        message=said.get("message", ""), reference=said.get("payment_id", ""),
+    )
 
+
+def transaction_failed(order_id, event_id: str, *, gateway: str, message: str, reference: str) -> None:
+    """A payment app reported a failed charge or authorization on a transaction of the
+    order (a model signal of the Saleor line, inside the transaction that records it):
+    the order's card payment failed, as `payment_failed`; `event_id` names the failure
+    (the same failure reported again raises nothing new)."""
+    _payment_failed(
+        shop.Order(pk=order_id), event_id, gateway=gateway, message=message, reference=reference,
+    )
+
+
+def _payment_failed(order, event_id: str, **said: str) -> None:
     def flag_it(order):
         if gate.is_on():
             triggers.payment_failed(
-                order, f"order-event:{event_id}", renewal=renewals.is_renewal_order(order.pk),
-                gateway=said.get("gateway", ""),
-                message=said.get("message", ""), reference=said.get("payment_id", ""),
+                order, event_id, renewal=renewals.is_renewal_order(order.pk), **said
             )
 
     _run_safely("payment_failed", flag_it, order)
 
 
-def charge_answered(order_id, request: str, result) -> None:
+def charge_answered(order_id, request: str, result) -> bool:
     """A payment app answered later a charge of the order it had been asked for under
     the `request` reference (a model signal of the Saleor line, inside the transaction
-    that records the answer). Recorded whatever the switch says: the charge was asked
-    for while the plugin was on."""
-    _run_safely(
+    that records the answer); whether a charge was waiting for it. Recorded whatever
+    the switch says: the charge was asked for while the plugin was on."""
+    answered = _run_safely(
         "charge_answered", lambda order: charges.answered(order.pk, request, result),
         shop.Order(pk=order_id),
     )
+    return answered is not None
 
 
-def _run_safely(hook: str, rule, order) -> None:
+def _run_safely(hook: str, rule, order):
+    """What the rule returns; None when it failed (logged and recorded)."""
     try:
         # A savepoint: a failing rule's SQL must not abort the checkout's transaction.
         with shop.database_access(), transaction.atomic():
-            rule(order)
+            return rule(order)
     except Exception as exc:  # noqa: BLE001 - the checkout must go on, whatever broke
         logger.exception("saleor_attention: %s rules failed for order %s", hook, order.pk)
         _record_failure(hook, order, exc)
+        return None
 
 
 def _record_failure(hook: str, order, exc: Exception) -> None:

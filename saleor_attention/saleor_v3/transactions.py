@@ -25,6 +25,17 @@ from saleor.webhook.utils import get_webhooks_for_event
 from ..contracts.terms import ChargeResult, PaymentMethod
 
 
+# How the transactions the plugin asks for begin their idempotency key (Saleor keeps it
+# on the TransactionItem): their failures are the automatic charge's declines.
+CHARGE_KEY_PREFIX = "saleor-attention-charge:"
+
+
+def asked_for_a_charge(item) -> bool:
+    """Whether a TransactionItem is one the plugin asked a payment app for, to charge
+    a renewal order (charge)."""
+    return (item.idempotency_key or "").startswith(CHARGE_KEY_PREFIX)
+
+
 def app_problem(identifier: str) -> Optional[str]:
     if _payment_app(identifier) is None:
         return (f"{identifier!r} is not an active payment app (HANDLE_PAYMENTS, a "
@@ -53,7 +64,8 @@ def charge(order, method: PaymentMethod) -> ChargeResult:
         # What transactionInitialize asks when no amount is given: what is left.
         amount=TransactionSessionBase.get_amount(order, None),
         action=TransactionFlowStrategy.CHARGE, customer_ip_address=None, app=app,
-        manager=get_plugins_manager(allow_replica=False), idempotency_key=str(uuid.uuid4()),
+        manager=get_plugins_manager(allow_replica=False),
+        idempotency_key=f"{CHARGE_KEY_PREFIX}{uuid.uuid4()}",
     )
     if event.type == TransactionEventType.CHARGE_REQUEST:
         return ChargeResult(False, requested=True, gateway=method.gateway,
