@@ -133,28 +133,25 @@ def _payment_failed(order, event_id: str, **said: str) -> None:
     _run_safely("payment_failed", flag_it, order)
 
 
-def charge_answered(order_id, request: str, result) -> bool:
+def charge_answered(order_id, request: str, result) -> None:
     """A payment app answered later a charge of the order it had been asked for under
     the `request` reference (a model signal of the Saleor line, inside the transaction
-    that records the answer); whether a charge was waiting for it. Recorded whatever
-    the switch says: the charge was asked for while the plugin was on."""
-    answered = _run_safely(
+    that records the answer). Recorded whatever the switch says: the charge was asked
+    for while the plugin was on."""
+    _run_safely(
         "charge_answered", lambda order: charges.answered(order.pk, request, result),
         shop.Order(pk=order_id),
     )
-    return answered is not None
 
 
-def _run_safely(hook: str, rule, order):
-    """What the rule returns; None when it failed (logged and recorded)."""
+def _run_safely(hook: str, rule, order) -> None:
     try:
         # A savepoint: a failing rule's SQL must not abort the checkout's transaction.
         with shop.database_access(), transaction.atomic():
-            return rule(order)
+            rule(order)
     except Exception as exc:  # noqa: BLE001 - the checkout must go on, whatever broke
         logger.exception("saleor_attention: %s rules failed for order %s", hook, order.pk)
         _record_failure(hook, order, exc)
-        return None
 
 
 def _record_failure(hook: str, order, exc: Exception) -> None:

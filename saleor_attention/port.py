@@ -142,7 +142,7 @@ class SaleorPort(Protocol):
 
     def is_paid(self, order) -> bool:
         """Whether nothing is left to charge: the order is fully paid (by staff, by
-        another payment) or cancelled."""
+        another payment)."""
 
     def database_access(self) -> ContextManager[Any]:
         """A context manager around the core's reads and writes outside Saleor's

@@ -94,13 +94,13 @@ def attempt(charge_id, as_of: datetime.date) -> Optional[Attempted]:
     with transaction.atomic():
         charge = (
             AutomaticCharge.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("cycle__contract")
+            .select_related("cycle__contract", "order")  # the order: for the run's answer
             .filter(pk=charge_id, status=ChargeStatus.DUE, charge_on__lte=as_of)
             .first()
         )
         if charge is None:
             return None
-        with lifecycle.change(shop.Order(pk=charge.order_id)) as change:
+        with lifecycle.change(charge.order) as change:
             return Attempted(charge, _attempt(charge, change, as_of))
 
 
@@ -150,7 +150,7 @@ def _attempt(charge: AutomaticCharge, change: lifecycle.OrderChange, as_of) -> s
 
 
 def _declined(charge, change, result: ChargeResult, as_of) -> str:
-    settings = plugin_state.settings()
+    settings = change.settings  # read with the order's lock
     retries_left = charge.declines + 1 <= settings.charge_retries
     # No retry left: the flag raised below holds the charge, and after its release the
     # retries start again.

@@ -158,7 +158,7 @@ class SubscriptionContractType(graphene.ObjectType):
     @staticmethod
     @with_database
     def resolve_cycles(root, _info):
-        return list(root.cycles.select_related("order", "charge").order_by("-number")[:MAX_LISTED])
+        return list(root.cycles.select_related("order", "charge__order").order_by("-number")[:MAX_LISTED])
 
     @staticmethod
     @with_database

@@ -24,6 +24,7 @@ from .. import config, gate, plugin_state, rows
 from ..adapter import shop
 from ..models import CustomerEmail, EmailStatus, EventType, Flag
 from ..reasons import EMAIL_FAILED, EMAIL_SENT, get_reason, language_of
+from . import backoff
 
 # Tries before it is given up (the first and the retries), and the retries' spacing.
 MAX_ATTEMPTS = 6
@@ -55,8 +56,7 @@ def _queue(flag_ids: List[int]) -> None:
 
 
 def retry_in(attempts: int) -> int:
-    """Seconds before the next try after `attempts` failed ones."""
-    return min(FIRST_RETRY_SECONDS * 2 ** max(attempts - 1, 0), MAX_RETRY_SECONDS)
+    return backoff(attempts, FIRST_RETRY_SECONDS, MAX_RETRY_SECONDS)
 
 
 def deliver(flag_id) -> Optional[CustomerEmail]:

@@ -26,6 +26,7 @@ from ..graphql import ids
 from ..inbound import sign
 from ..models import DeliveryStatus, Flag, WebhookAttempt, WebhookDelivery
 from ..reasons import EN, JA
+from . import backoff
 
 FLAG_SET = "attention.flag_set"
 FLAG_RELEASED = "attention.flag_released"
@@ -106,7 +107,7 @@ def _flag_record(flag: Flag) -> Dict:
 
 
 def retry_in(attempts: int) -> int:
-    return min(FIRST_RETRY_SECONDS * 2 ** max(attempts - 1, 0), MAX_RETRY_SECONDS)
+    return backoff(attempts, FIRST_RETRY_SECONDS, MAX_RETRY_SECONDS)
 
 
 def deliver(delivery_id) -> Optional[WebhookDelivery]:
@@ -123,7 +124,7 @@ def deliver(delivery_id) -> Optional[WebhookDelivery]:
             return None
         attempt = _post(delivery, plugin_state.settings().webhook_secret)
         delivery.attempts += 1
-        if attempt.error == "" and attempt.status_code and 200 <= attempt.status_code < 300:
+        if not attempt.error:  # a 2xx (_post names anything else)
             delivery.status, delivery.delivered_at = DeliveryStatus.DELIVERED, timezone.now()
         elif delivery.attempts >= MAX_ATTEMPTS:
             delivery.status = DeliveryStatus.FAILED

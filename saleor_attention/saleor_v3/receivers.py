@@ -30,15 +30,17 @@ def transaction_event_saved(sender, instance, created, **kwargs) -> None:
     item = instance.transaction
     if item.order_id is None:
         return  # a checkout's: the order placed from it has its own transactions
-    if instance.type in _ANSWERS and item.psp_reference:
-        # The charge waits under the reference of the app's CHARGE_REQUEST, which the
-        # transaction keeps.
-        answered = hooks.charge_answered(
-            item.order_id, item.psp_reference, result_of(instance, item.app_identifier or "")
-        )
-        if answered:
-            return  # a decline of the charge: retried, then RENEWAL_PAYMENT_FAILED
-    if instance.type in _FAILURES and not asked_for_a_charge(item):
+    if asked_for_a_charge(item):
+        # The plugin's own charge: the app's answer completes it (a decline is retried,
+        # then RENEWAL_PAYMENT_FAILED), never a card failure of its own. The charge
+        # waits under the reference of the app's CHARGE_REQUEST, which the transaction
+        # keeps.
+        if instance.type in _ANSWERS and item.psp_reference:
+            hooks.charge_answered(
+                item.order_id, item.psp_reference, result_of(instance, item.app_identifier or "")
+            )
+        return
+    if instance.type in _FAILURES:
         hooks.transaction_failed(
             item.order_id, f"transaction-event:{_first_failure(instance)}",
             gateway=item.app_identifier or instance.app_identifier or item.name or "",
