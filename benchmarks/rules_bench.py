@@ -1,8 +1,8 @@
 """`make benchmark-rules`: what the order-placed rules cost (blacklist, remote island,
 cash on delivery) on Saleor 2.10.
 
-1. hooks.order_created(order, in_saleor_hook=True) (what the plugin's order-created
-   hook calls: the rules and writing the flags they raise) on freshly built orders, at two data sizes (small: ~1,000
+1. hooks.run_rules(order) (what the task the plugin's order-created hook queues
+   calls: the rules and writing the flags they raise) on freshly built orders, at two data sizes (small: ~1,000
    customers / 100 blacklist entries; large: 1,000,000 customers / 10,000 entries):
    SQL queries per order (target <= 5, the same at both sizes) and p50/p95 of its time
    (target p95 <= 10 ms), for orders that match nothing, orders that match each rule,
@@ -366,14 +366,14 @@ def rule_evaluation(label, customers, entries, args):
     probe = None
     for kind, order in orders:  # warm-up first, then the measured ones in build order
         if kind == WARM_UP:
-            hooks.order_created(Order.objects.get(pk=order.pk), in_saleor_hook=True)
+            hooks.run_rules(Order.objects.get(pk=order.pk))
     for kind, built in orders:
         if kind == WARM_UP:
             continue
         # As Saleor's draftOrderComplete hands it over: loaded by id, nothing cached.
         order = Order.objects.get(pk=built.pk)
         with capturing() as captured:
-            seconds, _ = timed(lambda: hooks.order_created(order, in_saleor_hook=True))
+            seconds, _ = timed(lambda: hooks.run_rules(order))
         data = [q["sql"] for q in captured.captured_queries
                 if not is_transaction_control(q["sql"])]
         timings.setdefault(kind, Timings(kind.label)).add(seconds)
@@ -395,7 +395,7 @@ def rule_evaluation(label, customers, entries, args):
 def print_rule_summary(results) -> None:
     from benchmarks.stats import heading, table, verdict
 
-    print(heading("1. hooks.order_created(order, in_saleor_hook=True): SQL queries and time per "
+    print(heading("1. hooks.run_rules(order): SQL queries and time per "
                   "order (ms)"))
     rows = []
     for label, result in results.items():
@@ -589,6 +589,7 @@ def checkout_on_off(args) -> None:
     from saleor_attention.models import Event
 
     from benchmarks.plugin_modes import ACTIVE, INACTIVE, MODES, PLAIN, restore
+    from benchmarks.rules_worker import rules_worker, worker_report
     from benchmarks.report import print_on_off
     from benchmarks.sqltext import capturing
     from benchmarks.stats import Timings, heading, rotated, timed
@@ -618,23 +619,25 @@ def checkout_on_off(args) -> None:
 
     print(f"Timing {rounds} rounds of checkoutComplete ({args.warmup} warm-up)...", flush=True)
     timings = {mode: Timings(mode.label) for mode in MODES}
-    try:
-        for turn in range(rounds):
-            for mode in rotated(MODES, turn):
-                seconds = complete(mode, checkouts[mode][turn])
-                if turn >= args.warmup:
-                    timings[mode].add(seconds)
-        statements, lookups = {}, {}
-        for mode in MODES:
-            mode.apply()
-            with capturing() as captured:
-                data_or_raise(shopper.post(CHECKOUT_COMPLETE, {"id": checkouts[mode][rounds]}),
-                              "checkoutComplete", "checkoutErrors")
-            sql = [q["sql"] for q in captured.captured_queries]
-            statements[mode] = len(sql)
-            lookups[mode] = sum("saleor_attention_blacklistentry" in s for s in sql)
-    finally:
-        restore()
+    with rules_worker() as worker:
+        try:
+            for turn in range(rounds):
+                for mode in rotated(MODES, turn):
+                    seconds = complete(mode, checkouts[mode][turn])
+                    if turn >= args.warmup:
+                        timings[mode].add(seconds)
+            statements, lookups = {}, {}
+            for mode in MODES:
+                mode.apply()
+                with capturing() as captured:
+                    data_or_raise(shopper.post(CHECKOUT_COMPLETE, {"id": checkouts[mode][rounds]}),
+                                  "checkoutComplete", "checkoutErrors")
+                sql = [q["sql"] for q in captured.captured_queries]
+                statements[mode] = len(sql)
+                lookups[mode] = sum("saleor_attention_blacklistentry" in s for s in sql)
+        finally:
+            restore()
+        waited = worker.rules_done() if worker else None
     failures = Event.objects.filter(type="RULE_FAILED").count() - events_before
     placed = Order.objects.filter(user_email__startswith="rules-bench-checkout-").count()
 
@@ -653,6 +656,7 @@ def checkout_on_off(args) -> None:
               "still ran (the blacklist lookup is in the inactive request).")
     print(f"rule failures recorded during the run: {failures}; benchmark checkout orders in "
           f"the database: {placed:,}")
+    print(worker_report(worker, waited))
 
 
 if __name__ == "__main__":

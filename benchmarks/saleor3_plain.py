@@ -161,6 +161,7 @@ def bench_fulfill(args) -> None:
 def bench_checkout(args) -> None:
     from benchmarks import checkout3_bench as cb
     from benchmarks import plain_saleor as ps
+    from benchmarks.rules_worker import rules_worker, worker_report
 
     api = cb.StorefrontAPI()
     ps.PLUGIN.apply()
@@ -180,7 +181,10 @@ def bench_checkout(args) -> None:
         mode: [lambda i=i: api.post(cb.COMPLETE, {"id": i}) for i in ids[mode]]
         for mode in ps.MODES
     }
-    compare("checkoutComplete", requests, cb.check_completed, args)
+    with rules_worker() as worker:
+        compare("checkoutComplete", requests, cb.check_completed, args)
+        waited = worker.rules_done() if worker else None
+    print(worker_report(worker, waited))
 
 
 def distinct_builder_serials() -> None:

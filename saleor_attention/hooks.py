@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models.signals import post_save, pre_delete
 
-from . import blacklist, config, facts, gate, lifecycle, triggers
+from . import blacklist, facts, gate, lifecycle, triggers
 from .adapter import shop
 from .contracts import actions, charges, renewals
 from .models import Event, EventType
@@ -17,18 +17,36 @@ from .models import Event, EventType
 logger = logging.getLogger(__name__)
 
 
-def order_created(order, configuration=None, in_saleor_hook=False) -> None:
-    """A new order's rules, from Saleor's order-created hook (`in_saleor_hook`) with
-    the settings Saleor loaded for the plugin, or from scheduled work."""
-
-    def run_rules(order):
-        settings = None if configuration is None else config.of_configuration(configuration)
-        triggers.order_was_placed(order, settings, in_saleor_hook)
-
+def order_created(order) -> None:
+    """Saleor's order-created hook: the new order's rules run in a Celery task once
+    the order is committed, off the customer's checkout. Until they ran, the order
+    awaits them (facts.await_rules): it cannot ship and is not charged."""
     if (order.private_metadata or {}).get(actions.CHECKOUT_KEY):
         # Its own savepoint: a contract that cannot start leaves the rules to run.
         _run_safely("contract_from_checkout", actions.start_from_checkout, order)
-    _run_safely("order_created", run_rules, order)
+    order_id = str(order.pk)
+    transaction.on_commit(lambda: _queue_rules(order_id))
+
+
+def _queue_rules(order_id: str) -> None:
+    from . import tasks  # tasks imports this module
+
+    try:
+        tasks.run_order_rules.delay(order_id)
+    except Exception:  # noqa: BLE001 - the order awaits its rules; the sweep runs them
+        logger.warning(
+            "saleor_attention: could not queue the rules of order %s; the periodic sweep "
+            "will run them", order_id, exc_info=True,
+        )
+
+
+def run_rules(order, waiting_only: bool = False) -> None:
+    """A placed order's rules, now (the task of its order-created hook, the sweep of
+    orders a lost task left waiting). `waiting_only`: only while the order still
+    awaits them, so that a task and the sweep never run them twice."""
+    _run_safely(
+        "order_created", lambda order: triggers.order_was_placed(order, waiting_only), order
+    )
 
 
 def order_updated(order) -> None:

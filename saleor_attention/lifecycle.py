@@ -58,12 +58,10 @@ class OrderChange:
     subscription's) as they are now; what the change does is written by `finish`."""
 
     def __init__(
-        self, order, actor: Actor, related: Sequence[str] = (), announced_by_saleor=False,
+        self, order, actor: Actor, related: Sequence[str] = (),
         reads: Mapping[str, object] = MappingProxyType({}),
     ):
         self.actor = actor
-        # Saleor's own announcement of this order follows, built from this object.
-        self._announced_by_saleor = order if announced_by_saleor else None
         self.order = orders.lock(
             order.pk, *related, annotations={**_read_with_the_lock(), **reads}
         )
@@ -176,11 +174,9 @@ class OrderChange:
         rows.run_together(writes)
         if mirrored is not None:
             # Saleor's webhook payloads are built from the announced object.
-            announced = self._announced_by_saleor or self.order
-            announced.private_metadata = {**(announced.private_metadata or {}), **mirrored}
-            if self._announced_by_saleor is None:
-                setattr(self.order, ANNOUNCED, True)
-                shop.announce_order_updated(self.order)
+            self.order.private_metadata = {**(self.order.private_metadata or {}), **mirrored}
+            setattr(self.order, ANNOUNCED, True)
+            shop.announce_order_updated(self.order)
 
     def _notification_writes(self) -> List[rows.Statement]:
         """The customer e-mails and flag webhooks the change sends after its commit."""
@@ -311,19 +307,17 @@ def _subscription_orders(rows_) -> List[SubscriptionOrder]:
 
 @contextlib.contextmanager
 def change(
-    order, actor: Actor = RULES, related: Sequence[str] = (), announced_by_saleor=False,
+    order, actor: Actor = RULES, related: Sequence[str] = (),
     reads: Mapping[str, object] = MappingProxyType({}),
 ) -> Iterator[OrderChange]:
     """One change of one order (loaded with its `related` rows and the annotations in
     `reads`, all in the lock's statement), in the caller's
     transaction or a new one, with no savepoint of its own. A refusal (AttentionError)
     raised before the change wrote anything leaves the caller's transaction usable;
-    any other error rolls it back. With `announced_by_saleor`, Saleor announces the
-    `order` object itself after the change (port: announces_placed_orders_after_rules):
-    the change puts its mirror into that object instead of announcing."""
+    any other error rolls it back."""
     refusal = None
     with transaction.atomic(savepoint=False):
-        batch = OrderChange(order, actor, related, announced_by_saleor, reads)
+        batch = OrderChange(order, actor, related, reads)
         try:
             yield batch
         except AttentionError as exc:

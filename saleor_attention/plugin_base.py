@@ -53,7 +53,7 @@ class AttentionPluginBase:
         if gate.is_on(self):
             from . import hooks  # imported late: Saleor loads plugins while apps load
 
-            hooks.order_created(order, self.configuration, in_saleor_hook=True)
+            hooks.order_created(order)
         return previous_value
 
     def order_updated(self, order, previous_value, **kwargs):

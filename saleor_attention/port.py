@@ -77,12 +77,6 @@ class SaleorPort(Protocol):
         """Saleor's order-updated hooks (webhooks included), run only once the current
         transaction commits (never if it rolls back)."""
 
-    def announces_placed_orders_after_rules(self) -> bool:
-        """Whether Saleor's own order-created announcement of a new order (its
-        ORDER_CREATED webhook payload) is built after the plugin's rules ran on the
-        order object Saleor passed to them: then the plugin's change of a new order
-        updates that object's private metadata and announces nothing of its own."""
-
     def stored_plugin_configuration(self) -> Optional[Any]:
         """The plugin's stored PluginConfiguration (active, configuration); None if
         Saleor has none yet."""

@@ -1,6 +1,6 @@
-"""Work off the request: periodic (Celery beat, see schedule.py) rules for orders a
-crash left waiting and the metadata mirror that Saleor may have overwritten; and the
-bulk jobs staff start."""
+"""Work off the request: a new order's rules, once its checkout committed; periodic
+(Celery beat, see schedule.py) rules for orders a lost task left waiting and the
+metadata mirror that Saleor may have overwritten; and the bulk jobs staff start."""
 from __future__ import annotations
 
 import datetime
@@ -14,9 +14,21 @@ from .models import DeliveryStatus, EmailStatus
 from .notifications import emails, webhooks
 
 # An order's rules normally run within a second of its commit; older than this, the
-# hook that should have run them is gone.
+# task that should have run them is gone.
 PENDING_GRACE = datetime.timedelta(minutes=1)
 BATCH = 200
+
+
+@shared_task(name="saleor_attention.tasks.run_order_rules")
+def run_order_rules(order_id: str) -> bool:
+    """The rules of an order Saleor placed (hooks.order_created queues them after its
+    commit); whether they ran. Switched off, the order waits for the sweep."""
+    with shop.database_access():
+        order = shop.Order.objects.filter(pk=order_id).first()
+        if order is None or not gate.is_on():
+            return False
+        hooks.run_rules(order, waiting_only=True)
+        return True
 
 
 @shared_task(name="saleor_attention.tasks.run_pending_rules")
@@ -29,7 +41,7 @@ def run_pending_rules(grace_seconds: float = PENDING_GRACE.total_seconds()) -> i
             datetime.timedelta(seconds=grace_seconds), BATCH
         )
         for order in waiting:
-            hooks.order_created(order)
+            hooks.run_rules(order, waiting_only=True)
         return len(waiting)
 
 

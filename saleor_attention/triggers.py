@@ -10,7 +10,7 @@ import functools
 from decimal import Decimal
 from typing import Dict, List, Optional
 
-from . import config, facts, lifecycle, mirror, normalize, orders, plugin_state, rows
+from . import facts, lifecycle, mirror, normalize, orders, plugin_state, rows
 from .actors import RULES, Actor
 from .adapter import shop
 from .graphql import ids  # the one encoder of the plugin's global ids
@@ -22,19 +22,15 @@ from .rules import (
 )
 
 
-def order_was_placed(
-    order, settings: Optional[config.AttentionSettings] = None, in_saleor_hook=False
-) -> Outcome:
+def order_was_placed(order, waiting_only: bool = False) -> Outcome:
     """A new order: blacklist, remote island, cash on delivery. The order awaits its
-    rules from its first save (facts.order_saved) until they ran here; from Saleor's
-    order-created hook (`in_saleor_hook`), Saleor may announce the result itself."""
-    settings = settings or plugin_state.settings()
-    announced = in_saleor_hook and shop.announces_placed_orders_after_rules()
-    # The payment's gateway is read with the lock, when it can change the outcome.
-    reads = _gateway_read() if order_placed.reads_payment_gateway(settings) else {}
-    with lifecycle.change(
-        order, related=_PEOPLE, announced_by_saleor=announced, reads=reads
-    ) as change:
+    rules from its first save (facts.await_rules) until they ran here; `waiting_only`
+    runs nothing for an order whose rules ran already."""
+    # The payment's gateway is read with the lock (the rules may ask for it).
+    with lifecycle.change(order, related=_PEOPLE, reads=_gateway_read()) as change:
+        if waiting_only and not change.facts.rules_pending:
+            return Outcome(flags=())
+        settings = change.settings
         flags = (
             _blacklist(change.order, settings) + _placed(change, settings)
             + _subscription_member(change, settings)

@@ -39,14 +39,14 @@ class Worker:
 
 
 @contextmanager
-def worker(concurrency: int = 2):
-    """A worker process on a queue of its own, reading the test database (a test that
-    uses it commits its data: django_db(transaction=True))."""
-    queue = f"attention-test-{uuid.uuid4().hex[:8]}"
+def worker(concurrency: int = 2, broker: str = BROKER, queue: str = ""):
+    """A worker process on a queue of its own (or `queue`), reading the test database
+    (a test that uses it commits its data: django_db(transaction=True))."""
+    queue = queue or f"attention-test-{uuid.uuid4().hex[:8]}"
     database = connection.settings_dict
     env = dict(
         os.environ,
-        CELERY_BROKER_URL=BROKER,
+        CELERY_BROKER_URL=broker,
         DATABASE_URL=f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:"
                      f"{database['PORT'] or 5432}/{database['NAME']}",
         PYTHONPATH=os.pathsep.join(filter(None, [os.getcwd(), os.environ.get("PYTHONPATH")])),

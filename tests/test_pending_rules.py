@@ -1,9 +1,16 @@
-"""An order awaits its rules from its first save until they have run: it cannot ship
-in between, and a crash that lost the hook is swept up by a periodic task."""
+"""An order awaits its rules from its first save until they have run: Saleor's
+order-created hook queues them for a Celery task after the order's commit (off the
+customer's checkout); the order cannot ship in between, and orders a lost task left
+waiting are swept up by a periodic task."""
+import pytest
+
 from saleor_attention import tasks
 from saleor_attention.models import BlacklistEntry, Flag, OrderFacts
 
+from .celery_worker import eventually, worker
 from .documents import ORDER_ATTENTION
+
+HACHIJO = "100-1401"  # 八丈島八丈町
 
 
 def saved_without_its_hooks(shop, **kwargs):
@@ -57,3 +64,48 @@ def test_no_rules_are_awaited_while_the_plugin_is_off(shop, configure):
     order = saved_without_its_hooks(shop)
 
     assert not OrderFacts.objects.filter(order_id=order.pk).exists()
+
+
+def test_a_new_orders_rules_run_after_its_commit_not_in_its_transaction(
+    gql, shop, manager, configure
+):
+    configure(remote_island_check="true")
+    draft = shop.order(status="draft", postal_code=HACHIJO)
+
+    with shop.hooks_run_after_commit():
+        order = shop.complete_draft(gql, manager, draft)
+        # Saleor's transaction: the order awaits its rules, and cannot ship yet.
+        assert OrderFacts.objects.get(order_id=order.pk).rules_pending_since is not None
+        assert not Flag.objects.filter(order_id=order.pk).exists()
+        refused = gql(shop.ORDER_FULFILL, shop.fulfill_variables(order), as_=manager)["data"]
+        assert "RULES_PENDING" in refused["orderFulfill"]["orderErrors"][0]["message"]
+
+    assert list(Flag.objects.filter(order_id=order.pk).values_list("reason", flat=True)) == [
+        "REMOTE_ISLAND"]
+    assert OrderFacts.objects.get(order_id=order.pk).rules_pending_since is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_runs_a_new_orders_rules_once(shop, configure):
+    """The task on a Celery worker process, sent twice (a redelivery, the sweep at the
+    same moment): the rules run once, on the committed order."""
+    configure(remote_island_check="true")
+    order = saved_without_its_hooks(shop, postal_code=HACHIJO)
+
+    with worker() as celery:
+        for _ in range(2):
+            celery.send(tasks.run_order_rules, str(order.pk))
+        eventually(lambda: celery.succeeded(tasks.run_order_rules) == 2)
+
+    assert list(Flag.objects.filter(order_id=order.pk).values_list("reason", flat=True)) == [
+        "REMOTE_ISLAND"]
+    assert OrderFacts.objects.get(order_id=order.pk).rules_pending_since is None
+    assert tasks.run_pending_rules.apply(kwargs={"grace_seconds": 0}).get() == 0
+
+
+def test_the_task_runs_nothing_while_the_plugin_is_off(shop, configure):
+    order = saved_without_its_hooks(shop, postal_code=HACHIJO)
+    configure(active=False, remote_island_check="true")
+
+    assert tasks.run_order_rules.apply(args=[str(order.pk)]).get() is False
+    assert OrderFacts.objects.get(order_id=order.pk).rules_pending_since is not None

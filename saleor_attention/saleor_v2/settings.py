@@ -66,11 +66,7 @@ from saleor.settings import *  # noqa: E402,F401,F403
 from saleor.settings import GRAPHQL_JWT, INSTALLED_APPS, LOGGING, PLUGINS  # noqa: E402
 
 INSTALLED_APPS = [*INSTALLED_APPS, "saleor_attention"]
-# Ahead of Saleor's webhook plugin: a new order's ORDER_CREATED payload then carries
-# the attention summary, and no ORDER_UPDATED follows it (shop.py).
-_WEBHOOKS = PLUGINS.index("saleor.plugins.webhook.plugin.WebhookPlugin")
-PLUGINS = [*PLUGINS[:_WEBHOOKS], "saleor_attention.saleor_v2.plugin.AttentionPlugin",
-           *PLUGINS[_WEBHOOKS:]]
+PLUGINS = [*PLUGINS, "saleor_attention.saleor_v2.plugin.AttentionPlugin"]
 ROOT_URLCONF = "saleor_attention.saleor_v2.urls"
 
 from saleor_attention.saleor_v2.logs import with_expected_refusals  # noqa: E402

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 from typing import Any, List, Mapping, Optional
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -79,22 +78,6 @@ def history_note_rows(notes: Mapping[Any, str], actor: Actor) -> List[OrderEvent
 def announce_order_updated(order: Order) -> None:
     """Saleor's order-updated hooks (webhooks included), once the change is committed."""
     transaction.on_commit(lambda: get_plugins_manager().order_updated(order))
-
-
-_WEBHOOK_PLUGIN = "saleor.plugins.webhook.plugin.WebhookPlugin"
-_PLUGIN = "saleor_attention.saleor_v2.plugin.AttentionPlugin"
-
-
-def announces_placed_orders_after_rules() -> bool:
-    """Whether Saleor's ORDER_CREATED webhook payload is built after the plugin's
-    order-created hook ran: plugins run in PLUGINS order, inside the transaction that
-    creates the order, and the payload is built from the order object the hooks
-    share. Then that payload carries the attention summary and no ORDER_UPDATED
-    needs to follow it."""
-    plugins = list(settings.PLUGINS)
-    return _PLUGIN in plugins and (
-        _WEBHOOK_PLUGIN not in plugins or plugins.index(_PLUGIN) < plugins.index(_WEBHOOK_PLUGIN)
-    )
 
 
 def stored_plugin_configuration() -> Optional[PluginConfiguration]:

@@ -133,13 +133,6 @@ def announce_order_updated(order: Order) -> None:
     )
 
 
-def announces_placed_orders_after_rules() -> bool:
-    """Saleor 3 runs order-created hooks after the order's transaction commits, and
-    its ORDER_CREATED payloads do not wait for the plugin: it announces the summary
-    itself."""
-    return False
-
-
 def stored_plugin_configuration() -> Optional[PluginConfiguration]:
     return plugin_configurations().first()
 

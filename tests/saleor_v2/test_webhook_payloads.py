@@ -1,7 +1,8 @@
-"""Saleor 2.10 with the plugin ahead of its webhook plugin (as settings.py lists them):
-a new order's ORDER_CREATED webhook carries the attention summary and no ORDER_UPDATED
-follows it; a later change of the order is announced by one ORDER_UPDATED. Delivered
-by Saleor's own webhook tasks to a real local HTTP receiver."""
+"""Saleor 2.10's webhooks of an order the plugin flags: a new order's ORDER_CREATED
+goes out as Saleor places it, before its rules ran (after its commit, in a task), and
+one ORDER_UPDATED carrying the attention summary follows once they flagged it; a later
+change of the order is announced by one ORDER_UPDATED. Delivered by Saleor's own
+webhook tasks to a real local HTTP receiver."""
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -56,7 +57,7 @@ def summary(payload):
     return json.loads(order["private_metadata"][SUMMARY_KEY])
 
 
-def test_a_flagged_new_order_is_announced_by_saleors_order_created_alone(
+def test_a_new_order_its_rules_flag_is_announced_again_with_the_summary(
     gql, shop, manager, configure, subscribed
 ):
     configure(remote_island_check="true", active=True)
@@ -64,9 +65,21 @@ def test_a_flagged_new_order_is_announced_by_saleors_order_created_alone(
 
     shop.place_order(gql, manager, postal_code=HACHIJO)
 
+    assert [event for event, _payload in subscribed] == ["order_created", "order_updated"]
+    [(_created, [placed]), (_updated, updated)] = subscribed
+    assert SUMMARY_KEY not in placed["private_metadata"]
+    assert [flag["reason"] for flag in summary(updated)["flags"]] == ["REMOTE_ISLAND"]
+
+
+def test_a_new_order_its_rules_leave_alone_is_announced_once(
+    gql, shop, manager, configure, subscribed
+):
+    configure(remote_island_check="true", active=True)
+    subscribed.clear()
+
+    shop.place_order(gql, manager)
+
     assert [event for event, _payload in subscribed] == ["order_created"]
-    [(_event, payload)] = subscribed
-    assert [flag["reason"] for flag in summary(payload)["flags"]] == ["REMOTE_ISLAND"]
 
 
 @pytest.mark.django_db(transaction=True)  # the announcement waits for the commit

@@ -34,7 +34,7 @@ from saleor.warehouse.models import Allocation, Stock
 
 from tests.saleor_common import (  # noqa: F401 - part of this module's API
     CURRENCY, GUEST_ORDER, NOT_SHIPPED, SHIPPED, address, auth_header, cancel_order,
-    change_total, configure_plugin, delete_draft_order, delete_private_metadata,
+    change_total, complete_draft, configure_plugin, delete_draft_order, delete_private_metadata,
     fulfill_variables, fulfillment_count, history_notes, line_and_warehouse, manage_orders_permission,
     manage_users_permission, order_fields, order_fulfill_document, order_id, order_number,
     payment, place_order, reload, status_of, superuser, unknown_order_id,
@@ -225,9 +225,10 @@ def order(user=None, quantity=2, metadata=None, status=OrderStatus.UNFULFILLED,
     )
     if not draft:  # checkout reserves the stock for the order's lines
         Allocation.objects.create(order_line=line, stock=stock, quantity_allocated=quantity)
-        # As Saleor places an order: after its commit, the order_created hooks run
+        # As Saleor places an order: after its commit, the order_created hooks queue
         # the plugin's rules.
-        plugins_manager().order_created(placed)
+        with hooks_run_after_commit():
+            plugins_manager().order_created(placed)
     placed.attention_warehouse = stocked
     return placed
 
