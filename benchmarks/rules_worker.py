@@ -14,15 +14,22 @@ class RulesWorker:
 
     @staticmethod
     def rules_done(seconds: float = 300) -> float:
-        """Wait until no placed order awaits its rules; how long that took."""
+        """Wait until no placed order awaits its rules; how long that took. A task
+        that ran while the benchmark had the plugin switched off (its inactive mode)
+        left its order waiting, as in a shop: the sweep, sent every second, runs those."""
+        from saleor_attention import tasks
         from saleor_attention.models import OrderFacts
 
-        started = time.monotonic()
+        started = swept = time.monotonic()
         while OrderFacts.objects.filter(rules_pending_since__isnull=False).exclude(
             order__status="draft"
         ).exists():
-            if time.monotonic() - started > seconds:
+            now = time.monotonic()
+            if now - started > seconds:
                 raise RuntimeError("the worker left orders awaiting their rules")
+            if now - swept > 1:
+                tasks.run_pending_rules.delay(0)
+                swept = now
             time.sleep(0.05)
         return time.monotonic() - started
 
@@ -49,4 +56,5 @@ def worker_report(worker: Optional[RulesWorker], waited: Optional[float]) -> str
     if worker is None:
         return "No Celery broker (CELERY_BROKER_URL): the rules ran eagerly, in the request."
     return (f"The rules ran in a Celery worker (one process, {worker.broker}): every order's\n"
-            f"rules had run {waited * 1000:.0f} ms after the last checkoutComplete answered.")
+            f"rules had run {waited * 1000:.0f} ms after the last checkoutComplete answered\n"
+            "(those whose task met the plugin switched off, by the sweep).")
