@@ -633,6 +633,10 @@ def orders_variants(size: Size) -> List[Variant]:
         v("search: email (one order)", {"search": middle.user_email}),
         v("search: phone, none matches", {"search": "090-0000-0000"}, may_be_empty=True),
         v("search: name in kana, none matches", {"search": "ﾔﾏﾀﾞ ｲﾁﾛｳ"}, may_be_empty=True),
+        # Two characters give no trigram: the pair index (migration 0021), or a walk
+        # of the sort's index while the name is common (every order's is 山田 太郎).
+        v("search: 2-character name, none matches", {"search": "佐藤"}, may_be_empty=True),
+        v("search: 2-character name, every order's", {"search": "山田"}),
         Variant("attentionReasonCounts", {}, REASON_COUNTS, "attentionReasonCounts"),
     ]
 

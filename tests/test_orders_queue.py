@@ -5,6 +5,7 @@ from collections import Counter
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from saleor_attention import normalize, services
@@ -192,6 +193,67 @@ def test_search_with_a_filter_and_a_sort(gql, manager, queue):
         sortBy={"field": "CREATED", "direction": "DESC"},
     )
     assert numbers(page) == [queue["island_number"]]
+
+
+@pytest.mark.parametrize(
+    "search, expected",
+    [
+        ("一郎", {"island"}),  # a given name of two characters
+        ("ﾊﾅ", {"sibling"}),  # half-width, stored in hiragana
+        ("藤一", {"island"}),  # any part of a key, as a longer text
+        ("郎佐", {"island"}),  # 一郎佐藤: given name first
+        ("田中", set()),
+        ("佐", {"island"}),  # one character: compared in each row
+    ],
+)
+def test_a_name_of_two_characters_is_found_by_its_pairs(gql, manager, queue, search, expected):
+    page = query(gql, manager, filter={"search": search})
+    assert set(numbers(page)) == {queue[f"{name}_number"] for name in expected}
+    assert page["totalCount"] == len(expected)
+
+
+def test_sql_key_pairs_are_every_two_characters_within_a_key():
+    pairs = _sql("saleor_attention_key_pairs", "\tab@x\t山田太郎\t\t1\t")
+    assert sorted(pairs) == sorted(["ab", "b@", "@x", "山田", "田太", "太郎"])
+    assert _sql("saleor_attention_key_pairs", None) is None
+
+
+@pytest.mark.parametrize(
+    "filter, expected",
+    [
+        ({"reasons": ["REMOTE_ISLAND"]}, {"island"}),
+        ({"reasons": ["RENEWAL_PAYMENT_FAILED"]}, {"island", "sibling"}),
+        ({"reasons": ["PAYMENT_FAILED"]}, set()),  # released: no active flag at all
+        ({"reasons": ["MANUAL", "REMOTE_ISLAND"]}, {"island", "card"}),
+        ({"reasons": ["RENEWAL_PAYMENT_FAILED"], "scope": "ORDER"}, set()),
+        ({"reasons": ["RENEWAL_PAYMENT_FAILED"], "scope": "SUBSCRIPTION"}, {"island", "sibling"}),
+        ({"reasons": ["RENEWAL_PAYMENT_FAILED"], "source": "RULE"}, {"island", "sibling"}),
+        ({"reasons": ["MANUAL"], "source": "RULE"}, set()),
+        ({"reasons": ["MANUAL", "REMOTE_ISLAND"], "overdue": False, "search": "佐藤"}, {"island"}),
+    ],
+)
+@pytest.mark.parametrize("sort", ["AGE", "DUE_DATE"])
+def test_rare_reasons_are_read_from_their_orders(gql, manager, queue, monkeypatch, filter,
+                                                  expected, sort):
+    monkeypatch.setattr(order_queue, "RARE_SHARE", 1)  # every reason rare, here
+    with CaptureQueriesContext(connection) as captured:
+        page = query(gql, manager, filter=filter, sortBy={"field": sort, "direction": "ASC"})
+    assert set(numbers(page)) == {queue[f"{name}_number"] for name in expected}
+    assert page["totalCount"] == len(expected)
+    assert any("kinded AS" in statement["sql"] for statement in captured.captured_queries)
+
+
+def test_a_common_reason_walks_the_queue(gql, manager, queue):
+    with CaptureQueriesContext(connection) as captured:
+        assert set(numbers(query(gql, manager, filter={"reasons": ["MANUAL"]}))) == {
+            queue["card_number"]}
+    assert not any("kinded AS" in statement["sql"] for statement in captured.captured_queries)
+
+
+def test_a_reason_without_active_flags_is_rare(gql, manager, queue):
+    with CaptureQueriesContext(connection) as captured:
+        assert numbers(query(gql, manager, filter={"reasons": ["DELIVERY_RETURNED"]})) == []
+    assert any("kinded AS" in statement["sql"] for statement in captured.captured_queries)
 
 
 def test_reason_counts(gql, manager, queue):
