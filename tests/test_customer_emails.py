@@ -44,10 +44,13 @@ def test_a_rejected_credit_check_emails_the_customer_once_in_japanese(shop, conf
     assert reason.customer_message("ja") in sent.body
     assert reason.customer_action_text("ja") in sent.body
     token = shop.guest_order_variables(order)["token"]  # what Saleor serves a guest by
-    assert f"https://shop.example.com/orders/{token}/payment" in sent.body
+    link = f"https://shop.example.com/orders/{token}/payment"
+    assert link in sent.body
     flag = Flag.objects.get(order_id=order.pk)
+    # The token's and the order number's digits may hold "20".
+    said = (sent.body + sent.subject).replace(link, "").replace(str(shop.order_number(order)), "")
     for staff_text in (flag.message("ja"), flag.message("en"), "DEFERRED_PAYMENT_REJECTED", "20"):
-        assert staff_text not in sent.body + sent.subject
+        assert staff_text not in said
     email = CustomerEmail.objects.get(flag=flag)
     assert (email.status, email.attempts) == (EmailStatus.SENT, 1)
     [event] = Event.objects.filter(order_id=order.pk, type=EventType.EMAIL_SENT)
