@@ -1,6 +1,7 @@
 """attentionFlags: the staff work queue across all orders."""
 import datetime
 
+import graphene
 import pytest
 from django.utils import timezone
 
@@ -98,6 +99,29 @@ def test_pages_do_not_skip_or_repeat(gql, shop, manager):
             break
         after = page["pageInfo"]["endCursor"]
     assert len(seen) == len(set(seen)) == 7
+
+
+@pytest.mark.parametrize("direction", ["ASC", "DESC"])
+def test_pages_sorted_by_order_follow_the_orders(gql, shop, manager, direction):
+    """Past the first page, a sort by order reads the page's flags first, then their
+    orders (pagination.keyset_page): the same rows, in the same order."""
+    for order in [shop.order() for _ in range(3)]:
+        for n in range(2):
+            services.set_flag(order, note=f"hold {n}")
+    sign = "-" if direction == "DESC" else ""
+    expected = [
+        graphene.Node.to_global_id("AttentionFlag", pk)
+        for pk in Flag.objects.order_by(f"{sign}order_id", f"{sign}pk").values_list("pk", flat=True)
+    ]
+    seen, after = [], None
+    while True:
+        page = query(gql, manager, first=4, after=after,
+                     sortBy={"field": "ORDER", "direction": direction})
+        seen += [edge["node"]["id"] for edge in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert seen == expected
 
 
 @pytest.mark.parametrize("direction", ["ASC", "DESC"])
