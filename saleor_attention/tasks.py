@@ -24,9 +24,12 @@ def run_order_rules(order_id: str) -> bool:
     """The rules of an order Saleor placed (hooks.order_created queues them after its
     commit); whether they ran. Switched off, the order waits for the sweep."""
     with shop.database_access():
-        order = shop.Order.objects.filter(pk=order_id).first()
-        if order is None or not gate.is_on():
+        if not gate.is_on():
             return False
+        # Only its key: the rules' change loads the order with its lock.
+        order = shop.Order.objects.only("pk").filter(pk=order_id).first()
+        if order is None:
+            return False  # deleted since
         hooks.run_rules(order, waiting_only=True)
         return True
 

@@ -31,14 +31,15 @@ class CountedConnection(graphene.relay.Connection):
 def keyset_page(connection_type, queryset, field, descending, first, after, **backwards):
     """One page of `queryset` ordered by (field, pk) as a relay connection."""
     check_forward(first, **backwards)
-    page = queryset.order_by(*[("-" if descending else "") + key for key in (field, "pk")])
+    ordered = queryset.order_by(*[("-" if descending else "") + key for key in (field, "pk")])
+    page = ordered
     if after:
-        page = _after(page, field, descending, _decode(after))
+        page = _after(ordered, field, descending, _decode(after))
         if queryset.model._meta.get_field(field).is_relation:
             # Deep in a related key's order (an order id), PostgreSQL merge-joins the
             # related rows (select_related) from their first one up to the cursor: the
             # page's ids first, from the key's index alone, then their rows.
-            page = page.filter(pk__in=list(page.values_list("pk", flat=True)[: first + 1]))
+            page = ordered.filter(pk__in=list(page.values_list("pk", flat=True)[: first + 1]))
     rows = list(page[: first + 1])
     edges = [
         connection_type.Edge(node=row, cursor=encode_cursor(field, row)) for row in rows[:first]

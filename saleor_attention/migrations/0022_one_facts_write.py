@@ -14,12 +14,8 @@ import importlib
 
 from django.db import migrations
 
-# The kinds of the active flags of `flag_of` (as 0014 reads them).
-KINDS = """(SELECT array_agg(DISTINCT kind ORDER BY kind)::text[]
-        FROM saleor_attention_flag flag,
-             unnest(ARRAY[flag.reason || ' ' || flag.source, flag.reason || ' *',
-                          '* ' || flag.source]) AS kind
-        WHERE flag.status = 'ACTIVE' AND {flag_of})"""
+# 0014's reading of the kinds of the active flags of `flag_of`.
+_QUEUE_SPEED = importlib.import_module("saleor_attention.migrations.0014_queue_speed")
 
 
 def _write_facts(
@@ -31,8 +27,7 @@ def _write_facts(
     columns = {
         "active_flags": "added.flags", "attention_since": "added.since",
         "due_on": "added.due_on",
-        "flag_kinds": KINDS.format(
-            flag_of=f"flag.{key} = added.{key} AND flag.scope = '{scope}'"),
+        "flag_kinds": _QUEUE_SPEED._kinds_of(f"flag.{key} = added.{key} AND flag.scope = '{scope}'"),
         **more,
     }
     merged = {
