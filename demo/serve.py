@@ -333,6 +333,11 @@ def stage_demo_orders(admin) -> None:
             set_flag(held, "MANUAL", note="出荷保留: お客様から連絡待ち", handle="demo-1",
                      actor=Actor(user=admin))
         stage_contracts(order_id, held, admin)
+    # The new orders' rules were queued for the worker, which starts after this: run
+    # them now, as it would (its tasks then find them done), so the banner shows them.
+    from saleor_attention.tasks import run_pending_rules
+
+    run_pending_rules(grace_seconds=0)
 
 
 def stage_contracts(customer_order_id, held, admin) -> None:
@@ -498,6 +503,7 @@ def celery_worker():
     if not broker:
         yield " Celery: no broker, so tasks run in the request (Saleor's eager mode)."
         return
+    os.makedirs(DEMO_DIR, exist_ok=True)
     log_path = os.path.join(DEMO_DIR, "worker.log")
     with open(log_path, "ab") as log:
         process = subprocess.Popen(

@@ -24,6 +24,8 @@ from saleor_attention.config import DEFAULTS
 from saleor_attention.reasons import get_reason
 from saleor_attention.rules.order_placed import remote_island_list
 
+from ..celery_worker import BROKER
+
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 START_TIMEOUT = 900  # seconds; the first start migrates and loads populatedb
 SERVING = "Serving on http://"
@@ -59,6 +61,8 @@ class Demo:
         self.port = free_port()
         env = {key: value for key, value in os.environ.items() if not key.startswith("DEMO_")}
         env.update(
+            # A broker, as `make demo` gives it: the demo's own worker runs the tasks.
+            CELERY_BROKER_URL=BROKER,
             DATABASE_URL=database_url, DEMO_PORT=str(self.port), DEMO_THREADS="2",
             PYTHONPATH=os.pathsep.join(filter(None, [REPO, os.environ.get("PYTHONPATH")])),
             PYTHONUNBUFFERED="1",
