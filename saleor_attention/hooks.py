@@ -52,6 +52,11 @@ def run_rules(order, waiting_only: bool = False) -> None:
 def order_updated(order) -> None:
     if getattr(order, lifecycle.ANNOUNCED, False):
         return  # the plugin's own announcement of a change it made
+    if getattr(order, _PLACED_HERE, False):
+        # Saleor 3 announces a new order (ORDER_UPDATED, with its payment) after the
+        # checkout's commit, with the object it saved: it had no checked amount (a
+        # provider's report sets one later, and that change compares it itself).
+        return
     with shop.database_access():
         # One primary-key read of the plugin's own table, outside a savepoint: most
         # orders (no deferred payment) stop here, and orderFulfill pays no savepoint.
@@ -73,12 +78,17 @@ def order_saved(sender, instance, created, update_fields=None, **kwargs) -> None
         # would double its statements; the rules' own savepoint (order_created) stays.
         with shop.database_access():
             facts.await_rules(instance.pk)
+        setattr(instance, _PLACED_HERE, True)
     elif links:
         with shop.database_access():
             watch_rules = created and gate.is_on()
         _run_safely(
             "order_saved", lambda order: facts.order_saved(order, watch_rules), instance
         )
+
+
+# Set on the order object Saleor saved as a new order in this process.
+_PLACED_HERE = "_attention_placed_here"
 
 
 def order_cancelled(order) -> None:

@@ -5,9 +5,11 @@ import time
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from saleor_attention import inbound, services
-from saleor_attention.models import Flag
+from saleor_attention.models import Flag, OrderFacts
 
 from .documents import shop_date
 
@@ -46,6 +48,23 @@ def test_a_total_changed_after_the_check_is_flagged_at_once(gql, shop, manager, 
     shop.change_total(order, Decimal("25.50"))
 
     assert active_messages(order) == ["入金額【20】が注文金額【25.5】と一致しません。"]
+
+
+def test_saleor_announcing_an_order_it_placed_here_reads_no_checked_amount(shop):
+    """Saleor 3 announces a new order (ORDER_UPDATED) after the checkout's commit,
+    with the object it saved: that order had no checked amount, and the plugin reads
+    none. The same order loaded by a later request is read."""
+
+    def facts_reads(order):
+        with CaptureQueriesContext(connection) as captured:
+            shop.plugins_manager().order_updated(order)
+        table = OrderFacts._meta.db_table
+        return [query for query in captured.captured_queries if table in query["sql"]]
+
+    placed = shop.order()  # saved here as a new order: Saleor's post_save reached us
+
+    assert facts_reads(placed) == []
+    assert len(facts_reads(shop.reload(placed))) == 1
 
 
 def test_release_without_a_new_check_still_blocks_and_the_flag_survives(gql, shop, manager, order):
