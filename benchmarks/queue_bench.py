@@ -612,7 +612,7 @@ def orders_variants(size: Size) -> List[Variant]:
     flagged = OrderFacts.objects.filter(active_flags__gt=0).order_by("order_id")
     middle = shop.Order.objects.get(pk=flagged[flagged.count() // 2].order_id)
     row = max(ORDERS_QUEUE_DEEP_ROW * size.flags // BIG_FLAGS, 1)
-    rows, _more = queue.page(queue.QueueFilter(), queue.AGE, False, row)
+    rows, _more = queue.page(queue.Plan.of(queue.QueueFilter()), queue.AGE, False, row)
     deep = encode_position(_key_text(rows[-1].key), str(rows[-1].order_id))
     return [
         v("AGE DESC (oldest first: the default)"),
@@ -679,7 +679,7 @@ def big_report(args) -> None:
 def _queued_orders() -> int:
     from saleor_attention import queue
 
-    return queue.count(queue.QueueFilter())
+    return queue.count(queue.Plan.of(queue.QueueFilter()))
 
 
 def table_of_counts(rows) -> str:

@@ -123,24 +123,41 @@ class Search:
         return bool(self.phone or self.text)
 
 
+@dataclass(frozen=True)
+class Plan:
+    """What a filter asks of the queue, worked out once for a page and its count: the
+    search (an order number is looked up), whether its reasons are rare (the badge's
+    counts are read) and, for the overdue filter, when an order is overdue."""
+
+    filter: QueueFilter
+    search: Search
+    rare: bool
+    overdue: Optional[Overdue]
+
+    @classmethod
+    def of(cls, filter: QueueFilter, overdue: Optional[Overdue] = None) -> "Plan":
+        """`overdue`: Overdue.now() if the caller read it already."""
+        return cls(
+            filter, Search.of(filter.search), _rare_kinds(filter), _overdue(filter, overdue)
+        )
+
+
 def page(
-    filter: QueueFilter, sort: str, descending: bool, first: int,
+    plan: Plan, sort: str, descending: bool, first: int,
     after: Optional[Tuple[object, object]] = None,
-    overdue: Optional[Overdue] = None,
 ) -> Tuple[List[QueueRow], bool]:
     """`first` rows in (sort value, order id) order after the `after` position, and
-    whether more follow; `overdue`: Overdue.now() if the caller read it already.
+    whether more follow.
 
     Each part of the union is ordered and limited itself, then the two are merged:
     PostgreSQL does not carry an outer ORDER BY into the parts of a union, and would
     otherwise read every order in the queue to sort them."""
     direction = "DESC" if descending else "ASC"
     limit = f" ORDER BY key {direction}, order_id {direction} LIMIT %s"
-    search, rare = Search.of(filter.search), _rare_kinds(filter)
-    ctes, params = _with(filter, search, rare)
-    parts, overdue = [], _overdue(filter, overdue)
+    ctes, params = _with(plan)
+    parts = []
     for part in _parts(sort):
-        conditions, values = _conditions(part, filter, search, overdue, rare)
+        conditions, values = _conditions(part, plan)
         if after is not None:
             position, position_values = _beyond(part, sort, descending, after)
             conditions.append(position)
@@ -158,12 +175,11 @@ def page(
     return rows[:first], len(rows) > first
 
 
-def count(filter: QueueFilter) -> int:
-    search, rare = Search.of(filter.search), _rare_kinds(filter)
-    ctes, params = _with(filter, search, rare)
-    parts, overdue = [], _overdue(filter, None)
+def count(plan: Plan) -> int:
+    ctes, params = _with(plan)
+    parts = []
     for part in _parts(AGE):
-        conditions, values = _conditions(part, filter, search, overdue, rare)
+        conditions, values = _conditions(part, plan)
         parts.append(_part_select(part, AGE, conditions))
         params += values
     with connection.cursor() as cursor:
@@ -327,12 +343,10 @@ def _overdue(filter: QueueFilter, overdue: Optional[Overdue]) -> Optional[Overdu
     return Overdue.now()
 
 
-def _conditions(
-    part: Dict[str, str], filter: QueueFilter, search: Search, overdue: Optional[Overdue],
-    rare: bool,
-) -> Tuple[List[str], list]:
-    """The filter (its search and overdue bounds read already, `rare`: its kinds are
-    read first, see _rare_kinds) as conditions on one part's columns."""
+def _conditions(part: Dict[str, str], plan: Plan) -> Tuple[List[str], list]:
+    """The plan's filter as conditions on one part's columns (`plan.rare`: its kinds
+    are read first, see _rare_kinds)."""
+    filter, search, overdue = plan.filter, plan.search, plan.overdue
     conditions, params = [], []
     if filter.overdue is not None:
         late = f"({part[AGE]} < %s OR {part['due_on']} < %s)"
@@ -352,7 +366,7 @@ def _conditions(
         overlaps = [f"{part[side]} && {_KINDS}" for side in sides]
         conditions.append("(" + " OR ".join(overlaps) + ")")
         params += [kinds] * len(sides)
-        if rare:
+        if plan.rare:
             # The few orders found first (`kinded`), as ids PostgreSQL probes the
             # order id's index with; the overlap above still says which rows match.
             conditions.append(f"{part['order_id']} = ANY(ARRAY(SELECT order_id FROM kinded))")
@@ -415,11 +429,13 @@ def _rare_kinds(filter: QueueFilter) -> bool:
     return matching * RARE_SHARE <= sum(counts.values())
 
 
-def _with(filter: QueueFilter, search: Search, rare: bool) -> Tuple[str, list]:
+def _with(plan: Plan) -> Tuple[str, list]:
     """The WITH clause of the orders the parts start from, each read once, not once per
     part: those a search finds (`found`) and those with flags of rare kinds
     (`kinded`)."""
-    tables = [table for table in (_found(search), _kinded(filter, rare)) if table]
+    tables = [
+        table for table in (_found(plan.search), _kinded(plan.filter, plan.rare)) if table
+    ]
     if not tables:
         return "", []
     sql = ", ".join(table for table, _params in tables)

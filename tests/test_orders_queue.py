@@ -256,6 +256,23 @@ def test_a_reason_without_active_flags_is_rare(gql, manager, queue):
     assert any("kinded AS" in statement["sql"] for statement in captured.captured_queries)
 
 
+def test_a_page_and_its_count_work_the_filter_out_once(gql, manager, queue):
+    """totalCount counts what the page shows, with what the page worked out: the order
+    number searched for is looked up once, the badge's counts (are the reasons
+    rare?) are read once."""
+    text = queue["island_number"]
+    with CaptureQueriesContext(connection) as lookup:
+        order_queue.Search.of(text)
+    with CaptureQueriesContext(connection) as captured:
+        page = query(gql, manager, filter={"search": text, "reasons": ["REMOTE_ISLAND"]})
+
+    assert numbers(page) == [text] and page["totalCount"] == 1
+    statements = [query["sql"] for query in captured.captured_queries]
+    [number_lookup] = [query["sql"] for query in lookup.captured_queries]
+    assert statements.count(number_lookup) == 1
+    assert sum(ReasonCount._meta.db_table in sql for sql in statements) == 1
+
+
 def test_reason_counts(gql, manager, queue):
     response = gql(REASON_COUNTS, as_=manager)
     counts = {row["reason"]: row["flags"] for row in response["data"]["attentionReasonCounts"]}

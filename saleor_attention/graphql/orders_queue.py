@@ -133,11 +133,11 @@ class AttentionOrderConnection(CountedConnection):
 class _Counted:
     """What CountedConnection counts for totalCount, only when asked for."""
 
-    def __init__(self, wanted: queue.QueueFilter):
-        self.wanted = wanted
+    def __init__(self, plan: queue.Plan):
+        self.plan = plan
 
     def count(self) -> int:
-        return queue.count(self.wanted)
+        return queue.count(self.plan)
 
 
 class AttentionReasonCount(graphene.ObjectType):
@@ -180,7 +180,9 @@ def resolve_attention_orders(info, filter=None, first=None, after=None, sort_by=
     descending = (direction == "DESC") != (sort == queue.AGE)
     position = _position(sort, after) if after else None
     overdue = queue.Overdue.now()
-    rows, more = queue.page(wanted, sort, descending, first, position, overdue)
+    # Worked out once for the page and its totalCount.
+    plan = queue.Plan.of(wanted, overdue)
+    rows, more = queue.page(plan, sort, descending, first, position)
     orders = shop.Order.objects.select_related(
         "attention_facts", "billing_address", "shipping_address", "user"
     ).in_bulk([row.order_id for row in rows])
@@ -195,7 +197,7 @@ def resolve_attention_orders(info, filter=None, first=None, after=None, sort_by=
         if row.order_id in orders  # not deleted since the page was read
     ]
     connection = AttentionOrderConnection(edges=edges, page_info=page_info(edges, more, after))
-    connection.queryset = _Counted(wanted)
+    connection.queryset = _Counted(plan)
     return connection
 
 
