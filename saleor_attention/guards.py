@@ -7,7 +7,7 @@ caller's transaction rolls back.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterable, List, Optional, Sequence, Tuple
+from typing import Callable, Iterable, List, Optional, Sequence, Set, Tuple
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -98,7 +98,11 @@ def _unflagged_findings(order, flags) -> Tuple[Finding, ...]:
 
 def blocked_actions(active: Iterable[Flag], shipped: bool) -> List[str]:
     """What the active flags stop, in the order staff read them."""
-    scopes = {flag.scope for flag in active}
+    return blocked_by({flag.scope for flag in active}, shipped)
+
+
+def blocked_by(scopes: Set[str], shipped: bool) -> List[str]:
+    """What active flags of these scopes stop, in the order staff read them."""
     if not scopes:
         return []
     blocked = [FULFILL]

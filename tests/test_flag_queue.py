@@ -3,6 +3,8 @@ import datetime
 
 import graphene
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from saleor_attention import services
@@ -135,3 +137,48 @@ def test_first_is_required_and_capped(gql, manager, queue):
         response = gql(ATTENTION_FLAGS, {"first": first}, as_=manager)
         assert response["data"]["attentionFlags"] is None
         assert "first" in response["errors"][0]["message"]
+
+
+PAGE_WITH_ATTENTION = """
+query Page($filter: AttentionFlagFilterInput) {
+  attentionFlags(first: 20, filter: $filter) { edges { node {
+    reason order { number attention { required blockedActions } }
+  } } }
+}
+"""
+
+
+def flag_reads(gql, manager, filter):
+    """The page's attention per order, and the statements that read the flags."""
+    with CaptureQueriesContext(connection) as captured:
+        response = gql(PAGE_WITH_ATTENTION, {"filter": filter}, as_=manager)
+    assert "errors" not in response, response
+    attention = {edge["node"]["order"]["number"]: edge["node"]["order"]["attention"]
+                 for edge in response["data"]["attentionFlags"]["edges"]}
+    table = Flag._meta.db_table
+    return attention, sum(table in query["sql"] for query in captured.captured_queries)
+
+
+def test_a_page_of_orders_in_no_subscription_reads_no_flag_for_their_attention(
+    gql, shop, manager, queue
+):
+    """Their facts count their active flags; an order of a subscription on the page
+    has the page's flags read, once for the page."""
+    card = shop.order_number(queue["card"])
+    attention, reads = flag_reads(gql, manager, {"order": card})
+    assert attention == {card: {"required": True, "blockedActions": [
+        "FULFILL", "AUTOMATIC_CHARGE", "CUSTOMER_CHANGES"]}}
+    assert reads == 1  # the page itself
+
+    island = shop.order_number(queue["island"])
+    attention, reads = flag_reads(gql, manager, {})
+    assert attention[island] == {"required": True, "blockedActions": [
+        "FULFILL", "AUTOMATIC_CHARGE", "SUBSCRIPTION_RENEWAL", "CUSTOMER_CHANGES"]}
+    assert attention[card]["blockedActions"] == ["FULFILL", "AUTOMATIC_CHARGE", "CUSTOMER_CHANGES"]
+    assert reads == 2  # the page, and the active flags of its orders
+
+    services.release_flags(queue["card"], flag_ids=[
+        flag.pk for flag in Flag.objects.filter(order=queue["card"], status="ACTIVE")
+    ], handled_on=timezone.localdate())
+    attention, _reads = flag_reads(gql, manager, {"order": card})
+    assert attention == {card: {"required": False, "blockedActions": []}}

@@ -1,3 +1,5 @@
+from typing import List, Optional, Set
+
 import graphene
 
 from graphql import GraphQLError
@@ -6,7 +8,7 @@ from .. import facts, guards, services
 from ..adapter import shop
 from ..bulk import MAX_JOB_ERRORS
 from ..errors import AttentionErrorCode as _AttentionErrorCode
-from ..models import BulkJob, Flag, FlagComment
+from ..models import BulkJob, Flag, FlagComment, Scope
 from . import ids
 from .people import ActorReference, AttentionActor
 from .scalars import Date, DateTime
@@ -246,14 +248,34 @@ class OrderAttention(graphene.ObjectType):
         description="The latest audit events, in the order they happened.",
     )
 
-    def __init__(self, order, active=None):
+    def __init__(self, order, page: "Optional[ActiveFlagsOfPage]" = None):
         super().__init__()
         self.order = order
-        self.active = services.active_flags(order) if active is None else active
         self.facts = facts.of(order)
+        self._page = page  # the page the order came with, which reads its flags
+        self._active: Optional[List[Flag]] = None
+
+    @property
+    def active(self) -> List[Flag]:
+        """The order's active flags, its own and its subscription's (read when asked)."""
+        if self._active is None:
+            self._active = (
+                services.active_flags(self.order) if self._page is None
+                else self._page.active_of(self.order.pk)
+            )
+        return self._active
+
+    def _scopes(self) -> Set[str]:
+        """The scopes of the order's active flags. For an order in no subscription its
+        facts count them (a trigger keeps the count in the transaction that sets or
+        releases a flag): a page of such orders reads no flag for `required` and
+        `blockedActions`."""
+        if not self.facts.subscription:
+            return {Scope.ORDER} if self.facts.active_flags else set()
+        return {flag.scope for flag in self.active}
 
     def resolve_required(self, _info):
-        return bool(self.active) or self.facts.rules_pending
+        return bool(self._scopes()) or self.facts.rules_pending
 
     def resolve_rules_pending(self, _info):
         return self.facts.rules_pending
@@ -265,7 +287,7 @@ class OrderAttention(graphene.ObjectType):
         return list(flags[: _bounded(_info, "first", first)])
 
     def resolve_blocked_actions(self, _info):
-        return guards.blocked_actions(self.active, shipped=shop.is_shipped(self.order))
+        return guards.blocked_by(self._scopes(), shipped=shop.is_shipped(self.order))
 
     @with_database
     def resolve_events(self, _info, last=NESTED_DEFAULT):
@@ -311,10 +333,9 @@ class ActiveFlagsOfPage:
         info.context.attention_active_pages = pages
 
     @staticmethod
-    def lookup(info, order):
-        """The order's active flags if a page read them (or can), else None."""
-        page = getattr(info.context, "attention_active_pages", {}).get(order.pk)
-        return None if page is None else page.active_of(order.pk)
+    def lookup(info, order) -> "Optional[ActiveFlagsOfPage]":
+        """The page the order came with, if any."""
+        return getattr(info.context, "attention_active_pages", {}).get(order.pk)
 
     def active_of(self, order_pk):
         if self._active is None:
