@@ -259,10 +259,11 @@ class OrderAttention(graphene.ObjectType):
     def active(self) -> List[Flag]:
         """The order's active flags, its own and its subscription's (read when asked)."""
         if self._active is None:
-            self._active = (
-                services.active_flags(self.order) if self._page is None
-                else self._page.active_of(self.order.pk)
-            )
+            if self._page is not None:
+                self._active = self._page.active_of(self.order.pk)
+            else:
+                with shop.database_access():
+                    self._active = services.active_flags(self.order)
         return self._active
 
     def _scopes(self) -> Set[str]:
