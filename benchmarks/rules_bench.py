@@ -36,6 +36,7 @@ import benchmarks.environment  # noqa: E402,F401 - before Django loads
 os.environ.setdefault("DEFAULT_COUNTRY", "JP")
 
 from benchmarks import database  # noqa: E402
+from benchmarks.rules_worker import add_argument as add_worker_argument  # noqa: E402
 
 USER_EMAIL = "rules-bench-%s@example.com"
 ENTRY_NOTE = "rules-bench"
@@ -89,6 +90,7 @@ def parse_args():
                         help="part 1 at 1,000,000 customers only (not the small size)")
     parser.add_argument("--iterations", type=int, default=40, help="checkoutComplete runs per mode")
     parser.add_argument("--warmup", type=int, default=5)
+    add_worker_argument(parser)
     only = parser.add_mutually_exclusive_group()
     only.add_argument("--checkout-only", action="store_true", help="only part 2")
     only.add_argument("--rules-only", action="store_true", help="only part 1")
@@ -650,7 +652,7 @@ def checkout_on_off(args) -> None:
 
     print(f"Timing {rounds} rounds of checkoutComplete ({args.warmup} warm-up)...", flush=True)
     timings = {mode: Timings(mode.label) for mode in MODES}
-    with rules_worker() as worker:
+    with rules_worker(args.worker) as worker:
         try:
             for turn in range(rounds):
                 for mode in rotated(MODES, turn):

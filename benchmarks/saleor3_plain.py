@@ -24,6 +24,7 @@ os.environ.setdefault("JWT_TTL_ACCESS", "4 hours")
 import benchmarks.environment  # noqa: E402,F401 - before Django loads
 
 from benchmarks import database  # noqa: E402
+from benchmarks.rules_worker import add_argument as add_worker_argument  # noqa: E402
 
 TARGET = 1.03
 
@@ -38,6 +39,7 @@ def parse_args():
         help="name of the checkout's channel and product (one per concurrent run)",
     )
     parser.add_argument("--resamples", type=int, default=5000, help="bootstrap resamples")
+    add_worker_argument(parser)
     return parser.parse_args()
 
 
@@ -181,7 +183,7 @@ def bench_checkout(args) -> None:
         mode: [lambda i=i: api.post(cb.COMPLETE, {"id": i}) for i in ids[mode]]
         for mode in ps.MODES
     }
-    with rules_worker() as worker:
+    with rules_worker(args.worker) as worker:
         compare("checkoutComplete", requests, cb.check_completed, args)
         waited = worker.rules_done() if worker else None
     print(worker_report(worker, waited))
