@@ -289,6 +289,12 @@ class Flag(models.Model):
             models.Index(
                 fields=["reason", "created_at", "id"], name="attention_flag_reason_created"
             ),
+            # The few active flags with a due date, for the newest overdue one
+            # (selection.flags_matching).
+            models.Index(
+                fields=["due_on", "created_at"], name="attention_flag_dated",
+                condition=Q(status="ACTIVE", due_on__isnull=False),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

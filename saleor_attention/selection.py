@@ -7,7 +7,8 @@ import datetime
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
-from django.db.models import Q
+from django.db.models import DateTimeField, Q, Subquery, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from . import facts, plugin_state, shop_time
@@ -50,5 +51,19 @@ def flags_matching(flag_filter: FlagFilter, queryset=None):
         cutoff = timezone.now() - datetime.timedelta(days=settings.overdue_after_days)
         today = shop_time.calendar(settings).today()
         overdue = Q(status="ACTIVE") & (Q(created_at__lt=cutoff) | Q(due_on__lt=today))
+        if flag_filter.overdue:
+            overdue &= Q(created_at__lte=_newest_overdue(cutoff, today))
         queryset = queryset.filter(overdue if flag_filter.overdue else ~overdue)
     return queryset
+
+
+def _newest_overdue(cutoff: datetime.datetime, today: datetime.date):
+    """No overdue flag is newer than the cutoff or than the newest active flag whose
+    due date has passed (few have one; their partial index answers). Said as a bound
+    of its own, it lets the newest-first walk of the queue's index start there instead
+    of passing every recent flag that is not overdue."""
+    dated = Flag.objects.filter(status="ACTIVE", due_on__lt=today).order_by("-created_at")
+    return Greatest(
+        Value(cutoff, output_field=DateTimeField()),
+        Subquery(dated.values("created_at")[:1]),
+    )

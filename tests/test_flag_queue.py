@@ -89,6 +89,31 @@ def test_overdue_follows_the_setting(gql, manager, queue, configure):
     assert reasons(query(gql, manager, filter={"overdue": True})) == []
 
 
+def test_overdue_flags_by_age_or_by_a_due_date_that_passed(gql, shop, manager, configure):
+    """Overdue: older than the setting, or its due date passed; newest first, also
+    when a recent flag's due date has passed (its own bound on the index walk)."""
+    assert configure(overdue_after_days="3")["errors"] == []
+    today = timezone.localdate()
+    flags = {}
+    for name, age_days, due_on in [
+        ("old", 10, None), ("recent", 0, None),
+        ("recent past due", 1, today - datetime.timedelta(days=1)),
+        ("recent due later", 0, today + datetime.timedelta(days=5)), ("old past due", 20, today),
+    ]:
+        flag = services.set_flag(shop.order(), note=name, handle=name).flag
+        Flag.objects.filter(pk=flag.pk).update(
+            created_at=timezone.now() - datetime.timedelta(days=age_days), due_on=due_on)
+        flags[name] = flag
+
+    def notes(overdue):
+        page = query(gql, manager, filter={"overdue": overdue, "status": "ACTIVE"})
+        return [Flag.objects.get(pk=graphene.Node.from_global_id(edge["node"]["id"])[1]).note
+                for edge in page["edges"]]
+
+    assert notes(True) == ["recent past due", "old", "old past due"]
+    assert notes(False) == ["recent due later", "recent"]
+
+
 def test_pages_do_not_skip_or_repeat(gql, shop, manager):
     order = shop.order()
     for n in range(7):
