@@ -74,7 +74,9 @@ benchmark-fulfill: install
 		$(BENCH_ARGS)
 
 # The new orders' rules run in a Celery worker the benchmark starts on $(BENCH_BROKER), as
-# a shop runs them (BENCH_BROKER= runs them eagerly, in the request).
+# a shop runs them (BENCH_BROKER= runs them eagerly, in the request): beside the measured
+# checkouts, or once they are measured with BENCH_ARGS="--worker after" (this and
+# benchmark-saleor3-checkout).
 BENCH_BROKER ?= redis://127.0.0.1:6379/13
 benchmark-checkout: install
 	CELERY_BROKER_URL=$(BENCH_BROKER) DATABASE_URL=$(BENCH_DB_URL) \
