@@ -136,10 +136,11 @@ class Plan:
 
     @classmethod
     def of(cls, filter: QueueFilter, overdue: Optional[Overdue] = None) -> "Plan":
-        """`overdue`: Overdue.now() if the caller read it already."""
-        return cls(
-            filter, Search.of(filter.search), _rare_kinds(filter), _overdue(filter, overdue)
-        )
+        """`overdue`: Overdue.now() if the caller read it already, else read here (the
+        settings) when the filter needs it."""
+        if overdue is None and filter.overdue is not None:
+            overdue = Overdue.now()
+        return cls(filter, Search.of(filter.search), _rare_kinds(filter), overdue)
 
 
 def page(
@@ -334,13 +335,6 @@ def _beyond(part: Dict[str, str], sort: str, descending: bool, after) -> Tuple[s
         f" AND ({key}, {part['order_id']}) {beyond} ({bound}, CAST(%s AS {id_type}))"
     )
     return condition, [value, value, order_id if isinstance(order_id, int) else str(order_id)]
-
-
-def _overdue(filter: QueueFilter, overdue: Optional[Overdue]) -> Optional[Overdue]:
-    """When orders are overdue, read once (the settings) when the filter needs it."""
-    if filter.overdue is None or overdue is not None:
-        return overdue
-    return Overdue.now()
 
 
 def _conditions(part: Dict[str, str], plan: Plan) -> Tuple[List[str], list]:
