@@ -184,26 +184,35 @@ def flag_reads(gql, manager, filter):
     return attention, sum(table in query["sql"] for query in captured.captured_queries)
 
 
-def test_a_page_of_orders_in_no_subscription_reads_no_flag_for_their_attention(
-    gql, shop, manager, queue
-):
-    """Their facts count their active flags; an order of a subscription on the page
-    has the page's flags read, once for the page."""
-    card = shop.order_number(queue["card"])
+def test_a_page_reads_no_flag_for_its_orders_attention(gql, shop, manager, queue):
+    """Their facts count their own active flags, and the page reads how many their
+    subscription has: `required` and `blockedActions` follow both counts."""
+    card, island = (shop.order_number(queue[name]) for name in ("card", "island"))
     attention, reads = flag_reads(gql, manager, {"order": card})
     assert attention == {card: {"required": True, "blockedActions": [
         "FULFILL", "AUTOMATIC_CHARGE", "CUSTOMER_CHANGES"]}}
     assert reads == 1  # the page itself
 
-    island = shop.order_number(queue["island"])
     attention, reads = flag_reads(gql, manager, {})
     assert attention[island] == {"required": True, "blockedActions": [
         "FULFILL", "AUTOMATIC_CHARGE", "SUBSCRIPTION_RENEWAL", "CUSTOMER_CHANGES"]}
     assert attention[card]["blockedActions"] == ["FULFILL", "AUTOMATIC_CHARGE", "CUSTOMER_CHANGES"]
-    assert reads == 2  # the page, and the active flags of its orders
+    assert reads == 1
 
-    services.release_flags(queue["card"], flag_ids=[
-        flag.pk for flag in Flag.objects.filter(order=queue["card"], status="ACTIVE")
+    for order, scope in ((queue["card"], "ORDER"), (queue["island"], "ORDER")):
+        services.release_flags(order, flag_ids=[
+            flag.pk for flag in Flag.objects.filter(order=order, scope=scope, status="ACTIVE")
+        ], handled_on=timezone.localdate())
+    attention, reads = flag_reads(gql, manager, {})
+    assert attention[card] == {"required": False, "blockedActions": []}
+    # The subscription's flag alone still holds the island order.
+    assert attention[island] == {"required": True, "blockedActions": [
+        "FULFILL", "AUTOMATIC_CHARGE", "SUBSCRIPTION_RENEWAL"]}
+    assert reads == 1
+
+    services.release_flags(queue["island"], flag_ids=[
+        flag.pk for flag in Flag.objects.filter(subscription="SUB-7", status="ACTIVE")
     ], handled_on=timezone.localdate())
-    attention, _reads = flag_reads(gql, manager, {"order": card})
-    assert attention == {card: {"required": False, "blockedActions": []}}
+    attention, reads = flag_reads(gql, manager, {"order": island})
+    assert attention == {island: {"required": False, "blockedActions": []}}
+    assert reads == 1

@@ -28,8 +28,11 @@ class CountedConnection(graphene.relay.Connection):
         return self.queryset.count()
 
 
-def keyset_page(connection_type, queryset, field, descending, first, after, **backwards):
-    """One page of `queryset` ordered by (field, pk) as a relay connection."""
+def keyset_page(
+    connection_type, queryset, field, descending, first, after, columns=None, **backwards
+):
+    """One page of `queryset` ordered by (field, pk) as a relay connection; `columns`
+    (annotations) are read with the page's rows only, not to find or count them."""
     check_forward(first, **backwards)
     ordered = queryset.order_by(*[("-" if descending else "") + key for key in (field, "pk")])
     page = ordered
@@ -40,7 +43,7 @@ def keyset_page(connection_type, queryset, field, descending, first, after, **ba
             # related rows (select_related) from their first one up to the cursor: the
             # page's ids first, from the key's index alone, then their rows.
             page = ordered.filter(pk__in=list(page.values_list("pk", flat=True)[: first + 1]))
-    rows = list(page[: first + 1])
+    rows = list(page.annotate(**columns or {})[: first + 1])
     edges = [
         connection_type.Edge(node=row, cursor=encode_cursor(field, row)) for row in rows[:first]
     ]

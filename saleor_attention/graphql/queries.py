@@ -2,12 +2,13 @@
 import contextlib
 
 import graphene
+from django.db.models import OuterRef, Subquery
 from graphql import GraphQLError
 
 from .. import gate, guards, selection, services
 from ..adapter import shop
 from ..errors import AttentionError
-from ..models import Flag
+from ..models import Flag, SubscriptionFacts
 from .scalars import DateTime
 from .enums import (
     AttentionFlagSortField,
@@ -57,16 +58,33 @@ class AttentionFlagSortingInput(graphene.InputObjectType):
 def resolve_attention_flags(info, filter=None, first=None, after=None, sort_by=None, **backwards):
     field = sort_by.field if sort_by else AttentionFlagSortField.CREATED_AT.value
     descending = (sort_by.direction if sort_by else "DESC") == "DESC"
-    # The order and its facts come with each flag: an order's `attention` then reads
-    # no row of its own, and the page's active flags are one query (ActiveFlagsOfPage).
+    # The order and its facts come with each flag, and the count of its subscription's
+    # active flags: an order's `attention` then reads no row of its own, and its
+    # `flags` read the page's active flags in one query (ActiveFlagsOfPage).
     queryset = _filtered(
         Flag.objects.select_related("order", "order__attention_facts"), filter or {}
     )
     connection = keyset_page(
-        AttentionFlagConnection, queryset, field, descending, first, after, **backwards
+        AttentionFlagConnection, queryset, field, descending, first, after,
+        columns={"subscription_flags": _SUBSCRIPTION_FLAGS}, **backwards
     )
-    ActiveFlagsOfPage.register(info, [edge.node.order for edge in connection.edges])
+    ActiveFlagsOfPage.register(
+        info,
+        [edge.node.order for edge in connection.edges],
+        subscription_flags={
+            edge.node.order_id: edge.node.subscription_flags or 0 for edge in connection.edges
+        },
+    )
     return connection
+
+
+# The active flags of a flag's order's subscription (none for an order in none), as
+# the flag trigger counts them: one indexed probe per row of the page.
+_SUBSCRIPTION_FLAGS = Subquery(
+    SubscriptionFacts.objects.filter(
+        subscription=OuterRef("order__attention_facts__subscription")
+    ).exclude(subscription="").values("active_flags")[:1]
+)
 
 
 def _filtered(queryset, filter):

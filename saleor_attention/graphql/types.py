@@ -1,4 +1,4 @@
-from typing import List, Optional, Set
+from typing import Dict, List, Optional, Set
 
 import graphene
 
@@ -267,13 +267,18 @@ class OrderAttention(graphene.ObjectType):
         return self._active
 
     def _scopes(self) -> Set[str]:
-        """The scopes of the order's active flags. For an order in no subscription its
-        facts count them (a trigger keeps the count in the transaction that sets or
-        releases a flag): a page of such orders reads no flag for `required` and
-        `blockedActions`."""
-        if not self.facts.subscription:
-            return {Scope.ORDER} if self.facts.active_flags else set()
-        return {flag.scope for flag in self.active}
+        """The scopes of the order's active flags. Its facts count its own, and its
+        page the subscription's (a trigger keeps both counts in the transaction that
+        sets or releases a flag): a page reads no flag for `required` and
+        `blockedActions`. Else they are read."""
+        subscription_flags = 0
+        if self.facts.subscription:
+            page = self._page.subscription_flags if self._page is not None else {}
+            subscription_flags = page.get(self.order.pk)
+            if subscription_flags is None:
+                return {flag.scope for flag in self.active}
+        counted = {Scope.ORDER: self.facts.active_flags, Scope.SUBSCRIPTION: subscription_flags}
+        return {scope for scope, flags in counted.items() if flags}
 
     def resolve_required(self, _info):
         return bool(self._scopes()) or self.facts.rules_pending
@@ -322,13 +327,17 @@ class ActiveFlagsOfPage:
     def __init__(self, orders):
         self.orders = {order.pk: order for order in orders}
         self._active = None
+        self.subscription_flags: Dict[object, int] = {}
 
     @classmethod
-    def register(cls, info, orders, active=None) -> None:
+    def register(cls, info, orders, active=None, subscription_flags=None) -> None:
         """Offer the page's orders to the `attention` fields resolved below it; with
-        `active`, their active flags as affecting_each read them already."""
+        `active`, their active flags as affecting_each read them already; with
+        `subscription_flags`, how many active flags each one's subscription has, read
+        with the page."""
         page = cls([order for order in orders if order is not None])
         page._active = active
+        page.subscription_flags = subscription_flags or {}
         pages = getattr(info.context, "attention_active_pages", {})
         pages.update(dict.fromkeys(page.orders, page))
         info.context.attention_active_pages = pages
