@@ -33,6 +33,8 @@ import datetime
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
@@ -99,13 +101,14 @@ class Search:
 
     order_id: object = None  # the order whose number the text is
     phone: str = ""
+    email: str = ""  # a whole email address
     text: str = ""  # part of a name or an email
 
     @classmethod
     def of(cls, text: str) -> "Search":
         """A text of digits (hyphens, spaces, +81 allowed) is an order number or a
-        whole phone number; one with @ part of an email; any other part of a name or
-        an email."""
+        whole phone number; a whole email address (mailbox@domain) that address; one
+        with @ part of an email; any other part of a name or an email."""
         text = text.strip()
         if not text:
             return cls()
@@ -114,13 +117,24 @@ class Search:
             number = orders.number_in(text)
             found = None if number is None else orders.numbered(number)
             return cls(order_id=found, phone=normalize.phone_key(text))
-        return cls(text=normalize.email_key(text) if "@" in text else name)
+        email = normalize.email_key(text)  # a full-width ＠ is an @ too
+        if "@" not in email:
+            return cls(text=name)
+        return cls(email=email) if _whole_address(email) else cls(text=email)
 
     @property
     def searches(self) -> bool:
         """False for a blank text: no search at all (a number of no order still
         searches, and finds nothing by its number)."""
-        return bool(self.phone or self.text)
+        return bool(self.phone or self.email or self.text)
+
+
+def _whole_address(email: str) -> bool:
+    try:
+        validate_email(email)
+    except ValidationError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -488,6 +502,14 @@ def _search_terms(search: Search) -> Tuple[str, list]:
     if search.phone:
         terms.append("f.search_keys LIKE %s")
         params.append(_containing(f"\t{search.phone}\t"))
+    if search.email:
+        # The first of the keys, of the orders a queue can show: what the index of
+        # migration 0026 holds.
+        terms.append(
+            "(split_part(f.search_keys, E'\\t', 2) = %s"
+            " AND (f.active_flags > 0 OR f.subscription <> ''))"
+        )
+        params.append(search.email)
     indexed = _indexed_text(search)
     if indexed != search.text:
         # The trigram index (migration 0014) reads the part before the @ only: the
@@ -518,9 +540,9 @@ def _held(text: str) -> Tuple[str, list]:
 
 
 def _reads_index(search: Search) -> bool:
-    """A whole phone number always gives trigrams (its tabs bound it); a text when
-    long enough."""
-    return bool(search.phone) or len(_indexed_text(search)) >= _INDEXED_TEXT
+    """A whole phone number always gives trigrams (its tabs bound it), a whole email
+    is read from its own index; a text when long enough."""
+    return bool(search.phone or search.email) or len(_indexed_text(search)) >= _INDEXED_TEXT
 
 
 def _indexed_text(search: Search) -> str:

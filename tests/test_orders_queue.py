@@ -187,6 +187,37 @@ def test_search(gql, manager, queue, search, expected):
     assert page["totalCount"] == len(expected)
 
 
+@pytest.fixture
+def taro(shop):
+    """Two flagged orders, one's email a part of the other's."""
+    numbers = {}
+    for email in ("taro@example.com", "yamada.taro@example.com"):
+        order = shop.order()
+        shop.Order.objects.filter(pk=order.pk).update(user_email=email)
+        order.refresh_from_db()
+        services.set_flag(order, "PAYMENT_FAILED", handle="p")
+        numbers[email] = shop.order_number(order)
+    return numbers
+
+
+@pytest.mark.parametrize(
+    "search, expected",
+    [
+        ("taro@example.com", {"taro@example.com"}),
+        ("ＴＡＲＯ＠ｅｘａｍｐｌｅ.ｃｏｍ", {"taro@example.com"}),  # full width, upper case
+        ("taro@", {"taro@example.com", "yamada.taro@example.com"}),
+        ("taro@example", {"taro@example.com", "yamada.taro@example.com"}),
+        ("jiro@example.com", set()),
+    ],
+)
+def test_a_whole_email_address_finds_that_address(gql, manager, taro, search, expected):
+    """A whole address is one key, read from its own index (migration 0026); part of
+    one, up to its @ or into its domain, is found in every address that holds it."""
+    page = query(gql, manager, filter={"search": search})
+    assert set(numbers(page)) == {taro[email] for email in expected}
+    assert page["totalCount"] == len(expected)
+
+
 def test_search_with_a_filter_and_a_sort(gql, manager, queue):
     page = query(
         gql, manager, filter={"search": "佐藤", "scope": "SUBSCRIPTION", "overdue": False},

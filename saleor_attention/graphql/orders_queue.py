@@ -31,8 +31,9 @@ MAX_SEARCH_LENGTH = 255
 
 class AttentionOrderFilterInput(graphene.InputObjectType):
     search = graphene.String(
-        description="An order number, or the customer's email, name or phone (typed "
-        "any way: full or half width, kana, hyphens), as the blacklist matches them."
+        description="An order number, or the customer's email (a whole address, or "
+        "part of one with its @), name or phone (typed any way: full or half width, "
+        "kana, hyphens), as the blacklist matches them."
     )
     reasons = graphene.List(
         graphene.NonNull(AttentionReason), description="Orders with an active flag of one of these."
