@@ -493,22 +493,18 @@ def _found(search: Search) -> Optional[Tuple[str, list]]:
 
 
 def _search_terms(search: Search) -> Tuple[str, list]:
-    """Its order is the numbered one, or its stored search keys (tab-separated, no
-    key holds a tab) hold the phone whole or the text."""
+    """Its order is the numbered one, or one of its stored search keys
+    (tab-separated, no key holds a tab) is the phone or the email, or holds the
+    text."""
     terms, params = [], []
     if search.order_id is not None:
         terms.append("f.order_id = %s")
         params.append(search.order_id)
     if search.phone:
-        terms.append("f.search_keys LIKE %s")
-        params.append(_containing(f"\t{search.phone}\t"))
+        terms.append(_whole_key(_PHONE_FIELDS))
+        params += [search.phone] * len(_PHONE_FIELDS)
     if search.email:
-        # The first of the keys, of the orders a queue can show: what the index of
-        # migration 0026 holds.
-        terms.append(
-            "(split_part(f.search_keys, E'\\t', 2) = %s"
-            " AND (f.active_flags > 0 OR f.subscription <> ''))"
-        )
+        terms.append(_whole_key([_EMAIL_FIELD]))
         params.append(search.email)
     indexed = _indexed_text(search)
     if indexed != search.text:
@@ -526,6 +522,20 @@ def _search_terms(search: Search) -> Tuple[str, list]:
     return "(" + " OR ".join(terms) + ")", params
 
 
+# The fields of an order's search keys (between tabs, always all seven, migration
+# 0010) that a whole email or phone number is, each read from an index of its own
+# (migration 0026).
+_EMAIL_FIELD = 2
+_PHONE_FIELDS = (5, 8)  # the billing and the shipping address's
+
+
+def _whole_key(fields: Sequence[int]) -> str:
+    """The condition that one of these fields of an order's keys is the searched
+    text, said as the indexes hold them: for the orders a queue can show."""
+    equal = " OR ".join(f"split_part(f.search_keys, E'\\t', {field}) = %s" for field in fields)
+    return f"(({equal}) AND (f.active_flags > 0 OR f.subscription <> ''))"
+
+
 def _held(text: str) -> Tuple[str, list]:
     """The condition that one of an order's keys holds `text`, and its parameters: a
     part of the keys (LIKE: the trigram index reads three characters or more); a text
@@ -540,8 +550,8 @@ def _held(text: str) -> Tuple[str, list]:
 
 
 def _reads_index(search: Search) -> bool:
-    """A whole phone number always gives trigrams (its tabs bound it), a whole email
-    is read from its own index; a text when long enough."""
+    """A whole phone number or email is read from its own index; a text from the
+    trigram index when long enough."""
     return bool(search.phone or search.email) or len(_indexed_text(search)) >= _INDEXED_TEXT
 
 
