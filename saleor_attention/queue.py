@@ -102,13 +102,15 @@ class Search:
     order_id: object = None  # the order whose number the text is
     phone: str = ""
     email: str = ""  # a whole email address
+    email_part: str = ""  # part of an email across its @ (taro@, taro@exam)
     text: str = ""  # part of a name or an email
 
     @classmethod
     def of(cls, text: str) -> "Search":
         """A text of digits (hyphens, spaces, +81 allowed) is an order number or a
         whole phone number; a whole email address (mailbox@domain) that address; one
-        with @ part of an email; any other part of a name or an email."""
+        with @ part of an email across it (or of its domain, when nothing is before
+        the @); any other part of a name or an email."""
         text = text.strip()
         if not text:
             return cls()
@@ -120,13 +122,15 @@ class Search:
         email = normalize.email_key(text)  # a full-width ＠ is an @ too
         if "@" not in email:
             return cls(text=name)
-        return cls(email=email) if _whole_address(email) else cls(text=email)
+        if _whole_address(email):
+            return cls(email=email)
+        return cls(email_part=email) if not email.startswith("@") else cls(text=email)
 
     @property
     def searches(self) -> bool:
         """False for a blank text: no search at all (a number of no order still
         searches, and finds nothing by its number)."""
-        return bool(self.phone or self.email or self.text)
+        return bool(self.phone or self.email or self.email_part or self.text)
 
 
 def _whole_address(email: str) -> bool:
@@ -503,19 +507,18 @@ def _search_terms(search: Search) -> Tuple[str, list]:
     if search.phone:
         terms.append(_whole_key(_PHONE_FIELDS))
         params += [search.phone] * len(_PHONE_FIELDS)
-    if search.email:
-        terms.append(_whole_key([_EMAIL_FIELD]))
-        params.append(search.email)
-    indexed = _indexed_text(search)
-    if indexed != search.text:
-        # The trigram index (migration 0014) reads the part before the @ only: the
-        # shop's customers share a few mail domains, whose trigrams are in most keys,
-        # and reading them would go through most of the index. The whole text is
-        # compared in the rows found (strpos: no index reads it).
-        held, held_params = _held(indexed)
-        terms.append(f"({held} AND strpos(f.search_keys, %s) > 0)")
-        params += held_params + [search.text]
-    elif search.text:
+    if search.email or search.email_part:
+        # Its mailbox is the text's part before the @, or ends with it (the index of
+        # migration 0026 holds mailboxes reversed); the whole text is compared in the
+        # rows found.
+        mailbox = (search.email or search.email_part).partition("@")[0][::-1]
+        if search.email:
+            terms.append(f"({_MAILBOX} = %s AND {_EMAIL} = %s AND {_QUEUED})")
+            params += [mailbox, search.email]
+        else:
+            terms.append(f"({_MAILBOX} LIKE %s AND strpos({_EMAIL}, %s) > 0 AND {_QUEUED})")
+            params += [_escaped(mailbox) + "%", search.email_part]
+    if search.text:
         held, held_params = _held(search.text)
         terms.append(held)
         params += held_params
@@ -523,17 +526,19 @@ def _search_terms(search: Search) -> Tuple[str, list]:
 
 
 # The fields of an order's search keys (between tabs, always all seven, migration
-# 0010) that a whole email or phone number is, each read from an index of its own
-# (migration 0026).
-_EMAIL_FIELD = 2
+# 0010) that an email or phone number is searched in, each read from an index of its
+# own (migration 0026), which holds the orders a queue can show (_QUEUED).
+_EMAIL = "split_part(f.search_keys, E'\\t', 2)"
+_MAILBOX = f"reverse(split_part({_EMAIL}, '@', 1))"
 _PHONE_FIELDS = (5, 8)  # the billing and the shipping address's
+_QUEUED = "(f.active_flags > 0 OR f.subscription <> '')"
 
 
 def _whole_key(fields: Sequence[int]) -> str:
     """The condition that one of these fields of an order's keys is the searched
-    text, said as the indexes hold them: for the orders a queue can show."""
+    text."""
     equal = " OR ".join(f"split_part(f.search_keys, E'\\t', {field}) = %s" for field in fields)
-    return f"(({equal}) AND (f.active_flags > 0 OR f.subscription <> ''))"
+    return f"(({equal}) AND {_QUEUED})"
 
 
 def _held(text: str) -> Tuple[str, list]:
@@ -550,19 +555,18 @@ def _held(text: str) -> Tuple[str, list]:
 
 
 def _reads_index(search: Search) -> bool:
-    """A whole phone number or email is read from its own index; a text from the
+    """A phone number or an email is read from its own index; a text from the
     trigram index when long enough."""
-    return bool(search.phone or search.email) or len(_indexed_text(search)) >= _INDEXED_TEXT
-
-
-def _indexed_text(search: Search) -> str:
-    """What of the searched text the trigram index reads: an email's part up to its
-    @ (when there is one before it), any other text whole."""
-    mailbox, at, _domain = search.text.partition("@")
-    return mailbox + at if mailbox and at else search.text
+    return bool(search.phone or search.email or search.email_part) or (
+        len(search.text) >= _INDEXED_TEXT
+    )
 
 
 def _containing(key: str) -> str:
-    escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+    return f"%{_escaped(key)}%"
+
+
+def _escaped(text: str) -> str:
+    """The text as a LIKE pattern matches it literally."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
