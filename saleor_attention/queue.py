@@ -513,10 +513,10 @@ def _search_terms(search: Search) -> Tuple[str, list]:
         # rows found.
         mailbox = (search.email or search.email_part).partition("@")[0][::-1]
         if search.email:
-            terms.append(f"({_MAILBOX} = %s AND {_EMAIL} = %s AND {_QUEUED})")
+            terms.append(f"({_MAILBOX} = %s AND {_EMAIL} = %s)")
             params += [mailbox, search.email]
         else:
-            terms.append(f"({_MAILBOX} LIKE %s AND strpos({_EMAIL}, %s) > 0 AND {_QUEUED})")
+            terms.append(f"({_MAILBOX} LIKE %s AND strpos({_EMAIL}, %s) > 0)")
             params += [_escaped(mailbox) + "%", search.email_part]
     if search.text:
         held, held_params = _held(search.text)
@@ -527,18 +527,18 @@ def _search_terms(search: Search) -> Tuple[str, list]:
 
 # The fields of an order's search keys (between tabs, always all seven, migration
 # 0010) that an email or phone number is searched in, each read from an index of its
-# own (migration 0026), which holds the orders a queue can show (_QUEUED).
+# own (migration 0026).
 _EMAIL = "split_part(f.search_keys, E'\\t', 2)"
 _MAILBOX = f"reverse(split_part({_EMAIL}, '@', 1))"
 _PHONE_FIELDS = (5, 8)  # the billing and the shipping address's
-_QUEUED = "(f.active_flags > 0 OR f.subscription <> '')"
 
 
 def _whole_key(fields: Sequence[int]) -> str:
     """The condition that one of these fields of an order's keys is the searched
     text."""
-    equal = " OR ".join(f"split_part(f.search_keys, E'\\t', {field}) = %s" for field in fields)
-    return f"(({equal}) AND {_QUEUED})"
+    return "(" + " OR ".join(
+        f"split_part(f.search_keys, E'\\t', {field}) = %s" for field in fields
+    ) + ")"
 
 
 def _held(text: str) -> Tuple[str, list]:
