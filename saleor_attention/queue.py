@@ -124,7 +124,9 @@ class Search:
             return cls(text=name)
         if _whole_address(email):
             return cls(email=email)
-        return cls(email_part=email) if not email.startswith("@") else cls(text=email)
+        if email.startswith("@"):
+            return cls(text=email)  # part of a domain: any key that holds it
+        return cls(email_part=email)
 
     @property
     def searches(self) -> bool:
@@ -134,6 +136,8 @@ class Search:
 
 
 def _whole_address(email: str) -> bool:
+    """Whether the text is an address as Django validates one (a mailbox, an @ and a
+    domain with a dot)."""
     try:
         validate_email(email)
     except ValidationError:
@@ -507,17 +511,12 @@ def _search_terms(search: Search) -> Tuple[str, list]:
     if search.phone:
         terms.append(_whole_key(_PHONE_FIELDS))
         params += [search.phone] * len(_PHONE_FIELDS)
-    if search.email or search.email_part:
-        # Its mailbox is the text's part before the @, or ends with it (the index of
-        # migration 0026 holds mailboxes reversed); the whole text is compared in the
-        # rows found.
-        mailbox = (search.email or search.email_part).partition("@")[0][::-1]
-        if search.email:
-            terms.append(f"({_MAILBOX} = %s AND {_EMAIL} = %s)")
-            params += [mailbox, search.email]
-        else:
-            terms.append(f"({_MAILBOX} LIKE %s AND strpos({_EMAIL}, %s) > 0)")
-            params += [_escaped(mailbox) + "%", search.email_part]
+    if search.email:
+        terms.append(f"({_MAILBOX} = %s AND {_EMAIL} = %s)")
+        params += [_mailbox_reversed(search.email), search.email]
+    if search.email_part:
+        terms.append(f"({_MAILBOX} LIKE %s AND strpos({_EMAIL}, %s) > 0)")
+        params += [_escaped(_mailbox_reversed(search.email_part)) + "%", search.email_part]
     if search.text:
         held, held_params = _held(search.text)
         terms.append(held)
@@ -527,10 +526,16 @@ def _search_terms(search: Search) -> Tuple[str, list]:
 
 # The fields of an order's search keys (between tabs, always all seven, migration
 # 0010) that an email or phone number is searched in, each read from an index of its
-# own (migration 0026).
+# own (migration 0026). An email's mailbox is the text's part before the @, or ends
+# with it: the index holds mailboxes reversed, so those that end with it are one range
+# of it. The whole text is compared in the rows found.
 _EMAIL = "split_part(f.search_keys, E'\\t', 2)"
 _MAILBOX = f"reverse(split_part({_EMAIL}, '@', 1))"
 _PHONE_FIELDS = (5, 8)  # the billing and the shipping address's
+
+
+def _mailbox_reversed(email: str) -> str:
+    return email.partition("@")[0][::-1]
 
 
 def _whole_key(fields: Sequence[int]) -> str:
