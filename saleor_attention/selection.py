@@ -9,9 +9,8 @@ from typing import Optional, Tuple
 
 from django.db.models import DateTimeField, Q, Subquery, Value
 from django.db.models.functions import Greatest
-from django.utils import timezone
 
-from . import facts, plugin_state, shop_time
+from . import facts, queue
 from .models import Flag
 
 
@@ -47,9 +46,9 @@ def flags_matching(flag_filter: FlagFilter, queryset=None):
         order = flag_filter.order
         queryset = queryset.affecting(order.pk, facts.subscription_of(order))
     if flag_filter.overdue is not None:
-        settings = plugin_state.settings()
-        cutoff = timezone.now() - datetime.timedelta(days=settings.overdue_after_days)
-        today = shop_time.calendar(settings).today()
+        # Overdue as the order queue says it of orders.
+        now = queue.Overdue.now()
+        cutoff, today = now.cutoff, now.today
         overdue = Q(status="ACTIVE") & (Q(created_at__lt=cutoff) | Q(due_on__lt=today))
         if flag_filter.overdue:
             overdue &= Q(created_at__lte=_newest_overdue(cutoff, today))

@@ -78,12 +78,12 @@ def resolve_attention_flags(info, filter=None, first=None, after=None, sort_by=N
     return connection
 
 
-# The active flags of a flag's order's subscription (none for an order in none), as
-# the flag trigger counts them: one indexed probe per row of the page.
+# The active flags of a flag's order's subscription, as the flag trigger counts them
+# (read only for an order in one): one indexed probe per row of the page.
 _SUBSCRIPTION_FLAGS = Subquery(
     SubscriptionFacts.objects.filter(
         subscription=OuterRef("order__attention_facts__subscription")
-    ).exclude(subscription="").values("active_flags")[:1]
+    ).values("active_flags")[:1]
 )
 
 

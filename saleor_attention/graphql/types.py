@@ -273,8 +273,8 @@ class OrderAttention(graphene.ObjectType):
         `blockedActions`. Else they are read."""
         subscription_flags = 0
         if self.facts.subscription:
-            page = self._page.subscription_flags if self._page is not None else {}
-            subscription_flags = page.get(self.order.pk)
+            counted_by_page = self._page.subscription_flags if self._page is not None else {}
+            subscription_flags = counted_by_page.get(self.order.pk)
             if subscription_flags is None:
                 return {flag.scope for flag in self.active}
         counted = {Scope.ORDER: self.facts.active_flags, Scope.SUBSCRIPTION: subscription_flags}
