@@ -23,6 +23,7 @@ blacklist entries with note `rules-bench`; the plugin's stored settings are rest
 import argparse
 import os
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import FrozenSet
 
@@ -616,6 +617,42 @@ class _NoMail:
         return None
 
 
+@contextmanager
+def counting_plugins():
+    """The instances of the plugin made inside the block."""
+    from saleor_attention.saleor_v2.plugin import AttentionPlugin
+
+    made, original = [], AttentionPlugin.__init__
+
+    def counted(self, **kwargs):
+        made.append(self)
+        original(self, **kwargs)
+
+    AttentionPlugin.__init__ = counted
+    try:
+        yield made
+    finally:
+        AttentionPlugin.__init__ = original
+
+
+def plugin_instance_us(runs: int = 5_000) -> float:
+    """What making one instance of the plugin with its stored settings costs, as
+    Saleor 2.10's plugin manager makes it."""
+    import statistics
+    import time
+
+    from saleor_attention.adapter import shop
+    from saleor_attention.saleor_v2.plugin import AttentionPlugin
+
+    stored = shop.stored_plugin_configuration()
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        AttentionPlugin(configuration=stored.configuration, active=stored.active)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1e6
+
+
 def checkout_on_off(args) -> None:
     from saleor.checkout import utils as checkout_utils
     from saleor.order.models import Order
@@ -659,12 +696,14 @@ def checkout_on_off(args) -> None:
                     seconds = complete(mode, checkouts[mode][turn])
                     if turn >= args.warmup:
                         timings[mode].add(seconds)
-            statements, lookups = {}, {}
+            statements, lookups, instances = {}, {}, 0
             for mode in MODES:
                 mode.apply()
-                with capturing() as captured:
+                with capturing() as captured, counting_plugins() as made:
                     data_or_raise(shopper.post(CHECKOUT_COMPLETE, {"id": checkouts[mode][rounds]}),
                                   "checkoutComplete", "checkoutErrors")
+                if mode is ACTIVE:
+                    instances = len(made)
                 sql = [q["sql"] for q in captured.captured_queries]
                 statements[mode] = len(sql)
                 lookups[mode] = sum("saleor_attention_blacklistentry" in s for s in sql)
@@ -687,6 +726,9 @@ def checkout_on_off(args) -> None:
     if lookups[INACTIVE]:
         print("WARNING: with the plugin switched off (stored active=false) the order-placed rules\n"
               "still ran (the blacklist lookup is in the inactive request).")
+    print(f"plugin instances Saleor 2.10 made in one checkoutComplete (one per "
+          f"get_plugins_manager() call): {instances}, {plugin_instance_us():.1f} µs each "
+          "(median, made alone)")
     print(f"rule failures recorded during the run: {failures}; benchmark checkout orders in "
           f"the database: {placed:,}")
     print(worker_report(worker, waited))

@@ -7,6 +7,10 @@ from django.core.exceptions import ValidationError
 from . import config, gate
 
 
+# The settings list of an instance that nobody has read yet.
+_NOT_BUILT = object()
+
+
 class AttentionPluginBase:
     PLUGIN_ID = config.PLUGIN_ID
     PLUGIN_NAME = config.PLUGIN_NAME
@@ -19,15 +23,44 @@ class AttentionPluginBase:
     DEFAULT_CONFIGURATION = config.DEFAULT_CONFIGURATION
 
     def __init__(self, *, configuration, **kwargs):
-        # Saleor hands every instance the class's DEFAULT_CONFIGURATION list itself;
-        # pluginUpdate edits it in place (2.10) and Saleor 3 clears it when the
-        # instance is collected: copy it, or one instance changes the defaults. The
-        # list and its items, whose values are strings and booleans: Saleor 2.10 makes
-        # an instance per plugin-manager call, several per request, and deepcopy was
-        # most of what an instance cost.
-        if configuration is not None:
-            configuration = [dict(item) for item in configuration]
-        super().__init__(configuration=configuration, **kwargs)
+        # Saleor 2.10 makes an instance per plugin-manager call (seven per checkout),
+        # and Saleor's __init__ builds the settings list with every label and help
+        # text; only the plugin page and pluginUpdate read it, the hooks read
+        # `active`. It is built when first read (`configuration`).
+        self._stored_configuration = configuration
+        super().__init__(configuration=_NOT_BUILT, **kwargs)
+
+    def get_plugin_configuration(self, configuration):
+        if configuration is _NOT_BUILT:
+            return _NOT_BUILT
+        return super().get_plugin_configuration(configuration)
+
+    @property
+    def configuration(self):
+        built = self.__dict__["_configuration"]
+        if built is _NOT_BUILT:
+            # Saleor hands every instance the class's DEFAULT_CONFIGURATION list
+            # itself; pluginUpdate edits it in place (2.10) and Saleor 3 clears it
+            # when the instance is collected: a copy, or one instance changes the
+            # defaults. The list and its items, whose values are strings and booleans.
+            stored = self._stored_configuration
+            if stored is not None:
+                stored = [dict(item) for item in stored]
+            built = self.__dict__["_configuration"] = super().get_plugin_configuration(stored)
+        return built
+
+    @configuration.setter
+    def configuration(self, value):
+        self.__dict__["_configuration"] = value
+
+    def __del__(self):
+        # Saleor 3 clears the list when an instance is collected: one never read
+        # has none to build for that.
+        if self.__dict__.get("_configuration") is _NOT_BUILT:
+            self.__dict__["_configuration"] = []
+        collected = getattr(super(), "__del__", None)
+        if collected is not None:
+            collected()
 
     @classmethod
     def save_plugin_configuration(cls, plugin_configuration, cleaned_data, **kwargs):
