@@ -37,8 +37,7 @@ class AttentionPluginBase:
 
     @property
     def configuration(self):
-        built = self.__dict__["_configuration"]
-        if built is _NOT_BUILT:
+        if self._configuration is _NOT_BUILT:
             # Saleor hands every instance the class's DEFAULT_CONFIGURATION list
             # itself; pluginUpdate edits it in place (2.10) and Saleor 3 clears it
             # when the instance is collected: a copy, or one instance changes the
@@ -46,18 +45,18 @@ class AttentionPluginBase:
             stored = self._stored_configuration
             if stored is not None:
                 stored = [dict(item) for item in stored]
-            built = self.__dict__["_configuration"] = super().get_plugin_configuration(stored)
-        return built
+            self._configuration = super().get_plugin_configuration(stored)
+        return self._configuration
 
     @configuration.setter
     def configuration(self, value):
-        self.__dict__["_configuration"] = value
+        self._configuration = value
 
     def __del__(self):
         # Saleor 3 clears the list when an instance is collected: one never read
         # has none to build for that.
-        if self.__dict__.get("_configuration") is _NOT_BUILT:
-            self.__dict__["_configuration"] = []
+        if getattr(self, "_configuration", None) is _NOT_BUILT:
+            self._configuration = []
         collected = getattr(super(), "__del__", None)
         if collected is not None:
             collected()

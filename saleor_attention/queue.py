@@ -524,12 +524,17 @@ def _search_terms(search: Search) -> Tuple[str, list]:
     return "(" + " OR ".join(terms) + ")", params
 
 
+def _key_field(number: int) -> str:
+    """One field of an order's search keys, as migration 0026's indexes hold it."""
+    return f"split_part(f.search_keys, E'\\t', {number})"
+
+
 # The fields of an order's search keys (between tabs, always all seven, migration
 # 0010) that an email or phone number is searched in, each read from an index of its
 # own (migration 0026). An email's mailbox is the text's part before the @, or ends
 # with it: the index holds mailboxes reversed, so those that end with it are one range
 # of it. The whole text is compared in the rows found.
-_EMAIL = "split_part(f.search_keys, E'\\t', 2)"
+_EMAIL = _key_field(2)
 _MAILBOX = f"reverse(split_part({_EMAIL}, '@', 1))"
 _PHONE_FIELDS = (5, 8)  # the billing and the shipping address's
 
@@ -541,9 +546,7 @@ def _mailbox_reversed(email: str) -> str:
 def _whole_key(fields: Sequence[int]) -> str:
     """The condition that one of these fields of an order's keys is the searched
     text."""
-    return "(" + " OR ".join(
-        f"split_part(f.search_keys, E'\\t', {field}) = %s" for field in fields
-    ) + ")"
+    return "(" + " OR ".join(f"{_key_field(field)} = %s" for field in fields) + ")"
 
 
 def _held(text: str) -> Tuple[str, list]:
