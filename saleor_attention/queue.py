@@ -30,6 +30,8 @@ migration 0021). No part joins Saleor's tables or the flags.
 from __future__ import annotations
 
 import datetime
+import re
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -39,7 +41,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from . import normalize, orders, plugin_state, shop_time
+from . import normalize, orders, plugin_state, prepared, shop_time
 from .adapter import shop
 from .models import OrderFacts, ReasonCount, Scope, SubscriptionFacts
 
@@ -176,7 +178,10 @@ def page(
     PostgreSQL does not carry an outer ORDER BY into the parts of a union, and would
     otherwise read every order in the queue to sort them."""
     direction = "DESC" if descending else "ASC"
-    limit = f" ORDER BY key {direction}, order_id {direction} LIMIT %s"
+    # The row count is written in, not passed: a plan kept for any count (a prepared
+    # statement's) would be made for a tenth of the queue.
+    rows_wanted = int(first) + 1
+    limit = f" ORDER BY key {direction}, order_id {direction} LIMIT {rows_wanted}"
     ctes, params = _with(plan)
     parts = []
     for part in _parts(sort):
@@ -186,14 +191,17 @@ def page(
             conditions.append(position)
             values += position_values
         select = _part_select(part, sort, conditions)
-        parts.append(f"({select} ORDER BY 4 {direction}, 1 {direction} LIMIT %s)")
-        params += values + [first + 1]
+        parts.append(f"({select} ORDER BY 4 {direction}, 1 {direction} LIMIT {rows_wanted})")
+        params += values
     sql = (
         f"{ctes}SELECT order_id, subscription, since, due_on, cursor_value"
         f" FROM ({' UNION ALL '.join(parts)}) AS q{limit}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params + [first + 1])
+    # A search's text decides its plan (which index, how far to walk): it is planned
+    # for its own values each time; other pages reuse their plan.
+    reuse = nullcontext() if plan.search.searches else prepared.statements()
+    with reuse, connection.cursor() as cursor:
+        cursor.execute(sql, params)
         rows = [QueueRow(*row) for row in cursor.fetchall()]
     return rows[:first], len(rows) > first
 
@@ -375,13 +383,10 @@ def _conditions(part: Dict[str, str], plan: Plan) -> Tuple[List[str], list]:
             # every older (overdue) order to drop it.
             conditions.append(f"NOT COALESCE({late}, false) AND {part[AGE]} >= %s")
             params.append(overdue.cutoff)
-    kinds = _kinds(filter)
-    if kinds:
+    if _kinds(filter):
         # An active flag of the order's own, or of its subscription, that matches.
-        sides = _sides(filter)
-        overlaps = [f"{part[side]} && {_KINDS}" for side in sides]
+        overlaps = [f"{part[side]} && {_kinds_array(filter)}" for side in _sides(filter)]
         conditions.append("(" + " OR ".join(overlaps) + ")")
-        params += [kinds] * len(sides)
         if plan.rare:
             # The few orders found first (`kinded`), as ids PostgreSQL probes the
             # order id's index with; the overlap above still says which rows match.
@@ -402,9 +407,19 @@ def _conditions(part: Dict[str, str], plan: Plan) -> Tuple[List[str], list]:
     return conditions, params
 
 
-# A parameter of flag kinds, typed: a list reads as an array of unknown type on some
-# database drivers.
-_KINDS = "CAST(%s AS text[])"
+def _kinds_array(filter: QueueFilter) -> str:
+    """The filter's flag kinds, written into the statement: they are catalogue codes
+    (checked here), and a plan kept for any kinds (a prepared statement's,
+    prepared.py) would be made for none in particular and could not use the kinds'
+    indexes."""
+    kinds = _kinds(filter)
+    if not all(_KIND.fullmatch(kind) for kind in kinds):
+        raise ValueError(f"Not flag kinds: {kinds!r}")
+    return "ARRAY[" + ", ".join(f"'{kind}'" for kind in kinds) + "]::text[]"
+
+
+# A kind: a reason code or *, a space, a source or *.
+_KIND = re.compile(r"(\*|[A-Z_]+) (\*|[A-Z_]+)")
 
 
 def _sides(filter: QueueFilter) -> List[str]:
@@ -467,18 +482,18 @@ def _kinded(filter: QueueFilter, rare: bool) -> Optional[Tuple[str, list]]:
     quote = connection.ops.quote_name
     facts = quote(OrderFacts._meta.db_table)
     subscriptions = quote(SubscriptionFacts._meta.db_table)
+    kinds = _kinds_array(filter)
     reads = {
         "own_kinds": f"""SELECT order_id FROM {facts}
-            WHERE active_flags > 0 AND flag_kinds && {_KINDS}""",
+            WHERE active_flags > 0 AND flag_kinds && {kinds}""",
         # Their orders probed by subscription (its index), whatever the planner
         # guesses of how many the subscriptions are.
         "subscription_kinds": f"""SELECT order_id FROM {facts}
             WHERE subscription = ANY(ARRAY(SELECT subscription FROM {subscriptions}
-                WHERE active_flags > 0 AND flag_kinds && {_KINDS}))""",
+                WHERE active_flags > 0 AND flag_kinds && {kinds}))""",
     }
-    sides = _sides(filter)
-    union = " UNION ALL ".join(reads[side] for side in sides)
-    return f"kinded AS ({union})", [_kinds(filter)] * len(sides)
+    union = " UNION ALL ".join(reads[side] for side in _sides(filter))
+    return f"kinded AS ({union})", []
 
 
 # The fewest characters of a searched text that give the trigram index something to

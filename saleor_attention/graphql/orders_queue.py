@@ -6,7 +6,7 @@ import datetime
 import graphene
 from graphql import GraphQLError
 
-from .. import inputs, queue
+from .. import inputs, prepared, queue
 from ..adapter import shop
 from ..errors import AttentionError
 from ..models import Flag
@@ -184,10 +184,13 @@ def resolve_attention_orders(info, filter=None, first=None, after=None, sort_by=
     # Worked out once for the page and its totalCount.
     plan = queue.Plan.of(wanted, overdue)
     rows, more = queue.page(plan, sort, descending, first, position)
-    orders = shop.Order.objects.select_related(
-        "attention_facts", "billing_address", "shipping_address", "user"
-    ).in_bulk([row.order_id for row in rows])
-    active = Flag.objects.active().affecting_each({row.order_id: row.subscription for row in rows})
+    with prepared.statements():
+        orders = shop.Order.objects.select_related(
+            "attention_facts", "billing_address", "shipping_address", "user"
+        ).in_bulk([row.order_id for row in rows])
+        active = Flag.objects.active().affecting_each(
+            {row.order_id: row.subscription for row in rows}
+        )
     ActiveFlagsOfPage.register(info, orders.values(), active)
     edges = [
         AttentionOrderConnection.Edge(
