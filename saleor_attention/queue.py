@@ -407,6 +407,10 @@ def _conditions(part: Dict[str, str], plan: Plan) -> Tuple[List[str], list]:
     return conditions, params
 
 
+# A flag kind: a reason code or *, a space, a source or *.
+_KIND = re.compile(r"(\*|[A-Z_]+) (\*|[A-Z_]+)")
+
+
 def _kinds_array(filter: QueueFilter) -> str:
     """The filter's flag kinds, written into the statement: they are catalogue codes
     (checked here), and a plan kept for any kinds (a prepared statement's,
@@ -417,9 +421,6 @@ def _kinds_array(filter: QueueFilter) -> str:
         raise ValueError(f"Not flag kinds: {kinds!r}")
     return "ARRAY[" + ", ".join(f"'{kind}'" for kind in kinds) + "]::text[]"
 
-
-# A kind: a reason code or *, a space, a source or *.
-_KIND = re.compile(r"(\*|[A-Z_]+) (\*|[A-Z_]+)")
 
 
 def _sides(filter: QueueFilter) -> List[str]:

@@ -406,6 +406,17 @@ def test_unknown_reason_is_refused_by_the_schema(gql, manager, queue):
     assert response["errors"] and not response.get("data")
 
 
+@pytest.mark.parametrize("reason", ["MANUAL' OR 'x", "manual", "MANUAL *"])
+def test_only_flag_kinds_are_written_into_the_queue_sql(queue, reason):
+    """The kinds a filter asks for are written into the page's SQL (kept plans fit any
+    call): whatever passes the schema is a code, and the SQL takes nothing else."""
+    plan = order_queue.Plan(
+        order_queue.QueueFilter(reasons=(reason,)), order_queue.Search(), False, None
+    )
+    with pytest.raises(ValueError):
+        order_queue.page(plan, order_queue.AGE, True, 5)
+
+
 @pytest.mark.parametrize(
     "typed",
     ["やまだ たろう", "ﾔﾏﾀﾞ ﾀﾛｳ", "山田　太郎", "ＡＢＣ－１２３", "1ー2ー3", "東京都千代田区1‐1", "Ｔａｒｏ",
