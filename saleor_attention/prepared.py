@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from contextlib import contextmanager
-from typing import Optional, Tuple
+from typing import Optional
 
 from django.db import DatabaseError, connection
 
@@ -57,22 +57,17 @@ def _worth_it() -> bool:
 
 
 def _execute(execute, sql, params, many, context):
-    numbered = _numbered(sql, params)
-    if many or numbered is None or connection.in_atomic_block:
+    if many or connection.in_atomic_block:
         return execute(sql, params, many, context)
     kept = _Kept.of(connection)
-    name, dropped = kept.name_for(sql)
-    if dropped is not None:
-        execute(f"DEALLOCATE {dropped}", None, False, context)
+    if sql in kept.names:
+        name = kept.used(sql)
+    elif kept.seen_before(sql):
+        name = _prepare(execute, kept, sql, params, context)
+    else:
+        name = None
     if name is None:
         return execute(sql, params, many, context)
-    if name not in kept.ready:
-        try:
-            execute(f"PREPARE {name} AS {numbered}", None, False, context)
-        except DatabaseError:
-            kept.refuse(sql)  # types it cannot work out, say: it runs as it is
-            return execute(sql, params, many, context)
-        kept.ready.add(name)
     arguments = f"({', '.join(['%s'] * len(params))})" if params else ""
     try:
         return execute(f"EXECUTE {name}{arguments}", params or None, False, context)
@@ -81,6 +76,24 @@ def _execute(execute, sql, params, many, context):
             raise
         kept.forget()
         return execute(sql, params, many, context)
+
+
+def _prepare(execute, kept: "_Kept", sql: str, params, context) -> Optional[str]:
+    """PREPARE a read used a second time, under a new name; None for one that cannot
+    be (not a read with %s placeholders, or types the database cannot work out): it
+    runs as it is from then on."""
+    name = None
+    numbered = _numbered(sql, params)
+    if numbered is not None:
+        name = kept.new_name()
+        try:
+            execute(f"PREPARE {name} AS {numbered}", None, False, context)
+        except DatabaseError:
+            name = None
+    dropped = kept.keep(sql, name)
+    if dropped is not None:
+        execute(f"DEALLOCATE {dropped}", None, False, context)
+    return name
 
 
 def _numbered(sql: str, params) -> Optional[str]:
@@ -108,12 +121,12 @@ def _state(error: DatabaseError) -> Optional[str]:
 
 
 class _Kept:
-    """What one open database connection has prepared, by statement text."""
+    """What one open database connection has prepared, by statement text (None for a
+    statement it could not prepare), least recently used first."""
 
     def __init__(self, raw):
         self.raw = raw  # the driver's connection: a new one has prepared nothing
         self.names: "OrderedDict[str, Optional[str]]" = OrderedDict()
-        self.ready = set()
         self.seen: "OrderedDict[str, None]" = OrderedDict()
         self.serial = 0
 
@@ -124,35 +137,34 @@ class _Kept:
             kept = wrapper._attention_prepared = cls(wrapper.connection)
         return kept
 
-    def name_for(self, sql: str) -> Tuple[Optional[str], Optional[str]]:
-        """The statement's name once it is used a second time (None before, and for
-        one the database refused to prepare), and the name of a prepared statement
-        dropped to make room for it."""
-        if sql in self.names:
-            self.names.move_to_end(sql)
-            return self.names[sql], None
-        if sql not in self.seen:
-            self.seen[sql] = None
-            if len(self.seen) > MAX_SEEN:
-                self.seen.popitem(last=False)
-            return None, None
-        del self.seen[sql]
+    def used(self, sql: str) -> Optional[str]:
+        self.names.move_to_end(sql)
+        return self.names[sql]
+
+    def seen_before(self, sql: str) -> bool:
+        """Whether the statement was used once already; else it is remembered."""
+        if sql in self.seen:
+            del self.seen[sql]
+            return True
+        self.seen[sql] = None
+        if len(self.seen) > MAX_SEEN:
+            self.seen.popitem(last=False)
+        return False
+
+    def new_name(self) -> str:
+        self.serial += 1
+        return f"{NAME_PREFIX}{self.serial}"
+
+    def keep(self, sql: str, name: Optional[str]) -> Optional[str]:
+        """Keep the statement's name; the prepared name dropped to make room, if any."""
         dropped = None
         if len(self.names) >= MAX_PREPARED:
             _oldest, dropped = self.names.popitem(last=False)
-            if dropped not in self.ready:
-                dropped = None  # refused, or never prepared: nothing to drop
-            self.ready.discard(dropped)
-        self.serial += 1
-        name = self.names[sql] = f"{NAME_PREFIX}{self.serial}"
-        return name, dropped
-
-    def refuse(self, sql: str) -> None:
-        self.names[sql] = None
+        self.names[sql] = name
+        return dropped
 
     def forget(self) -> None:
         """After the database lost a statement or its plan no longer fits: prepare
         anew under new names (what the database may still hold goes with the
         connection)."""
         self.names.clear()
-        self.ready.clear()

@@ -383,9 +383,11 @@ def _conditions(part: Dict[str, str], plan: Plan) -> Tuple[List[str], list]:
             # every older (overdue) order to drop it.
             conditions.append(f"NOT COALESCE({late}, false) AND {part[AGE]} >= %s")
             params.append(overdue.cutoff)
-    if _kinds(filter):
+    kinds = _kinds(filter)
+    if kinds:
         # An active flag of the order's own, or of its subscription, that matches.
-        overlaps = [f"{part[side]} && {_kinds_array(filter)}" for side in _sides(filter)]
+        written = _kinds_array(kinds)
+        overlaps = [f"{part[side]} && {written}" for side in _sides(filter)]
         conditions.append("(" + " OR ".join(overlaps) + ")")
         if plan.rare:
             # The few orders found first (`kinded`), as ids PostgreSQL probes the
@@ -411,12 +413,11 @@ def _conditions(part: Dict[str, str], plan: Plan) -> Tuple[List[str], list]:
 _KIND = re.compile(r"(\*|[A-Z_]+) (\*|[A-Z_]+)")
 
 
-def _kinds_array(filter: QueueFilter) -> str:
-    """The filter's flag kinds, written into the statement: they are catalogue codes
+def _kinds_array(kinds: List[str]) -> str:
+    """Flag kinds (_kinds), written into the statement: they are catalogue codes
     (checked here), and a plan kept for any kinds (a prepared statement's,
     prepared.py) would be made for none in particular and could not use the kinds'
     indexes."""
-    kinds = _kinds(filter)
     if not all(_KIND.fullmatch(kind) for kind in kinds):
         raise ValueError(f"Not flag kinds: {kinds!r}")
     return "ARRAY[" + ", ".join(f"'{kind}'" for kind in kinds) + "]::text[]"
@@ -483,7 +484,7 @@ def _kinded(filter: QueueFilter, rare: bool) -> Optional[Tuple[str, list]]:
     quote = connection.ops.quote_name
     facts = quote(OrderFacts._meta.db_table)
     subscriptions = quote(SubscriptionFacts._meta.db_table)
-    kinds = _kinds_array(filter)
+    kinds = _kinds_array(_kinds(filter))
     reads = {
         "own_kinds": f"""SELECT order_id FROM {facts}
             WHERE active_flags > 0 AND flag_kinds && {kinds}""",
