@@ -4,15 +4,16 @@
 - inactive: installed, switched off with the dashboard's switch (stored
   PluginConfiguration.active = false);
 - plain Saleor: not installed. Out of settings.PLUGINS (Saleor's plugin manager reads
-  it on every call) and every model-signal receiver of the plugin disconnected (the
-  fulfillment guard, the order-save and order-event receivers), as if the package had
-  never been added to the shop.
+  it on every call) and every model-signal and request-signal receiver of the plugin
+  disconnected (the fulfillment guard, the order-save and order-event receivers, the
+  ends of requests), as if the package had never been added to the shop.
 """
 import weakref
 from dataclasses import dataclass
 from typing import List, Optional
 
 from django.conf import settings
+from django.core import signals as request_signals
 from django.db.models import signals
 
 from saleor_attention.adapter import connect_receivers, shop
@@ -50,8 +51,12 @@ def plugin_paths() -> List[str]:
     return _plugin_paths
 
 
-def _model_signals():
-    return [value for value in vars(signals).values() if isinstance(value, signals.Signal)]
+def _django_signals():
+    """Django's model signals, and its request signals."""
+    return [
+        value for module in (signals, request_signals) for value in vars(module).values()
+        if isinstance(value, signals.Signal)
+    ]
 
 
 def _is_plugin_receiver(entry) -> bool:
@@ -64,10 +69,10 @@ def _is_plugin_receiver(entry) -> bool:
 
 
 def disconnect_receivers() -> int:
-    """Every model-signal receiver the plugin connected (whatever its dispatch_uid):
+    """Every model-signal and request-signal receiver the plugin connected (whatever its dispatch_uid):
     how many were removed."""
     removed = 0
-    for signal in _model_signals():
+    for signal in _django_signals():
         with signal.lock:
             kept = [entry for entry in signal.receivers if not _is_plugin_receiver(entry)]
             removed += len(signal.receivers) - len(kept)
@@ -78,7 +83,7 @@ def disconnect_receivers() -> int:
 
 def is_disconnected() -> bool:
     return not any(
-        _is_plugin_receiver(entry) for signal in _model_signals() for entry in signal.receivers
+        _is_plugin_receiver(entry) for signal in _django_signals() for entry in signal.receivers
     )
 
 

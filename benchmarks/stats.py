@@ -3,6 +3,7 @@ import gc
 import random
 import statistics
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Callable, List, Sequence, Tuple, TypeVar
 
@@ -15,15 +16,22 @@ def timed(call: Callable[[], T]) -> Tuple[float, T]:
     The garbage collector is emptied before and paused during the call, so a cycle
     collection that the previous request left behind is not billed to this one.
     """
-    gc.collect()
-    gc.disable()
-    try:
+    with collector_paused():
         started = time.perf_counter()
         result = call()
         elapsed = time.perf_counter() - started
+    return elapsed, result
+
+
+@contextmanager
+def collector_paused():
+    """The garbage collector emptied, then paused for the block."""
+    gc.collect()
+    gc.disable()
+    try:
+        yield
     finally:
         gc.enable()
-    return elapsed, result
 
 
 @dataclass

@@ -16,13 +16,15 @@ shop: SaleorPort = import_module(f"saleor_attention.{LINE}.shop")
 
 def connect_receivers() -> None:
     """The fulfillment guard, the hooks' model signals (and the line's own, in its
-    `receivers` module where it has one), and the end of requests and Celery tasks
-    (when refused shipments waiting there are written down)."""
+    `receivers` module where it has one), the end of requests and Celery tasks
+    (when refused shipments waiting there are written down) and the span of a request
+    (work left for after its response)."""
     pre_save.connect(
         _veto_shipping, sender=shop.Fulfillment, dispatch_uid="saleor_attention.fulfillment"
     )
     import_module("saleor_attention.hooks").connect()
     import_module("saleor_attention.refusals").connect()
+    import_module("saleor_attention.after_response").connect()
     # Signals only one line sends (Saleor 3: a payment app's later answer to a charge).
     line_receivers = f"saleor_attention.{LINE}.receivers"
     if find_spec(line_receivers):

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models.signals import post_save, pre_delete
 
-from . import blacklist, facts, gate, lifecycle, triggers
+from . import after_response, blacklist, facts, gate, lifecycle, triggers
 from .adapter import shop
 from .contracts import actions, charges, renewals
 from .models import Event, EventType
@@ -18,14 +18,14 @@ logger = logging.getLogger(__name__)
 
 
 def order_created(order) -> None:
-    """Saleor's order-created hook: the new order's rules run in a Celery task once
-    the order is committed, off the customer's checkout. Until they ran, the order
-    awaits them (facts.await_rules): it cannot ship and is not charged."""
+    """Saleor's order-created hook: the new order's rules run in a Celery task, queued
+    once the order is committed and the checkout answered (after_response). Until they
+    ran, the order awaits them (facts.await_rules): it cannot ship and is not charged."""
     if (order.private_metadata or {}).get(actions.CHECKOUT_KEY):
         # Its own savepoint: a contract that cannot start leaves the rules to run.
         _run_safely("contract_from_checkout", actions.start_from_checkout, order)
     order_id = str(order.pk)
-    transaction.on_commit(lambda: _queue_rules(order_id))
+    transaction.on_commit(lambda: after_response.call(lambda: _queue_rules(order_id)))
 
 
 def _queue_rules(order_id: str) -> None:

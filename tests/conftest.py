@@ -1,7 +1,8 @@
 import json
 
 import pytest
-from django.test import Client
+from django.core.handlers.wsgi import WSGIHandler
+from django.test import Client, RequestFactory
 
 from saleor_attention.line import LINE
 from tests.line import saleor_shop
@@ -27,13 +28,22 @@ class GraphQL:
         self.path = path
 
     def __call__(self, query, variables=None, as_=None):
-        response = self.client.post(
-            self.path,
-            json.dumps({"query": query, "variables": variables or {}}),
-            content_type="application/json",
-            **saleor_shop.auth_header(as_),
-        )
-        return response.json()
+        body, headers = self._body(query, variables, as_)
+        return self.client.post(self.path, body, **headers).json()
+
+    def served(self, query, variables=None, as_=None):
+        """As a WSGI server serves a request: Django's handler answers, the answer is
+        read (sent), and the response is left open for the test to close, as the
+        server does once it has sent it. The answer and the response."""
+        body, headers = self._body(query, variables, as_)
+        request = RequestFactory().post(self.path, body, **headers)
+        response = WSGIHandler()(request.environ, lambda status, headers: None)
+        return json.loads(b"".join(response)), response
+
+    @staticmethod
+    def _body(query, variables, as_):
+        headers = {"content_type": "application/json", **saleor_shop.auth_header(as_)}
+        return json.dumps({"query": query, "variables": variables or {}}), headers
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ customer's checkout); the order cannot ship in between, and orders a lost task l
 waiting are swept up by a periodic task."""
 import pytest
 
-from saleor_attention import tasks
+from saleor_attention import after_response, tasks
 from saleor_attention.models import BlacklistEntry, Flag, OrderFacts
 
 from .celery_worker import eventually, worker
@@ -109,3 +109,51 @@ def test_the_task_runs_nothing_while_the_plugin_is_off(shop, configure):
 
     assert tasks.run_order_rules.apply(args=[str(order.pk)]).get() is False
     assert OrderFacts.objects.get(order_id=order.pk).rules_pending_since is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_orders_rules_are_queued_once_its_answer_is_sent(gql, shop, configure):
+    """A server sends the answer, then closes the response: the rules' task is queued
+    at the close, so the placing request does not wait for the broker. (Celery runs
+    eagerly in the tests: queueing the task runs the rules.)"""
+    configure(remote_island_check="true")
+    staff = shop.staff(with_permission=True)
+    draft = shop.order(status="draft", postal_code=HACHIJO)
+    responses = []
+
+    def served(query, variables, as_):
+        answer, response = gql.served(query, variables, as_)
+        responses.append(response)
+        return answer
+
+    order = shop.complete_draft(served, staff, draft)
+    # Answered and committed: the order awaits its rules, which nobody queued yet.
+    assert OrderFacts.objects.get(order_id=order.pk).rules_pending_since is not None
+    assert not Flag.objects.filter(order_id=order.pk).exists()
+
+    responses[0].close()
+
+    assert list(Flag.objects.filter(order_id=order.pk).values_list("reason", flat=True)) == [
+        "REMOTE_ISLAND"]
+    assert OrderFacts.objects.get(order_id=order.pk).rules_pending_since is None
+
+
+def test_work_left_for_after_the_response_all_runs_whatever_one_piece_does(caplog):
+    """As Django's handler sends a request's start and end: the work waits for the
+    end, a piece that fails is logged and the rest still runs; outside a request,
+    work runs at once."""
+    ran = []
+
+    def broken():
+        raise RuntimeError("the broker is down")
+
+    after_response.request_began()
+    after_response.call(broken)
+    after_response.call(lambda: ran.append("queued"))
+    assert ran == []
+    after_response.request_ended()
+
+    assert ran == ["queued"]
+    assert "work after the response failed" in caplog.text
+    after_response.call(lambda: ran.append("at once"))
+    assert ran == ["queued", "at once"]
