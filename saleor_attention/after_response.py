@@ -13,40 +13,67 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import threading
 from typing import Callable, List, Optional
 
 from django.core.signals import request_finished, request_started
 
 logger = logging.getLogger(__name__)
 
-# The work the current request left, None outside a request. A context variable, not
-# a thread's: an ASGI server runs a request's signals and its view in different
-# threads of one context.
-_waiting: contextvars.ContextVar[Optional[List[Callable[[], None]]]] = contextvars.ContextVar(
+
+class _Waiting:
+    """The work one request left for after its response."""
+
+    def __init__(self):
+        self.works: List[Callable[[], None]] = []
+        self.open = True
+
+
+# Where the current request's _Waiting is found: its context and its thread. A WSGI
+# server runs a request in one thread and one context; Django 5's ASGI handler runs
+# the request's signals, view and close in one thread but the signals in a context of
+# their own (asyncio.gather), Django 3.0's in one context but closes the response in
+# another thread. Each of them finds the request's work in one of the two.
+_in_context: contextvars.ContextVar = contextvars.ContextVar(
     "saleor_attention_after_response", default=None
 )
+_in_thread = threading.local()
 
 
 def call(work: Callable[[], None]) -> None:
     """Run `work` after the current request's response, or now outside a request."""
-    waiting = _waiting.get()
+    waiting = _current()
     if waiting is None:
         _run([work])
     else:
-        waiting.append(work)
+        waiting.works.append(work)
 
 
 def request_began(**signal) -> None:
     # A response its server never closed left its work: it runs now, not never.
-    left = _waiting.get()
-    _waiting.set([])
-    _run(left or [])
+    _finish(_current())
+    waiting = _Waiting()
+    _in_context.set(waiting)
+    _in_thread.waiting = waiting
 
 
 def request_ended(**signal) -> None:
-    waiting = _waiting.get()
-    _waiting.set(None)
-    _run(waiting or [])
+    _finish(_current())
+    _in_context.set(None)
+    _in_thread.waiting = None
+
+
+def _current() -> Optional[_Waiting]:
+    for waiting in (_in_context.get(), getattr(_in_thread, "waiting", None)):
+        if waiting is not None and waiting.open:
+            return waiting
+    return None
+
+
+def _finish(waiting: Optional[_Waiting]) -> None:
+    if waiting is not None:
+        waiting.open = False  # work from now on runs at once, wherever it is found
+        _run(waiting.works)
 
 
 def _run(works: List[Callable[[], None]]) -> None:

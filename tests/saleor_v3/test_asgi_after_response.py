@@ -2,6 +2,7 @@
 then closes the response in its sync thread. A new order's rules are queued at that
 close (after_response.py), so the request's answer goes out first; the request's
 start and end run in other threads than its view, which share one context."""
+import asyncio
 import json
 
 import pytest
@@ -34,10 +35,12 @@ def served_over_asgi(body: bytes, headers: dict, on_answer):
               for name, value in headers.items()],
         ],
     }
-    answer = []
+    answer, request = [], [{"type": "http.request", "body": body, "more_body": False}]
 
     async def receive():
-        return {"type": "http.request", "body": body, "more_body": False}
+        if request:
+            return request.pop()
+        await asyncio.Event().wait()  # the client stays connected until the answer
 
     async def send(message):
         if message["type"] == "http.response.body":
