@@ -80,7 +80,8 @@ def print_environment(args) -> None:
         ("database", database.database_name()),
         ("plugin", plugin_version()),
         ("plain Saleor", f"{', '.join(plain_saleor.installation().plugin_paths)} out of "
-                         f"settings.PLUGINS, {receivers} model-signal receivers disconnected"),
+                         f"settings.PLUGINS, {receivers} model- and request-signal "
+                         "receivers disconnected"),
         ("CPUs", os.cpu_count()),
         ("load average (1/5/15 min)", load_average()),
         ("runs per mode", f"{args.iterations} (+{args.warmup} warm-up), interleaved"),
