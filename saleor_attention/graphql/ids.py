@@ -5,6 +5,7 @@ that takes an id: an id that is malformed or of another type is GRAPHQL_ERROR
 ("Couldn't resolve to …"); a well-formed id of the right type that names nothing is
 NOT_FOUND."""
 import binascii
+from functools import partial
 
 import graphene
 from django.contrib.auth import get_user_model
@@ -22,32 +23,14 @@ CONTRACT_TYPE = "SubscriptionContract"
 DELIVERY_TYPE = "AttentionWebhookDelivery"
 
 
-def flag_id(pk) -> str:
-    return graphene.Node.to_global_id(FLAG_TYPE, pk)
-
-
-def blacklist_entry_id(pk) -> str:
-    return graphene.Node.to_global_id(BLACKLIST_ENTRY_TYPE, pk)
-
-
-def bulk_job_id(pk) -> str:
-    return graphene.Node.to_global_id(BULK_JOB_TYPE, pk)
-
-
-def comment_id(pk) -> str:
-    return graphene.Node.to_global_id(COMMENT_TYPE, pk)
-
-
-def event_id(pk) -> str:
-    return graphene.Node.to_global_id(EVENT_TYPE, pk)
-
-
-def contract_id(pk) -> str:
-    return graphene.Node.to_global_id(CONTRACT_TYPE, pk)
-
-
-def delivery_id(pk) -> str:
-    return graphene.Node.to_global_id(DELIVERY_TYPE, pk)
+# The plugin's own ids, each `id(pk) -> str`.
+flag_id = partial(graphene.Node.to_global_id, FLAG_TYPE)
+blacklist_entry_id = partial(graphene.Node.to_global_id, BLACKLIST_ENTRY_TYPE)
+bulk_job_id = partial(graphene.Node.to_global_id, BULK_JOB_TYPE)
+comment_id = partial(graphene.Node.to_global_id, COMMENT_TYPE)
+event_id = partial(graphene.Node.to_global_id, EVENT_TYPE)
+contract_id = partial(graphene.Node.to_global_id, CONTRACT_TYPE)
+delivery_id = partial(graphene.Node.to_global_id, DELIVERY_TYPE)
 
 
 def order_global_id(pk) -> str:

@@ -5,40 +5,17 @@ from saleor.graphql.api import Query as SaleorQuery
 from saleor.graphql.account.types import User
 from saleor.graphql.order.types import Order
 
-from ..graphql.blacklist import AttentionBlacklistMutations, AttentionBlacklistQueries
-from ..graphql.contracts import SubscriptionContractMutations, SubscriptionContractQueries
-from ..graphql.customer_contracts import (
-    CustomerSubscriptionContractMutations,
-    customer_contracts_field,
-)
-from ..graphql.mutations import AttentionMutations
-from ..graphql.orders_queue import AttentionOrderQueries
-from ..graphql.webhooks import AttentionWebhookQueries
-from ..graphql.queries import (
-    AttentionQueries,
-    customer_restrictions_field,
-    order_attention_field,
-)
+from ..graphql import extension
 from .entities import build_schema
 
-# graphene 2 reads an ObjectType's fields when a schema is built, so this adds
-# Order.attention to the schema built below without touching Saleor's code.
-Order._meta.fields["attention"] = order_attention_field()
-Order._meta.fields["customer_restrictions"] = customer_restrictions_field()
-User._meta.fields["subscription_contracts"] = customer_contracts_field()
+extension.add_fields(Order, User)
 
 
-class Query(
-    AttentionQueries, AttentionOrderQueries, AttentionBlacklistQueries,
-    SubscriptionContractQueries, AttentionWebhookQueries, SaleorQuery
-):
+class Query(*extension.QUERIES, SaleorQuery):
     pass
 
 
-class Mutation(
-    AttentionMutations, AttentionBlacklistMutations, SubscriptionContractMutations,
-    CustomerSubscriptionContractMutations, SaleorMutation,
-):
+class Mutation(*extension.MUTATIONS, SaleorMutation):
     pass
 
 
