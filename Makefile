@@ -76,7 +76,8 @@ benchmark-fulfill: install
 # The new orders' rules run in a Celery worker the benchmark starts on $(BENCH_BROKER), as
 # a shop runs them (BENCH_BROKER= runs them eagerly, in the request): beside the measured
 # checkouts, or once they are measured with BENCH_ARGS="--worker after" (this and
-# benchmark-saleor3-checkout).
+# benchmark-saleor3-checkout). Both time a checkout until its answer is read, as a WSGI
+# server sends it (benchmarks/served.py).
 BENCH_BROKER ?= redis://127.0.0.1:6379/13
 benchmark-checkout: install
 	CELERY_BROKER_URL=$(BENCH_BROKER) DATABASE_URL=$(BENCH_DB_URL) \

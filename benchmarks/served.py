@@ -30,9 +30,9 @@ class Server:
         self.handler = WSGIHandler()
         self.requests = RequestFactory()
 
-    def post_json(self, path: str, payload: dict, **headers) -> Served:
+    def post_json(self, path: str, payload: dict) -> Served:
         environ = self.requests.post(
-            path, json.dumps(payload), content_type="application/json", **headers
+            path, json.dumps(payload), content_type="application/json"
         ).environ
         with collector_paused():
             started = time.perf_counter()

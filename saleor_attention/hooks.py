@@ -19,8 +19,9 @@ logger = logging.getLogger(__name__)
 
 def order_created(order) -> None:
     """Saleor's order-created hook: the new order's rules run in a Celery task, queued
-    once the order is committed and the checkout answered (after_response). Until they
-    ran, the order awaits them (facts.await_rules): it cannot ship and is not charged."""
+    once the order is committed and the request that placed it answered
+    (after_response). Until they ran, the order awaits them (facts.await_rules): it
+    cannot ship and is not charged."""
     if (order.private_metadata or {}).get(actions.CHECKOUT_KEY):
         # Its own savepoint: a contract that cannot start leaves the rules to run.
         _run_safely("contract_from_checkout", actions.start_from_checkout, order)
