@@ -17,7 +17,6 @@ from django.conf import settings
 from django.core.signals import request_finished, request_started
 from django.db.models import signals
 
-from .served import Served
 from .sqltext import capturing, shape
 from .stats import Timings, timed
 
@@ -118,10 +117,11 @@ def measure(
     requests: Dict[Mode, List[Callable[[], object]]],
     check: Callable[[object], None],
     warmup: int,
+    seconds_of: Callable[[float, object], float] = lambda elapsed, _response: elapsed,
 ) -> Dict[Mode, Timings]:
     """Turn by turn, each mode's next prepared request; the modes swap places every
-    turn so drift, caches and the other engineers' load hit both alike. A request
-    served as a server serves it (served.py) counts until its answer was read."""
+    turn so drift, caches and the other engineers' load hit both alike. `seconds_of`:
+    what counts of a request (its whole call, unless the caller says otherwise)."""
     rounds = min(len(calls) for calls in requests.values())
     timings = {mode: Timings(mode.label) for mode in modes}
     try:
@@ -132,9 +132,7 @@ def measure(
                 seconds, response = timed(requests[mode][turn])
                 check(response)
                 if turn >= warmup:
-                    timings[mode].add(
-                        response.answered if isinstance(response, Served) else seconds
-                    )
+                    timings[mode].add(seconds_of(seconds, response))
     finally:
         PLUGIN.apply()
     return timings

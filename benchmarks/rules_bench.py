@@ -7,8 +7,9 @@ cash on delivery) on Saleor 2.10.
    the task runs, at two data sizes (small: ~1,000
    customers / 100 blacklist entries; large: 1,000,000 customers / 10,000 entries):
    SQL queries per order (target <= 5, the same at both sizes; captured on each kind's
-   first order, which is not timed) and p50/p95 of its time (target p95 <= 10 ms), for orders that match nothing, orders that match each rule,
-   and orders that match three (blacklist candidate by phone + remote island + COD);
+   first order, which is not timed) and p50/p95 of its time (target p95 <= 10 ms),
+   for orders that match nothing, orders that match each rule, and orders that match
+   three (blacklist candidate by phone + remote island + COD);
    then EXPLAIN ANALYZE of the blacklist lookup. `--large-only --kinds no-match,3-rules`
    keeps it to what issue 8 compares.
 2. Saleor 2.10's real checkoutComplete (checkoutCreate, checkoutShippingMethodUpdate,

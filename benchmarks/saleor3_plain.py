@@ -122,9 +122,9 @@ def report(title, timings, statements, args, timed_as="whole HTTP request throug
         print(f"  (and {len(missing)} statements ran only in plain Saleor)")
 
 
-def compare(mutation, requests, check, args, **reported) -> None:
+def compare(mutation, requests, check, args, measured=None, **reported) -> None:
     """requests: per mode, warm-up + timed requests and two more (the last two: one
-    untimed, then the one whose SQL is captured)."""
+    untimed, then the one whose SQL is captured); `measured`: ps.measure's options."""
     from benchmarks import plain_saleor as ps
 
     statements = {}
@@ -134,7 +134,10 @@ def compare(mutation, requests, check, args, **reported) -> None:
         statements[mode] = ps.capture(mode, requests[mode][-1], check)
     print(f"Timing {mutation} (interleaved)...", flush=True)
     started = time.time()
-    timings = ps.measure(ps.MODES, {m: r[:-2] for m, r in requests.items()}, check, args.warmup)
+    timings = ps.measure(
+        ps.MODES, {m: r[:-2] for m, r in requests.items()}, check, args.warmup,
+        **(measured or {}),
+    )
     print(f"({time.time() - started:.0f} s)")
     report(f"{mutation}, plugin vs plain Saleor 3", timings, statements, args, **reported)
 
@@ -192,6 +195,7 @@ def bench_checkout(args) -> None:
     }
     with rules_worker(args.worker) as worker:
         compare("checkoutComplete", requests, cb.check_completed, args,
+                measured={"seconds_of": lambda _elapsed, served: served.answered},
                 timed_as="until the answer is sent, served as a WSGI server serves it")
         waited = worker.rules_done() if worker else None
     print(worker_report(worker, waited))

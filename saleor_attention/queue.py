@@ -423,7 +423,6 @@ def _kinds_array(kinds: List[str]) -> str:
     return "ARRAY[" + ", ".join(f"'{kind}'" for kind in kinds) + "]::text[]"
 
 
-
 def _sides(filter: QueueFilter) -> List[str]:
     """Whose kinds the filter reads: the order's own, its subscription's, or either
     (no scope)."""
