@@ -24,6 +24,7 @@ Only rows it marks as its own are added or removed: customers `rules-bench-<n>@.
 blacklist entries with note `rules-bench`; the plugin's stored settings are restored.
 """
 import argparse
+import itertools
 import os
 import sys
 from contextlib import contextmanager
@@ -309,8 +310,10 @@ def build_orders(args):
     from tests.line import saleor_shop
 
     islands = sorted(remote_island_codes())
-    planned = [(kind, i) for kind in args.kinds
-               for i in range(args.orders if kind == NO_MATCH else args.matches)]
+    planned = _interleaved({
+        kind: [(kind, i) for i in range(args.orders if kind == NO_MATCH else args.matches)]
+        for kind in args.kinds
+    })
     planned += [(WARM_UP, i) for i in range(5)]
     orders = []
     for number, (kind, i) in enumerate(planned):
@@ -333,6 +336,13 @@ def build_orders(args):
             )
         orders.append((kind, order))
     return orders
+
+
+def _interleaved(runs_of_kinds):
+    """One run of each kind in turn (a kind with fewer runs ends earlier): the kinds
+    compared run under the same conditions, not one block after another."""
+    rounds = itertools.zip_longest(*runs_of_kinds.values())
+    return [run for runs in rounds for run in runs if run is not None]
 
 
 def remote_island_codes():
@@ -381,7 +391,7 @@ def rule_evaluation(label, customers, entries, args):
     queries = {}
     reasons = {}
     probe = None
-    for kind, order in orders:  # warm-up first, then the measured ones in build order
+    for kind, order in orders:  # warm-up first, then the measured ones, kinds in turn
         if kind == WARM_UP:
             run_task(str(order.pk))
     for kind, built in orders:

@@ -77,7 +77,7 @@ def repair(batch: int) -> int:
         orders = list(page.select_related("attention_facts")[:batch])
         if not orders:
             return repaired
-        active = Flag.objects.active().affecting_each(
+        active = Flag.objects.active_affecting_each(
             {order.pk: facts.of(order).subscription for order in orders}
         )
         for order in orders:

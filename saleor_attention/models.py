@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from . import normalize
+from . import normalize, prepared
 from .compat import JSONField
 from .reasons import JA, get_reason
 
@@ -211,16 +211,20 @@ class FlagQuerySet(models.QuerySet):
             condition |= Q(subscription=subscription, scope=Scope.SUBSCRIPTION)
         return self.filter(condition)
 
-    def affecting_each(self, subscriptions: Dict[object, str]) -> Dict[object, list]:
-        """For many orders ({order pk: its subscription or ""}), the flags of this
-        queryset that apply to each, as `affecting` would give them: one query."""
+    def active_affecting_each(self, subscriptions: Dict[object, str]) -> Dict[object, list]:
+        """For many orders ({order pk: its subscription or ""}), the active flags of
+        this queryset that apply to each, as `active().affecting` would give them:
+        one query, with one plan for any orders (prepared.any_of)."""
         by_subscription = defaultdict(list)
         for order_id, subscription in subscriptions.items():
             if subscription:
                 by_subscription[subscription].append(order_id)
-        condition = Q(order_id__in=list(subscriptions), scope=Scope.ORDER)
+        active = {"status": Status.ACTIVE}
+        condition = Q(prepared.any_of(Flag, "order", subscriptions, scope=Scope.ORDER, **active))
         if by_subscription:
-            condition |= Q(subscription__in=list(by_subscription), scope=Scope.SUBSCRIPTION)
+            condition |= Q(prepared.any_of(
+                Flag, "subscription", by_subscription, scope=Scope.SUBSCRIPTION, **active
+            ))
         each: Dict[object, list] = {order_id: [] for order_id in subscriptions}
         for flag in self.filter(condition):
             if flag.scope == Scope.ORDER:

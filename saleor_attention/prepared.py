@@ -21,9 +21,11 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from contextlib import contextmanager
-from typing import Optional
+from typing import Optional, Sequence
 
 from django.db import DatabaseError, connection
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 
 # Prepared statements one connection keeps (the least recently used is dropped), and
 # statements seen once that it remembers, waiting for a second use.
@@ -34,6 +36,7 @@ NAME_PREFIX = "attention_"
 # whose result columns changed since (a migration).
 _GONE = {"26000", "0A000"}
 _PLACEHOLDER = re.compile(r"%(s|%)")
+_CODE = re.compile(r"[A-Z_]+")
 
 
 @contextmanager
@@ -44,6 +47,33 @@ def statements():
         return
     with connection.execute_wrapper(_execute):
         yield
+
+
+def any_of(model, field_name: str, values: Sequence, **written: str) -> RawSQL:
+    """A filter: the model's field is one of `values`, and each field named in
+    `written` has that value. The values are passed as one array that the statement
+    reads in a sub-select when it runs, so PostgreSQL makes the same plan whatever
+    they are; the `written` values (codes of the plugin's own choices) are written
+    into the statement, so that a plan for any values can still read the partial
+    indexes they name. PostgreSQL then keeps the prepared statement's plan: with
+    either in sight, a plan for these values looked cheaper than one for any, and it
+    planned each call anew (a queue page's flags: 0.9 ms a read, 0.5 ms kept). One
+    text for any number of values, too."""
+    quote = connection.ops.quote_name
+
+    def column(name: str) -> str:
+        return f"{quote(model._meta.db_table)}.{quote(model._meta.get_field(name).column)}"
+
+    field = model._meta.get_field(field_name)
+    # A foreign key's type is its target's. ARRAY(SELECT …) is the array itself
+    # (ANY of a bare sub-select would compare with each of its rows).
+    array = f"ARRAY(SELECT unnest(CAST(%s AS {field.db_type(connection)}[])))"
+    conditions = [f"{column(field_name)} = ANY({array})"]
+    for name, value in written.items():
+        if not _CODE.fullmatch(value):
+            raise ValueError(f"Not a code to write into a statement: {value!r}")
+        conditions.append(f"{column(name)} = '{value}'")
+    return RawSQL(" AND ".join(conditions), [list(values)], BooleanField())
 
 
 def _worth_it() -> bool:

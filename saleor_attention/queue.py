@@ -356,13 +356,16 @@ def _beyond(part: Dict[str, str], sort: str, descending: bool, after) -> Tuple[s
     """Rows after the cursor's (sort value, order id), in the part's own columns."""
     value, order_id = after
     key, beyond = part[sort], "<" if descending else ">"
-    bound = f"CAST(%s AS {_KEY_TYPES[sort]})"
+    # The position read in sub-selects: PostgreSQL plans the page for any position and
+    # keeps that plan, the same index walk (in sight, the position made a plan for
+    # itself look cheaper, and every page after a cursor was planned anew).
+    bound = f"(SELECT CAST(%s AS {_KEY_TYPES[sort]}))"
     id_type = shop.Order._meta.pk.rel_db_type(connection)
     # The plain bound lets the index scan start there; the row comparison places the
     # cursor exactly (PostgreSQL cannot start an index scan from it alone).
     condition = (
         f"{key} {beyond}= {bound}"
-        f" AND ({key}, {part['order_id']}) {beyond} ({bound}, CAST(%s AS {id_type}))"
+        f" AND ({key}, {part['order_id']}) {beyond} ({bound}, (SELECT CAST(%s AS {id_type})))"
     )
     return condition, [value, value, order_id if isinstance(order_id, int) else str(order_id)]
 

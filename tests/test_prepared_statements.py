@@ -4,6 +4,7 @@ unsafe (a pooler's connections, inside a transaction) or useless (a connection c
 after each request), never for a search."""
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from saleor_attention import prepared, services
 
@@ -138,3 +139,49 @@ def test_nothing_is_prepared_inside_a_transaction(flagged, kept_open):
         assert kept_on_connection() == []
     assert pages[0] == pages[2]
     assert len(pages[0][0]) == 3
+
+
+def test_pages_after_cursors_are_planned_alike_whatever_their_position_and_orders(
+    gql, manager, shop, kept_open
+):
+    """A cursor's position and a page's orders reach their statements as values read
+    when they run (queue._beyond, prepared.any_of): the plan PostgreSQL makes for the
+    page after one cursor, and for its flags, is the plan for any other, so it keeps
+    one instead of planning each call for its values."""
+    for _ in range(6):
+        services.set_flag(shop.order(), "REMOTE_ISLAND")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE saleor_attention_orderfacts, saleor_attention_flag")
+    after = page(gql, manager, first=2)["pageInfo"]["endCursor"]
+    with CaptureQueriesContext(connection) as captured:
+        for _ in range(3):  # the third reading of the same page runs prepared
+            second = page(gql, manager, first=2, after=after)
+            third = page(gql, manager, first=2, after=second["pageInfo"]["endCursor"])
+    run = [query["sql"] for query in captured.captured_queries if query["sql"].startswith("EXECUTE")]
+
+    def plans(table: str):
+        """The plans of the last two pages' reads of `table`, each made for its values."""
+        texts = [sql for sql in run if table in _prepared_text(sql)][-2:]
+        assert len(texts) == 2 and texts[0] != texts[1]  # run with other values
+        with connection.cursor() as cursor:
+            cursor.execute("SET plan_cache_mode = force_custom_plan")
+            try:
+                return [_explained(cursor, sql) for sql in texts]
+            finally:
+                cursor.execute("RESET plan_cache_mode")
+
+    position, other_position = plans("UNION ALL")
+    flags, other_flags = plans('FROM "saleor_attention_flag"')
+    assert position == other_position and flags == other_flags
+
+
+def _prepared_text(execute: str) -> str:
+    name = execute.split()[1].split("(")[0]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE name = %s", [name])
+        return cursor.fetchone()[0]
+
+
+def _explained(cursor, execute: str) -> str:
+    cursor.execute(f"EXPLAIN {execute}")
+    return "\n".join(row[0] for row in cursor.fetchall())

@@ -188,7 +188,7 @@ def resolve_attention_orders(info, filter=None, first=None, after=None, sort_by=
         orders = shop.Order.objects.select_related(
             "attention_facts", "billing_address", "shipping_address", "user"
         ).in_bulk([row.order_id for row in rows])
-        active = Flag.objects.active().affecting_each(
+        active = Flag.objects.active_affecting_each(
             {row.order_id: row.subscription for row in rows}
         )
     ActiveFlagsOfPage.register(info, orders.values(), active)

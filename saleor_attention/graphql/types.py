@@ -332,7 +332,7 @@ class ActiveFlagsOfPage:
     @classmethod
     def register(cls, info, orders, active=None, subscription_flags=None) -> None:
         """Offer the page's orders to the `attention` fields resolved below it; with
-        `active`, their active flags as affecting_each read them already; with
+        `active`, their active flags as active_affecting_each read them already; with
         `subscription_flags`, how many active flags each one's subscription has, read
         with the page."""
         page = cls([order for order in orders if order is not None])
@@ -354,7 +354,7 @@ class ActiveFlagsOfPage:
         return self._active[order_pk]
 
     def _read(self):
-        return Flag.objects.active().affecting_each(
+        return Flag.objects.active_affecting_each(
             {pk: facts.subscription_of(order) for pk, order in self.orders.items()}
         )
 
