@@ -215,6 +215,8 @@ class FlagQuerySet(models.QuerySet):
         """For many orders ({order pk: its subscription or ""}), the active flags of
         this queryset that apply to each, as `active().affecting` would give them:
         one query, with one plan for any orders (prepared.any_of)."""
+        if not subscriptions:
+            return {}
         by_subscription = defaultdict(list)
         for order_id, subscription in subscriptions.items():
             if subscription:

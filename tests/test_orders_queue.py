@@ -646,3 +646,9 @@ def test_reason_counts_are_folded_into_one_row_per_reason(gql, shop, manager, mo
     assert counts() == {"MANUAL": 2, "REMOTE_ISLAND": 2}
     services.release_flags(orders[1], scope="ORDER", handled_on=shop_date())
     assert counts() == {"MANUAL": 1, "REMOTE_ISLAND": 1}
+
+
+def test_a_page_of_no_orders_reads_no_flags(gql, manager, queue):
+    with CaptureQueriesContext(connection) as captured:
+        assert numbers(query(gql, manager, filter={"search": "090-0000-0000"})) == []
+    assert not any('FROM "saleor_attention_flag"' in q["sql"] for q in captured.captured_queries)
