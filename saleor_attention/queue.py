@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import time
 from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -459,9 +460,33 @@ def _rare_kinds(filter: QueueFilter) -> bool:
     source has no count of its own: a source filter alone walks the sort's index)."""
     if not filter.reasons:
         return False
-    counts = reason_counts()
+    counts = _counts_for_rarity()
     matching = sum(counts.get(reason, 0) for reason in filter.reasons)
     return matching * RARE_SHARE <= sum(counts.values())
+
+
+# How long the badge's counts that decide rarity are reused before they are read
+# again, in each server process: a screen's pages and filters reuse them instead of
+# reading them each time. Like PostgreSQL's own statistics they may be that old: they
+# choose how a page is read (walked or probed), never which rows it shows.
+RARITY_COUNTS_SECONDS = 60.0
+_rarity_counts: Tuple[Optional[float], Dict[str, int]] = (None, {})
+
+
+def _counts_for_rarity() -> Dict[str, int]:
+    global _rarity_counts
+    read_at, counts = _rarity_counts
+    now = time.monotonic()
+    if read_at is None or now - read_at >= RARITY_COUNTS_SECONDS:
+        counts = reason_counts()
+        _rarity_counts = (now, counts)
+    return counts
+
+
+def forget_counts_for_rarity() -> None:
+    """The next filter reads the counts anew (each test's own flags decide)."""
+    global _rarity_counts
+    _rarity_counts = (None, {})
 
 
 def _with(plan: Plan) -> Tuple[str, list]:

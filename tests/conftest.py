@@ -14,6 +14,15 @@ collect_ignore_glob = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def rarity_read_anew():
+    """Each test's own flags decide whether a reason is rare (queue.py reuses the
+    counts for a minute)."""
+    from saleor_attention import queue
+
+    queue.forget_counts_for_rarity()
+
+
 @pytest.fixture
 def shop(db):
     """Builders for real Saleor objects on the Saleor line under test."""

@@ -652,3 +652,27 @@ def test_a_page_of_no_orders_reads_no_flags(gql, manager, queue):
     with CaptureQueriesContext(connection) as captured:
         assert numbers(query(gql, manager, filter={"search": "090-0000-0000"})) == []
     assert not any('FROM "saleor_attention_flag"' in q["sql"] for q in captured.captured_queries)
+
+
+def test_the_counts_that_decide_rarity_are_reused_for_a_minute(gql, manager, queue, shop, monkeypatch):
+    """A screen's filters reuse the badge's counts to choose how to read a page; a
+    reason grown common meanwhile is walked once they are read again. The rows shown
+    never depend on them."""
+    def filtered():
+        with CaptureQueriesContext(connection) as captured:
+            found = numbers(query(gql, manager, filter={"reasons": ["DELIVERY_RETURNED"]}))
+        statements = [statement["sql"] for statement in captured.captured_queries]
+        return found, sum(ReasonCount._meta.db_table in sql for sql in statements), any(
+            "kinded AS" in sql for sql in statements)
+
+    assert filtered() == ([], 1, True)  # none active: rare
+    returned = [shop.order() for _ in range(3)]
+    for order in returned:
+        services.set_flag(order, "DELIVERY_RETURNED")
+    numbers_returned = sorted(shop.order_number(order) for order in returned)
+
+    found, read, probed = filtered()
+    assert (sorted(found), read, probed) == (numbers_returned, 0, True)  # the counts reused
+    monkeypatch.setattr(order_queue, "RARITY_COUNTS_SECONDS", 0.0)
+    found, read, probed = filtered()
+    assert (sorted(found), read, probed) == (numbers_returned, 1, False)  # now common: walked
