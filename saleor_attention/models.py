@@ -222,10 +222,12 @@ class FlagQuerySet(models.QuerySet):
             if subscription:
                 by_subscription[subscription].append(order_id)
         active = {"status": Status.ACTIVE}
-        condition = Q(prepared.any_of(Flag, "order", subscriptions, scope=Scope.ORDER, **active))
+        condition = Q(prepared.any_of(
+            Flag, "order", list(subscriptions), scope=Scope.ORDER, **active
+        ))
         if by_subscription:
             condition |= Q(prepared.any_of(
-                Flag, "subscription", by_subscription, scope=Scope.SUBSCRIPTION, **active
+                Flag, "subscription", list(by_subscription), scope=Scope.SUBSCRIPTION, **active
             ))
         each: Dict[object, list] = {order_id: [] for order_id in subscriptions}
         for flag in self.filter(condition):
