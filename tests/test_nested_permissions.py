@@ -9,7 +9,7 @@ from saleor_attention.adapter import shop as line
 from saleor_attention.models import BlacklistEntry
 
 from .documents import shop_date
-from .test_permissions import caller
+from .test_permissions import caller, is_permission_error
 
 SALEOR_ACCOUNTS = {"User", "App", "ServiceAccount"}
 NESTED = """
@@ -99,3 +99,23 @@ def test_another_apps_secrets_are_not_reachable(gql, shop, recorded):
 
     assert response.get("data") is None
     assert "createdByApp" in response["errors"][0]["message"]
+
+
+ATTENTION_OF_ORDERS = "{ orders(first: 10) { edges { node { attention { required } } } } }"
+MY_ORDERS_ATTENTION = "{ me { orders(first: 10) { edges { node { attention { required } } } } } }"
+
+
+def test_a_list_of_orders_checks_its_caller_once_and_the_next_request_anew(gql, shop, monkeypatch):
+    customer = shop.customer()
+    for _ in range(3):
+        services.set_flag(shop.order(user=customer), "REMOTE_ISLAND")
+    asked = []
+    saleors_check = line.can_manage_orders
+    monkeypatch.setattr(line, "can_manage_orders", lambda context: asked.append(context) or saleors_check(context))
+
+    staff = gql(ATTENTION_OF_ORDERS, as_=shop.staff())
+    rows = [edge["node"]["attention"] for edge in staff["data"]["orders"]["edges"]]
+    assert rows == [{"required": True}] * 3 and len(asked) == 1
+
+    mine = gql(MY_ORDERS_ATTENTION, as_=customer)  # the same list, a customer's request
+    assert is_permission_error(mine) and len(asked) == 2

@@ -20,7 +20,7 @@ from .contracts import (
 )
 from .enums import LANGUAGE_CODES
 from .mutations import AttentionMutation
-from .permissions import customer_only, with_database
+from .permissions import customer_only, may_manage_orders, with_database
 from .scalars import Date
 from .types import CustomerRestrictions, error_entries, language_argument
 
@@ -95,7 +95,7 @@ def resolve_customer_contracts(root, info):
     with MANAGE_ORDERS, see its contracts; anyone else is refused."""
     actor = shop.actor_of(info.context)
     itself = actor.app is None and actor.user is not None and actor.user.pk == root.pk
-    if not itself and not shop.can_manage_orders(info.context):
+    if not itself and not may_manage_orders(info.context):
         raise shop.PermissionDenied()
     return list(self_service.contracts_of(root).order_by("-created_at", "-pk")[:MAX_CONTRACTS])
 
