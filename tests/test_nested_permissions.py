@@ -111,7 +111,9 @@ def test_a_list_of_orders_checks_its_caller_once_and_the_next_request_anew(gql, 
         services.set_flag(shop.order(user=customer), "REMOTE_ISLAND")
     asked = []
     saleors_check = line.can_manage_orders
-    monkeypatch.setattr(line, "can_manage_orders", lambda context: asked.append(context) or saleors_check(context))
+    monkeypatch.setattr(
+        line, "can_manage_orders", lambda context: asked.append(context) or saleors_check(context)
+    )
 
     staff = gql(ATTENTION_OF_ORDERS, as_=shop.staff())
     rows = [edge["node"]["attention"] for edge in staff["data"]["orders"]["edges"]]

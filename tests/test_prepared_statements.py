@@ -154,7 +154,7 @@ def test_pages_after_cursors_are_planned_alike_whatever_their_position_and_order
         cursor.execute("ANALYZE saleor_attention_orderfacts, saleor_attention_flag")
     after = page(gql, manager, first=2)["pageInfo"]["endCursor"]
     with CaptureQueriesContext(connection) as captured:
-        for _ in range(3):  # the third reading of the same page runs prepared
+        for _ in range(3):  # a page read again runs prepared
             second = page(gql, manager, first=2, after=after)
             third = page(gql, manager, first=2, after=second["pageInfo"]["endCursor"])
     run = [query["sql"] for query in captured.captured_queries if query["sql"].startswith("EXECUTE")]
