@@ -151,8 +151,8 @@ def _whole_address(email: str) -> bool:
 @dataclass(frozen=True)
 class Plan:
     """What a filter asks of the queue, worked out once for a page and its count: the
-    search (an order number is looked up), whether its reasons are rare (the badge's
-    counts are read) and, for the overdue filter, when an order is overdue."""
+    search (an order number is looked up), whether its reasons are rare (by the badge's
+    counts, _rare_kinds) and, for the overdue filter, when an order is overdue."""
 
     filter: QueueFilter
     search: Search
