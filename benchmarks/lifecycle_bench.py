@@ -192,7 +192,7 @@ def run(args) -> None:
     from tests.line import saleor_shop
 
     from benchmarks.api import fresh_builder_serials
-    from benchmarks.plugin_modes import set_plugin_active
+    from benchmarks.plain_saleor import set_plugin_active
     from benchmarks.report import environment_facts
     from benchmarks.stats import facts, heading, rotated
 

@@ -14,22 +14,25 @@ from dataclasses import dataclass
 from typing import Callable, Dict, List, Sequence, Tuple
 
 from django.conf import settings
-from django.core.signals import request_finished, request_started
+from django.core import signals as request_signals
 from django.db.models import signals
 
 from .sqltext import capturing, shape
 from .stats import Timings, timed
 
 PLUGIN_PACKAGE = "saleor_attention"
-_SIGNALS = (
-    signals.pre_init, signals.post_init, signals.pre_save, signals.post_save,
-    signals.pre_delete, signals.post_delete, signals.m2m_changed,
-    request_started, request_finished,
-)
 _TRANSACTION_CONTROL = {"SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT"}
 
 
-def _is_plugin_receiver(entry) -> bool:
+def plugin_signals() -> List[signals.Signal]:
+    """Django's model signals and request signals, where the plugin's receivers are."""
+    return [
+        value for module in (signals, request_signals) for value in vars(module).values()
+        if isinstance(value, signals.Signal)
+    ]
+
+
+def is_plugin_receiver(entry) -> bool:
     """A Signal.receivers entry: (lookup key, weak or strong reference, is_async)."""
     lookup_key, reference = entry[0], entry[1]
     uid = lookup_key[0]
@@ -60,9 +63,9 @@ class _Installation:
 
     def uninstall(self) -> None:
         settings.PLUGINS = [p for p in self.plugins if p not in self.plugin_paths]
-        for signal in _SIGNALS:
+        for signal in plugin_signals():
             with signal.lock:
-                mine = [entry for entry in signal.receivers if _is_plugin_receiver(entry)]
+                mine = [entry for entry in signal.receivers if is_plugin_receiver(entry)]
                 if mine:
                     signal.receivers = [e for e in signal.receivers if e not in mine]
                     signal.sender_receivers_cache.clear()
@@ -70,7 +73,8 @@ class _Installation:
 
     def connected_receivers(self) -> int:
         return sum(
-            1 for signal in _SIGNALS for entry in signal.receivers if _is_plugin_receiver(entry)
+            1 for signal in plugin_signals() for entry in signal.receivers
+            if is_plugin_receiver(entry)
         )
 
 
@@ -98,9 +102,11 @@ class Mode:
 
 
 def set_plugin_active(active: bool) -> None:
-    """The dashboard's switch; stored once, so the plugin mode costs no write per run."""
+    """What the dashboard's plugin switch (pluginUpdate) stores; stored once, so a mode
+    costs no write per run."""
     from saleor_attention.adapter import shop
 
+    shop.ensure_plugin_configuration()
     stored = shop.stored_plugin_configuration()
     if stored.active != active:
         stored.active = active

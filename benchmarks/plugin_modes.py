@@ -8,27 +8,16 @@
   disconnected (the fulfillment guard, the order-save and order-event receivers, the
   ends of requests), as if the package had never been added to the shop.
 """
-import weakref
 from dataclasses import dataclass
 from typing import List, Optional
 
 from django.conf import settings
-from django.core import signals as request_signals
-from django.db.models import signals
 
-from saleor_attention.adapter import connect_receivers, shop
+from saleor_attention.adapter import connect_receivers
 
-PACKAGE = "saleor_attention"
+from .plain_saleor import PLUGIN_PACKAGE, is_plugin_receiver, plugin_signals, set_plugin_active
+
 _plugin_paths: Optional[List[str]] = None
-
-
-def set_plugin_active(active: bool) -> None:
-    """What the dashboard's plugin switch (pluginUpdate) stores."""
-    shop.ensure_plugin_configuration()
-    stored = shop.stored_plugin_configuration()
-    if stored.active != active:
-        stored.active = active
-        stored.save(update_fields=["active"])
 
 
 def set_installed(installed: bool) -> None:
@@ -45,36 +34,21 @@ def plugin_paths() -> List[str]:
     """The plugin's entries in settings.PLUGINS, as the shop's settings list them."""
     global _plugin_paths
     if _plugin_paths is None:
-        _plugin_paths = [path for path in settings.PLUGINS if path.startswith(PACKAGE + ".")]
+        _plugin_paths = [
+            path for path in settings.PLUGINS if path.startswith(PLUGIN_PACKAGE + ".")
+        ]
         if not _plugin_paths:
-            raise RuntimeError(f"no {PACKAGE} plugin in settings.PLUGINS")
+            raise RuntimeError(f"no {PLUGIN_PACKAGE} plugin in settings.PLUGINS")
     return _plugin_paths
 
 
-def _django_signals():
-    """Django's model signals, and its request signals."""
-    return [
-        value for module in (signals, request_signals) for value in vars(module).values()
-        if isinstance(value, signals.Signal)
-    ]
-
-
-def _is_plugin_receiver(entry) -> bool:
-    lookup_key, receiver = entry[0], entry[1]
-    uid = lookup_key[0]
-    if isinstance(uid, str) and uid.startswith(PACKAGE):
-        return True
-    function = receiver() if isinstance(receiver, weakref.ReferenceType) else receiver
-    return (getattr(function, "__module__", None) or "").startswith(PACKAGE)
-
-
 def disconnect_receivers() -> int:
-    """Every model-signal and request-signal receiver the plugin connected (whatever its dispatch_uid):
-    how many were removed."""
+    """Every model-signal and request-signal receiver the plugin connected (whatever
+    its dispatch_uid): how many were removed."""
     removed = 0
-    for signal in _django_signals():
+    for signal in plugin_signals():
         with signal.lock:
-            kept = [entry for entry in signal.receivers if not _is_plugin_receiver(entry)]
+            kept = [entry for entry in signal.receivers if not is_plugin_receiver(entry)]
             removed += len(signal.receivers) - len(kept)
             signal.receivers = kept
             signal.sender_receivers_cache.clear()
@@ -83,7 +57,7 @@ def disconnect_receivers() -> int:
 
 def is_disconnected() -> bool:
     return not any(
-        _is_plugin_receiver(entry) for signal in _django_signals() for entry in signal.receivers
+        is_plugin_receiver(entry) for signal in plugin_signals() for entry in signal.receivers
     )
 
 

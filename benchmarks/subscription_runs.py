@@ -25,7 +25,7 @@ def main(parse_args: Callable, run: Callable) -> None:
         sys.exit("Refusing: point DATABASE_URL at a *bench* database.")
     database.prepare()
     from benchmarks.api import fresh_builder_serials
-    from benchmarks.plugin_modes import set_plugin_active
+    from benchmarks.plain_saleor import set_plugin_active
 
     fresh_builder_serials()
     set_plugin_active(True)
