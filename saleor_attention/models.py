@@ -221,13 +221,13 @@ class FlagQuerySet(models.QuerySet):
         for order_id, subscription in subscriptions.items():
             if subscription:
                 by_subscription[subscription].append(order_id)
-        active = {"status": Status.ACTIVE}
         condition = Q(prepared.any_of(
-            Flag, "order", list(subscriptions), scope=Scope.ORDER, **active
+            Flag, "order", list(subscriptions), scope=Scope.ORDER, status=Status.ACTIVE
         ))
         if by_subscription:
             condition |= Q(prepared.any_of(
-                Flag, "subscription", list(by_subscription), scope=Scope.SUBSCRIPTION, **active
+                Flag, "subscription", list(by_subscription),
+                scope=Scope.SUBSCRIPTION, status=Status.ACTIVE,
             ))
         each: Dict[object, list] = {order_id: [] for order_id in subscriptions}
         for flag in self.filter(condition):
