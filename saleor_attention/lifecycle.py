@@ -3,11 +3,12 @@
 A change locks the order's row when it starts and holds it to the end, so a
 concurrent change or fulfillment of the same order waits its turn; the same statement
 reads the shop's settings (the history's language) and the other orders of the
-order's subscription. It writes when it ends, once each: the new flags together, the
-audit events, the history notes (one INSERT: this order's, and a subscription flag's
-lines on every order of the subscription), the facts, the metadata mirror, and one
-announcement (Saleor's order-updated hooks) after the transaction commits. The plugin
-does not react to its own announcement.
+order's subscription. The new flags are inserted together when raised, with the facts
+changed by then; the rest is written when the change ends, once each: the audit
+events, the history notes (one INSERT: this order's, and a subscription flag's lines
+on every order of the subscription), the facts changed since, the metadata mirror,
+and one announcement (Saleor's order-updated hooks) after the transaction commits.
+The plugin does not react to its own announcement.
 
     with lifecycle.change(order, actor) as change:
         change.raise_flags([FlagToRaise("REMOTE_ISLAND", "remote-island")])
@@ -209,7 +210,8 @@ class OrderChange:
         one-active-flag-per-cause constraints: it is skipped and that flag returned."""
         self.wrote = True
         inserted = rows.insert(
-            Flag, new, "DO NOTHING", returning=("id", "scope", "reason", "handle")
+            Flag, new, "DO NOTHING", returning=("id", "scope", "reason", "handle"),
+            first=self._facts_written_first(),
         )
         ids = {(scope, reason, handle): pk for pk, scope, reason, handle in inserted}
         by_cause: Dict[_Cause, Flag] = {}
@@ -225,6 +227,19 @@ class OrderChange:
                 self._entries.append(journal.flag_set(flag, self.actor, self.language))
                 self._visible = True
         return by_cause
+
+    def _facts_written_first(self) -> List[rows.Statement]:
+        """The facts changed so far, written in the flags' statement, before its
+        trigger writes the facts row (counts, kinds, search keys): the row's last
+        version is then the trigger's, and the version before it, with no search
+        keys yet, costs its GIN indexes nothing. Written after, the same change
+        (an order's rules run, clearing its pending mark) cost a second full write
+        of the row into all its indexes."""
+        if not self._facts:
+            return []
+        written = [facts.updating(self.order, **self._facts)]
+        self._facts = {}
+        return written
 
     def _raised_meanwhile(self, flag: Flag) -> Flag:
         target = {"subscription": flag.subscription} if flag.subscription else {"order": self.order}

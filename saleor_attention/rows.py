@@ -11,15 +11,19 @@ from django.db import connection, transaction
 Statement = Tuple[str, Sequence]
 
 
-def insert(model, objects: Sequence, on_conflict: str, returning: Sequence[str] = ()) -> List[tuple]:
+def insert(
+    model, objects: Sequence, on_conflict: str, returning: Sequence[str] = (),
+    first: Sequence[Statement] = (),
+) -> List[tuple]:
     """Insert `objects` (every concrete field but an automatic primary key) with
-    `ON CONFLICT <on_conflict>`; the `returning` columns of the rows written."""
+    `ON CONFLICT <on_conflict>`, in one statement with the writes `first` (as
+    run_together runs them); the `returning` columns of the rows written."""
     sql, values = upsert(model, objects, on_conflict)
     if returning:
         quote = connection.ops.quote_name
         sql += " RETURNING " + ", ".join(quote(column) for column in returning)
     with connection.cursor() as cursor:
-        cursor.execute(sql, values)
+        cursor.execute(*_together([*first, (sql, values)]))
         return cursor.fetchall() if returning else []
 
 
@@ -58,13 +62,17 @@ def run_together(statements: Sequence[Statement]) -> None:
     change the same row (key checks run at the end and see every part's rows)."""
     if not statements:
         return
-    *first, (last, values) = statements
-    sql = last
-    if first:
-        parts = ", ".join(f"w{number} AS ({part})" for number, (part, _) in enumerate(first))
-        sql = f"WITH {parts} {last}"
     with connection.cursor() as cursor:
-        cursor.execute(sql, [value for _, part in first for value in part] + list(values))
+        cursor.execute(*_together(statements))
+
+
+def _together(statements: Sequence[Statement]) -> Statement:
+    """The statements as one: the last one, after the others as its WITH parts."""
+    *first, (last, values) = statements
+    if not first:
+        return last, values
+    parts = ", ".join(f"w{number} AS ({part})" for number, (part, _) in enumerate(first))
+    return f"WITH {parts} {last}", [value for _, part in first for value in part] + list(values)
 
 
 def excluded(model, names: Sequence[str]) -> str:

@@ -35,9 +35,9 @@ def order_was_placed(order, waiting_only: bool = False) -> Outcome:
             _blacklist(change.order, settings) + _placed(change, settings)
             + _subscription_member(change, settings)
         )
-        change.raise_flags(flags)
         if change.facts.rules_pending:
             change.update_facts(rules_pending_since=None)
+        change.raise_flags(flags)
     return Outcome(flags=tuple(flags))
 
 
