@@ -43,8 +43,7 @@ class Timings:
         self.seconds.append(seconds)
 
     def percentile_ms(self, percent: int) -> float:
-        cuts = statistics.quantiles(self.seconds, n=100, method="inclusive")
-        return cuts[percent - 1] * 1000
+        return _percentile(self.seconds, percent) * 1000
 
     @property
     def p50(self) -> float:
@@ -85,30 +84,70 @@ def ratio_of_medians(
     numerator: Sequence[float], denominator: Sequence[float], confidence: float = 0.95,
     resamples: int = 10_000, seed: int = 8,
 ) -> Ratio:
-    """median(numerator) / median(denominator), and a percentile bootstrap interval.
+    """median(numerator) / median(denominator), and a percentile bootstrap interval."""
+    def ratio(top, bottom):
+        return statistics.median(top) / statistics.median(bottom)
+
+    low, high = _bootstrap(numerator, denominator, ratio, confidence, resamples, seed)
+    return Ratio(ratio(numerator, denominator), low, high,
+                 (len(numerator), len(denominator)), confidence)
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A difference of percentiles (ms) with its bootstrap confidence interval."""
+
+    value: float
+    low: float
+    high: float
+    confidence: float
+
+    def __str__(self) -> str:
+        return f"{self.value:+.2f} ms ({self.confidence:.0%} CI {self.low:+.2f} to {self.high:+.2f})"
+
+
+def gap_of_percentiles(
+    slower: Sequence[float], faster: Sequence[float], percent: int, confidence: float = 0.95,
+    resamples: int = 2_000, seed: int = 8,
+) -> Gap:
+    """percentile(slower) - percentile(faster) in ms (seconds given), and a percentile
+    bootstrap interval: how far the one figure a run prints may move between runs."""
+    def gap(top, bottom):
+        return (_percentile(top, percent) - _percentile(bottom, percent)) * 1000
+
+    low, high = _bootstrap(slower, faster, gap, confidence, resamples, seed)
+    return Gap(gap(slower, faster), low, high, confidence)
+
+
+def _percentile(seconds: Sequence[float], percent: int) -> float:
+    return statistics.quantiles(seconds, n=100, method="inclusive")[percent - 1]
+
+
+def _bootstrap(
+    first: Sequence[float], second: Sequence[float],
+    statistic: Callable[[Sequence[float], Sequence[float]], float],
+    confidence: float, resamples: int, seed: int,
+) -> Tuple[float, float]:
+    """The percentile bootstrap interval of statistic(first, second).
 
     Interleaved runs come in rounds (one run of every mode per round): with as many
     runs on both sides the rounds are resampled (pairs kept together, so the drift of
     a shared machine moves both sides alike); otherwise each side on its own.
     """
     draw = random.Random(seed)
-    value = statistics.median(numerator) / statistics.median(denominator)
-    paired = len(numerator) == len(denominator)
-    ratios = []
+    paired = len(first) == len(second)
+    values = []
     for _ in range(resamples):
         if paired:
-            picks = [draw.randrange(len(numerator)) for _ in numerator]
-            top = [numerator[i] for i in picks]
-            bottom = [denominator[i] for i in picks]
+            picks = [draw.randrange(len(first)) for _ in first]
+            one, other = [first[i] for i in picks], [second[i] for i in picks]
         else:
-            top = draw.choices(numerator, k=len(numerator))
-            bottom = draw.choices(denominator, k=len(denominator))
-        ratios.append(statistics.median(top) / statistics.median(bottom))
-    ratios.sort()
+            one = draw.choices(first, k=len(first))
+            other = draw.choices(second, k=len(second))
+        values.append(statistic(one, other))
+    values.sort()
     tail = (1 - confidence) / 2
-    low = ratios[int(tail * resamples)]
-    high = ratios[min(resamples - 1, int((1 - tail) * resamples))]
-    return Ratio(value, low, high, (len(numerator), len(denominator)), confidence)
+    return values[int(tail * resamples)], values[min(resamples - 1, int((1 - tail) * resamples))]
 
 
 def merged(label: str, timings: Sequence[Timings]) -> Timings:
