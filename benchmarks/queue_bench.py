@@ -1,4 +1,5 @@
 """attentionFlags, the staff work queue, on a shop-sized flag table."""
+import re
 import time
 from dataclasses import dataclass
 from typing import Dict, List, Optional
@@ -736,6 +737,23 @@ def _explain_queue(profile: SqlProfile, label: str) -> None:
     """The plan of the queue's own statement (the one reading attention_since)."""
     from .stats import heading
 
-    [statement] = [s for s in profile.statements if "attention_since" in s.sql][:1]
+    [statement] = [
+        s for s in profile.statements if "attention_since" in _prepared_text(s.sql)
+    ][:1]
     print(heading(f"EXPLAIN ANALYZE: the attentionOrders page, {label}"))
     print(explain(statement.sql))
+
+
+def _prepared_text(sql: str) -> str:
+    """A captured statement's SQL, or for an EXECUTE of a statement the connection
+    keeps prepared (saleor_attention.prepared), the prepared statement's: EXPLAIN of
+    the EXECUTE then shows the plan the request ran."""
+    executed = re.match(r"EXECUTE (\w+)", sql)
+    if executed is None:
+        return sql
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT statement FROM pg_prepared_statements WHERE name = %s", [executed.group(1)]
+        )
+        row = cursor.fetchone()
+    return row[0] if row else sql

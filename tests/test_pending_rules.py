@@ -40,7 +40,13 @@ def test_the_sweep_runs_the_rules_a_crash_left_behind(gql, shop, manager):
 
     assert list(Flag.objects.filter(order=order).values_list("reason", flat=True)) == [
         "BLACKLISTED_CUSTOMER"]
-    assert OrderFacts.objects.get(order_id=order.pk).rules_pending_since is None
+    # The mark is cleared in the flags' statement, and the flags' trigger still counts
+    # the flag, its kinds and the order's search keys in the same row.
+    facts = OrderFacts.objects.get(order_id=order.pk)
+    assert facts.rules_pending_since is None
+    assert facts.active_flags == 1
+    assert "BLACKLISTED_CUSTOMER *" in facts.flag_kinds
+    assert customer.email in facts.search_keys
     assert tasks.run_pending_rules.apply(kwargs={"grace_seconds": 0}).get() == 0
 
 
