@@ -15,12 +15,12 @@ collect_ignore_glob = [
 
 
 @pytest.fixture(autouse=True)
-def rarity_read_anew():
-    """Each test's own flags decide whether a reason is rare (queue.py reuses the
-    counts for a minute)."""
+def planning_reads_anew():
+    """Each test's own flags decide whether a reason is rare or a pair of characters
+    common (queue.py reuses what decides them for a minute)."""
     from saleor_attention import queue
 
-    queue.forget_counts_for_rarity()
+    queue.forget_planning_reads()
 
 
 @pytest.fixture

@@ -250,6 +250,33 @@ def test_a_name_of_two_characters_is_found_by_its_pairs(gql, manager, queue, sea
     assert page["totalCount"] == len(expected)
 
 
+def test_a_common_pair_is_compared_with_like_alone(gql, manager, shop):
+    """A pair of characters that PostgreSQL's statistics of the pair index find in the
+    keys of one order in 50 or more is compared with LIKE alone, without making each
+    walked row's pairs; a pair the statistics do not count keeps its pairs, so that
+    the pair index can be read. Either finds the orders that hold it."""
+    flagged = [shop.order() for _ in range(3)]  # the builders' 山田 太郎
+    for order in flagged:
+        services.set_flag(order, "PAYMENT_FAILED")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE saleor_attention_orderfacts")
+    order_queue.forget_planning_reads()
+
+    def searched(text):
+        with CaptureQueriesContext(connection) as captured:
+            found = numbers(query(gql, manager, filter={"search": text}))
+        pairs_made = any(
+            "saleor_attention_key_pairs" in statement["sql"]
+            for statement in captured.captured_queries
+        )
+        return sorted(found), pairs_made
+
+    everyone = sorted(shop.order_number(order) for order in flagged)
+    assert searched("山田") == (everyone, False)
+    assert searched("太郎") == (everyone, False)
+    assert searched("田中") == ([], True)
+
+
 def test_sql_key_pairs_are_every_two_characters_within_a_key():
     pairs = _sql("saleor_attention_key_pairs", "\tab@x\t山田太郎\t\t1\t")
     assert sorted(pairs) == sorted(["ab", "b@", "@x", "山田", "田太", "太郎"])
@@ -673,6 +700,6 @@ def test_the_counts_that_decide_rarity_are_reused_for_a_minute(gql, manager, que
 
     found, read, probed = filtered()
     assert (sorted(found), read, probed) == (numbers_returned, 0, True)  # the counts reused
-    monkeypatch.setattr(order_queue, "RARITY_COUNTS_SECONDS", 0.0)
+    monkeypatch.setattr(order_queue, "PLANNING_READS_SECONDS", 0.0)
     found, read, probed = filtered()
     assert (sorted(found), read, probed) == (numbers_returned, 1, False)  # now common: walked
