@@ -103,7 +103,8 @@ class Gap:
     confidence: float
 
     def __str__(self) -> str:
-        return f"{self.value:+.2f} ms ({self.confidence:.0%} CI {self.low:+.2f} to {self.high:+.2f})"
+        interval = f"{self.confidence:.0%} CI {self.low:+.2f} to {self.high:+.2f}"
+        return f"{self.value:+.2f} ms ({interval})"
 
 
 def gap_of_percentiles(
@@ -111,7 +112,9 @@ def gap_of_percentiles(
     resamples: int = 2_000, seed: int = 8,
 ) -> Gap:
     """percentile(slower) - percentile(faster) in ms (seconds given), and a percentile
-    bootstrap interval: how far the one figure a run prints may move between runs."""
+    bootstrap interval: how far the one figure a run prints may move between runs.
+    Fewer resamples than a ratio of medians: each computes two percentiles (sorts),
+    and 2,000 already fix the interval's ends to a few hundredths of a ms."""
     def gap(top, bottom):
         return (_percentile(top, percent) - _percentile(bottom, percent)) * 1000
 
