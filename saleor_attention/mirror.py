@@ -16,7 +16,7 @@ from django.db.models import Q
 from . import facts, rows
 from .adapter import shop
 from .graphql import ids  # the one encoder of the plugin's global ids
-from .models import Flag, OrderFacts
+from .models import Flag, OrderFacts, active_affecting_each
 
 SUMMARY_KEY = "saleor_attention"
 # How the order will be paid after the plugin changed it: "COD" after a rejected
@@ -77,7 +77,7 @@ def repair(batch: int) -> int:
         orders = list(page.select_related("attention_facts")[:batch])
         if not orders:
             return repaired
-        active = Flag.objects.active_affecting_each(
+        active = active_affecting_each(
             {order.pk: facts.of(order).subscription for order in orders}
         )
         for order in orders:

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from . import normalize, prepared
+from .composed import ComposedRead
 from .compat import JSONField
 from .reasons import JA, get_reason
 
@@ -211,33 +212,6 @@ class FlagQuerySet(models.QuerySet):
             condition |= Q(subscription=subscription, scope=Scope.SUBSCRIPTION)
         return self.filter(condition)
 
-    def active_affecting_each(self, subscriptions: Dict[object, str]) -> Dict[object, list]:
-        """For many orders ({order pk: its subscription or ""}), the active flags of
-        this queryset that apply to each, as `active().affecting` would give them:
-        one query, with one plan for any orders (prepared.any_of)."""
-        if not subscriptions:
-            return {}
-        by_subscription = defaultdict(list)
-        for order_id, subscription in subscriptions.items():
-            if subscription:
-                by_subscription[subscription].append(order_id)
-        condition = Q(prepared.any_of(
-            Flag, "order", list(subscriptions), scope=Scope.ORDER, status=Status.ACTIVE
-        ))
-        if by_subscription:
-            condition |= Q(prepared.any_of(
-                Flag, "subscription", list(by_subscription),
-                scope=Scope.SUBSCRIPTION, status=Status.ACTIVE,
-            ))
-        each: Dict[object, list] = {order_id: [] for order_id in subscriptions}
-        for flag in self.filter(condition):
-            if flag.scope == Scope.ORDER:
-                each[flag.order_id].append(flag)
-            else:
-                for order_id in by_subscription[flag.subscription]:
-                    each[order_id].append(flag)
-        return each
-
 
 class Flag(models.Model):
     """One reason why one order, or one whole subscription, needs attention."""
@@ -357,6 +331,36 @@ class Flag(models.Model):
 
     def _message_params(self):
         return {**self.params, "note": self.note}
+
+
+def active_affecting_each(subscriptions: Dict[object, str]) -> Dict[object, list]:
+    """For many orders ({order pk: its subscription or ""}), the active flags that
+    apply to each, as `Flag.objects.active().affecting` gives them: one read, with one
+    plan for any orders (prepared.any_of) and SQL composed once (ComposedRead)."""
+    if not subscriptions:
+        return {}
+    by_subscription = defaultdict(list)
+    for order_id, subscription in subscriptions.items():
+        if subscription:
+            by_subscription[subscription].append(order_id)
+    each: Dict[object, list] = {order_id: [] for order_id in subscriptions}
+    for flag in _ACTIVE_AFFECTING(list(subscriptions), list(by_subscription)):
+        if flag.scope == Scope.ORDER:
+            each[flag.order_id].append(flag)
+        else:
+            for order_id in by_subscription[flag.subscription]:
+                each[order_id].append(flag)
+    return each
+
+
+_ACTIVE_AFFECTING = ComposedRead(
+    lambda orders, subscriptions: Flag.objects.filter(
+        Q(prepared.any_of(Flag, "order", orders, scope=Scope.ORDER, status=Status.ACTIVE))
+        | Q(prepared.any_of(
+            Flag, "subscription", subscriptions, scope=Scope.SUBSCRIPTION, status=Status.ACTIVE
+        ))
+    )
+)
 
 
 class ReasonCount(models.Model):

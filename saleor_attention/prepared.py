@@ -65,9 +65,10 @@ def any_of(model, field_name: str, values: Sequence, **written: str) -> RawSQL:
         return f"{quote(model._meta.db_table)}.{quote(model._meta.get_field(name).column)}"
 
     field = model._meta.get_field(field_name)
-    # A foreign key's type is its target's. ARRAY(SELECT …) is the array itself
-    # (ANY of a bare sub-select would compare with each of its rows).
-    array = f"ARRAY(SELECT unnest(CAST(%s AS {field.db_type(connection)}[])))"
+    # The type a column referring to it has: a foreign key's is its target's, a
+    # serial's is integer. ARRAY(SELECT …) is the array itself (ANY of a bare
+    # sub-select would compare with each of its rows).
+    array = f"ARRAY(SELECT unnest(CAST(%s AS {field.rel_db_type(connection)}[])))"
     conditions = [f"{column(field_name)} = ANY({array})"]
     for name, value in written.items():
         if not _CODE.fullmatch(value):

@@ -9,7 +9,8 @@ from graphql import GraphQLError
 from .. import inputs, prepared, queue
 from ..adapter import shop
 from ..errors import AttentionError
-from ..models import Flag
+from ..composed import ComposedRead
+from ..models import active_affecting_each
 from ..reasons import CATALOGUE
 from .enums import (
     AttentionOrderSortField,
@@ -185,12 +186,8 @@ def resolve_attention_orders(info, filter=None, first=None, after=None, sort_by=
     plan = queue.Plan.of(wanted, overdue)
     rows, more = queue.page(plan, sort, descending, first, position)
     with prepared.statements():
-        orders = shop.Order.objects.select_related(
-            "attention_facts", "billing_address", "shipping_address", "user"
-        ).in_bulk([row.order_id for row in rows])
-        active = Flag.objects.active_affecting_each(
-            {row.order_id: row.subscription for row in rows}
-        )
+        orders = {order.pk: order for order in _PAGE_ORDERS([row.order_id for row in rows])}
+        active = active_affecting_each({row.order_id: row.subscription for row in rows})
     ActiveFlagsOfPage.register(info, orders.values(), active)
     edges = [
         AttentionOrderConnection.Edge(
@@ -203,6 +200,14 @@ def resolve_attention_orders(info, filter=None, first=None, after=None, sort_by=
     connection = AttentionOrderConnection(edges=edges, page_info=page_info(edges, more, after))
     connection.queryset = _Counted(plan)
     return connection
+
+
+# The page's orders with what its rows show of them.
+_PAGE_ORDERS = ComposedRead(
+    lambda ids: shop.Order.objects.select_related(
+        "attention_facts", "billing_address", "shipping_address", "user"
+    ).filter(prepared.any_of(shop.Order, shop.Order._meta.pk.name, ids))
+)
 
 
 def _filter(values) -> queue.QueueFilter:

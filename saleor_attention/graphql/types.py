@@ -8,7 +8,7 @@ from .. import facts, guards, services
 from ..adapter import shop
 from ..bulk import MAX_JOB_ERRORS
 from ..errors import AttentionErrorCode as _AttentionErrorCode
-from ..models import BulkJob, Flag, FlagComment, Scope
+from ..models import BulkJob, Flag, FlagComment, Scope, active_affecting_each
 from . import ids
 from .people import ActorReference, AttentionActor
 from .scalars import Date, DateTime
@@ -354,7 +354,7 @@ class ActiveFlagsOfPage:
         return self._active[order_pk]
 
     def _read(self):
-        return Flag.objects.active_affecting_each(
+        return active_affecting_each(
             {pk: facts.subscription_of(order) for pk, order in self.orders.items()}
         )
 
