@@ -104,10 +104,11 @@ class Mode:
 def set_plugin_active(active: bool) -> None:
     """What the dashboard's plugin switch (pluginUpdate) stores; stored once, so a mode
     costs no write per run."""
+    from saleor_attention import plugin_state
     from saleor_attention.adapter import shop
 
     shop.ensure_plugin_configuration()
-    stored = shop.stored_plugin_configuration()
+    stored = plugin_state.stored_configuration()
     if stored.active != active:
         stored.active = active
         stored.save(update_fields=["active"])

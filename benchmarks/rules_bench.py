@@ -162,7 +162,7 @@ def configure_all_rules():
     from saleor_attention.adapter import shop
 
     shop.ensure_plugin_configuration()
-    stored = shop.stored_plugin_configuration()
+    stored = plugin_state.stored_configuration()
     original = (stored.active, [dict(item) for item in stored.configuration or []])
     wanted = {
         "remote_island_check": "true",
@@ -181,9 +181,9 @@ def configure_all_rules():
 
 
 def restore_configuration(original) -> None:
-    from saleor_attention.adapter import shop
+    from saleor_attention import plugin_state
 
-    stored = shop.stored_plugin_configuration()
+    stored = plugin_state.stored_configuration()
     stored.active, stored.configuration = original
     stored.save(update_fields=["configuration", "active"])
 
@@ -660,10 +660,10 @@ def plugin_instance_us(runs: int = 5_000) -> float:
     import statistics
     import time
 
-    from saleor_attention.adapter import shop
+    from saleor_attention import plugin_state
     from saleor_attention.saleor_v2.plugin import AttentionPlugin
 
-    stored = shop.stored_plugin_configuration()
+    stored = plugin_state.stored_configuration()
     times = []
     for _ in range(runs):
         started = time.perf_counter()

@@ -88,9 +88,9 @@ def plugin_switched_off():
     """populatedb writes a past year of orders and ships them without Saleor's order
     placement (no order_created hooks): with the plugin on, each would wait for its
     rules and refuse its fulfillment. Loaded as history, with the plugin off."""
-    from saleor_attention.adapter import shop
+    from saleor_attention import plugin_state
 
-    stored = shop.stored_plugin_configuration()
+    stored = plugin_state.stored_configuration()
     stored.active = False
     stored.save(update_fields=["active"])
     try:

@@ -7,15 +7,26 @@ from typing import Tuple
 
 from . import config
 from .adapter import shop
+from .composed import ComposedRead
+
+# Read on most staff requests: composed once (0.5 ms a read as a queryset, 0.2 so).
+_STORED = ComposedRead(lambda: shop.plugin_configurations().order_by("pk")[:1])
+
+
+def stored_configuration():
+    """The plugin's stored PluginConfiguration (active, configuration); None if Saleor
+    has none yet."""
+    found = _STORED()
+    return found[0] if found else None
 
 
 def is_active() -> bool:
-    stored = shop.stored_plugin_configuration()
+    stored = stored_configuration()
     return config.DEFAULT_ACTIVE if stored is None else stored.active
 
 
 def settings() -> config.AttentionSettings:
-    stored = shop.stored_plugin_configuration()
+    stored = stored_configuration()
     if stored is None:
         return config.DEFAULTS
     return config.of_configuration(stored.configuration)

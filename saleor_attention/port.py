@@ -6,7 +6,7 @@ tests/test_port.py checks that it does, on whichever line is installed. This mod
 imports nothing of Saleor's or the core's.
 """
 from typing import (
-    TYPE_CHECKING, Any, Callable, ContextManager, Mapping, Optional, Protocol, Sequence,
+    TYPE_CHECKING, Any, Callable, ContextManager, FrozenSet, Mapping, Optional, Protocol, Sequence,
     Type,
 )
 
@@ -40,6 +40,9 @@ class SaleorPort(Protocol):
     # The Order field holding the number staff know the order by (order_number's
     # value, as an integer): what a search or filter by order number compares.
     ORDER_NUMBER_FIELD: str
+    # Fields of Saleor's Order type (the plugin's on it included) that never read the
+    # order's weight: a page of orders asking for no others reads them without it.
+    ORDER_FIELDS_WITHOUT_WEIGHT: FrozenSet[str]
     DRAFT_STATUS: str  # Order.status of a staff draft: not an order anyone placed yet
     CANCELLED_STATUS: str
     PermissionDenied: Type[Exception]  # what Saleor's GraphQL answers as a permission error
@@ -76,10 +79,6 @@ class SaleorPort(Protocol):
     def announce_order_updated(self, order) -> None:
         """Saleor's order-updated hooks (webhooks included), run only once the current
         transaction commits (never if it rolls back)."""
-
-    def stored_plugin_configuration(self) -> Optional[Any]:
-        """The plugin's stored PluginConfiguration (active, configuration); None if
-        Saleor has none yet."""
 
     def plugin_configurations(self) -> Any:
         """The queryset of the plugin's stored PluginConfiguration (at most one row),

@@ -92,3 +92,52 @@ def _columns(instance):
     return {
         field.attname: getattr(instance, field.attname) for field in type(instance)._meta.concrete_fields
     }
+
+
+PAGE_OF_ORDERS = """
+query Page($first: Int) {
+  attentionOrders(first: $first) { edges { node { customer { name } order { %s } } } }
+}
+%s"""
+WEIGHT_FRAGMENT = "fragment Weighed on Order { weight { unit value } }"
+
+
+@pytest.mark.parametrize("order_fields, fragment, weighed", [
+    ("number attention { required }", "", False),
+    ("number weight { unit value }", "", True),
+    ("number ...Weighed", WEIGHT_FRAGMENT, True),
+    ("number ... on Order { weight { value } }", "", True),
+])
+def test_a_page_reads_its_orders_weight_only_when_it_shows_something_needing_it(
+    gql, manager, shop, order_fields, fragment, weighed
+):
+    for _ in range(3):
+        services.set_flag(shop.order(), "REMOTE_ISLAND")
+    plain = _page(gql, manager, "number")
+
+    with CaptureQueriesContext(connection) as queries:
+        rows = _page(gql, manager, order_fields, fragment)
+
+    assert len(rows) == 3
+    if weighed:
+        assert all(row["node"]["order"]["weight"]["value"] == 0 for row in rows)
+    # The weight comes with the page's orders or not at all: never one order at a time.
+    assert len(queries) == plain.statements
+    reads_weight = [query for query in queries if WEIGHT_COLUMN in query["sql"]]
+    assert len(reads_weight) == (1 if weighed else 0)
+
+
+WEIGHT_COLUMN = '"order_order"."weight"'
+
+
+class _Page(list):
+    statements = 0
+
+
+def _page(gql, manager, order_fields, fragment=""):
+    with CaptureQueriesContext(connection) as queries:
+        response = gql(PAGE_OF_ORDERS % (order_fields, fragment), {"first": 10}, as_=manager)
+    assert "errors" not in response, response
+    page = _Page(response["data"]["attentionOrders"]["edges"])
+    page.statements = len(queries)
+    return page

@@ -1,7 +1,7 @@
 """The plugin as Saleor's dashboard sees it: listed, configurable, validated."""
 import pytest
 
-from saleor_attention import config
+from saleor_attention import config, plugin_state
 
 
 def test_listed_in_saleor_plugins_query_with_its_settings(gql, shop):
@@ -88,16 +88,14 @@ def test_bad_setting_is_a_field_error_and_not_saved(configure, name, value, fiel
 
 
 def test_a_setting_declared_after_the_configuration_was_stored_can_be_changed(configure, shop):
-    from saleor_attention.adapter import shop as line
-
-    stored = line.stored_plugin_configuration()
+    stored = plugin_state.stored_configuration()
     stored.configuration = [item for item in stored.configuration
                             if item["name"] != "history_language"]
     stored.save()
 
     assert configure(history_language="ja")["errors"] == []
 
-    values = {item["name"]: item["value"] for item in line.stored_plugin_configuration().configuration}
+    values = {item["name"]: item["value"] for item in plugin_state.stored_configuration().configuration}
     assert values["history_language"] == "ja" and values["overdue_after_days"] == "3"
 
 

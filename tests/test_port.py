@@ -12,7 +12,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils.functional import SimpleLazyObject
 
-from saleor_attention import config, services
+from saleor_attention import config, plugin_state, services
 from saleor_attention.actors import Actor
 from saleor_attention.adapter import shop as line
 from saleor_attention.models import Flag
@@ -143,7 +143,7 @@ def test_plugin_configurations_is_the_stored_configuration_as_a_queryset(configu
 
     rows = line.plugin_configurations()
 
-    assert list(rows) == [line.stored_plugin_configuration()]
+    assert list(rows) == [plugin_state.stored_configuration()]
     assert rows.values("configuration")[:1].query is not None  # usable as a subquery
 
 
@@ -217,17 +217,17 @@ def test_graphql_order_round_trip_and_the_extended_schema(order):
 
 def test_plugin_configuration_round_trip(configure):
     line.ensure_plugin_configuration()
-    line.stored_plugin_configuration().delete()
-    assert line.stored_plugin_configuration() is None
+    plugin_state.stored_configuration().delete()
+    assert plugin_state.stored_configuration() is None
 
     line.ensure_plugin_configuration()
-    stored = line.stored_plugin_configuration()
+    stored = plugin_state.stored_configuration()
     assert (stored.name, stored.active) == (config.PLUGIN_NAME, config.DEFAULT_ACTIVE)
     assert stored.configuration == config.DEFAULT_CONFIGURATION
 
     assert configure(active=False, overdue_after_days="5")["errors"] == []
     line.ensure_plugin_configuration()  # keeps what is stored
-    stored = line.stored_plugin_configuration()
+    stored = plugin_state.stored_configuration()
     assert stored.active is False
     values = {item["name"]: item["value"] for item in stored.configuration}
     assert values["overdue_after_days"] == "5"

@@ -3,7 +3,7 @@ history notes, webhooks, the plugin's stored settings and who is calling."""
 from __future__ import annotations
 
 import contextlib
-from typing import Any, List, Mapping, Optional
+from typing import Any, List, Mapping
 
 from django.db import transaction
 from django.db.models import OuterRef, Subquery, Value
@@ -28,6 +28,12 @@ from .renewals import order_terms, place_renewal_order, start_checkout
 _SHIPPED_STATUSES = (OrderStatus.FULFILLED, OrderStatus.PARTIALLY_FULFILLED)
 # What orders.py needs to know of this line's Order model.
 ORDER_NUMBER_FIELD = "id"  # 2.10 numbers orders by their id
+ORDER_FIELDS_WITHOUT_WEIGHT = frozenset({
+    "__typename", "id", "number", "created", "status", "statusDisplay", "userEmail", "user",
+    "paymentStatus", "paymentStatusDisplay", "isPaid", "customerNote", "total", "subtotal",
+    "shippingPrice", "billingAddress", "shippingAddress", "metadata", "privateMetadata",
+    "attention", "customerRestrictions",
+})
 DRAFT_STATUS = OrderStatus.DRAFT
 CANCELLED_STATUS = OrderStatus.CANCELED
 ORDER_PK = int  # what the pk in an Order global id is
@@ -78,10 +84,6 @@ def history_note_rows(notes: Mapping[Any, str], actor: Actor) -> List[OrderEvent
 def announce_order_updated(order: Order) -> None:
     """Saleor's order-updated hooks (webhooks included), once the change is committed."""
     transaction.on_commit(lambda: get_plugins_manager().order_updated(order))
-
-
-def stored_plugin_configuration() -> Optional[PluginConfiguration]:
-    return plugin_configurations().first()
 
 
 def plugin_configurations():

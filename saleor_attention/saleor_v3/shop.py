@@ -6,7 +6,7 @@ from __future__ import annotations
 import inspect
 import sys
 import uuid
-from typing import Any, List, Mapping, Optional
+from typing import Any, List, Mapping
 
 from django.db import transaction
 from django.db.models import OuterRef, Subquery, Value
@@ -41,6 +41,12 @@ _SHIPPED_STATUSES = (
 )
 # What orders.py needs to know of this line's Order model.
 ORDER_NUMBER_FIELD = "number"
+# Only fields read off the order row itself: 3.x may recalculate an order's prices
+# (shipping, by weight) when its totals are read.
+ORDER_FIELDS_WITHOUT_WEIGHT = frozenset({
+    "__typename", "id", "number", "created", "status", "userEmail", "attention",
+    "customerRestrictions",
+})
 DRAFT_STATUS = OrderStatus.DRAFT
 CANCELLED_STATUS = OrderStatus.CANCELED
 ORDER_PK = uuid.UUID  # what the pk in an Order global id is
@@ -131,10 +137,6 @@ def announce_order_updated(order: Order) -> None:
     transaction.on_commit(
         lambda: get_plugins_manager(allow_replica=False).order_updated(order)
     )
-
-
-def stored_plugin_configuration() -> Optional[PluginConfiguration]:
-    return plugin_configurations().first()
 
 
 def plugin_configurations():
