@@ -152,8 +152,9 @@ class AttentionFlag(graphene.ObjectType):
         "not given) and `after`; they count against the request's budget of nested rows.",
     )
 
-    class Meta:
-        default_resolver = attribute_resolver
+    # Fields without a resolver here are the flag's own columns: read as plain
+    # attributes (no database), which Saleor's tracing middleware leaves out. A page
+    # of the order queue shows some 250 of them.
 
     @staticmethod
     def resolve_id(root: Flag, _info):
