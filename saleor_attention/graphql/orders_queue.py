@@ -194,11 +194,13 @@ def resolve_attention_orders(info, filter=None, first=None, after=None, sort_by=
 
 
 def _page_orders(*deferred: str) -> ComposedRead:
-    """The page's orders with what its rows show of them."""
+    """The page's orders with what its rows show of them, in no order (the rows are)."""
     return ComposedRead(
         lambda ids: shop.Order.objects.select_related(
             "attention_facts", "billing_address", "shipping_address", "user"
-        ).filter(prepared.any_of(shop.Order, shop.Order._meta.pk.name, ids)).defer(*deferred)
+        ).filter(
+            prepared.any_of(shop.Order, shop.Order._meta.pk.name, ids)
+        ).defer(*deferred).order_by()
     )
 
 
