@@ -113,6 +113,7 @@ def test_a_page_reads_its_orders_weight_only_when_it_shows_something_needing_it(
 ):
     for _ in range(3):
         services.set_flag(shop.order(), "REMOTE_ISLAND")
+    _page(gql, manager, "number")  # Saleor 3 reads what it caches on a first request
     plain = _page(gql, manager, "number")
 
     with CaptureQueriesContext(connection) as queries:
