@@ -142,3 +142,18 @@ def _page(gql, manager, order_fields, fragment=""):
     page = _Page(response["data"]["attentionOrders"]["edges"])
     page.statements = len(queries)
     return page
+
+
+def test_an_empty_page_reads_no_orders_and_no_flags(gql, manager, shop):
+    services.set_flag(shop.order(), "REMOTE_ISLAND")
+    document = """query { attentionOrders(first: 5, filter: {search: "090-0000-0000"}) {
+      edges { node { order { number } flags { id } } } } }"""
+
+    with CaptureQueriesContext(connection) as queries:
+        response = gql(document, {}, as_=manager)
+
+    assert response["data"]["attentionOrders"]["edges"] == []
+    page_reads = [query["sql"] for query in queries
+                  if '"saleor_attention_flag"."id"' in query["sql"] or WEIGHT_COLUMN in query["sql"]
+                  or '"order_order"."id", ' in query["sql"]]
+    assert page_reads == []

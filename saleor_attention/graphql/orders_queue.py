@@ -177,7 +177,8 @@ def resolve_attention_orders(info, filter=None, first=None, after=None, sort_by=
         read = _PAGE_ORDERS
         if fields_under(info, "edges", "node", "order") <= shop.ORDER_FIELDS_WITHOUT_WEIGHT:
             read = _PAGE_ORDERS_WITHOUT_WEIGHT
-        orders = {order.pk: order for order in read([row.order_id for row in rows])}
+        ids = [row.order_id for row in rows]
+        orders = {order.pk: order for order in read(ids)} if ids else {}
         active = active_affecting_each({row.order_id: row.subscription for row in rows})
     ActiveFlagsOfPage.register(info, orders.values(), active)
     edges = [
