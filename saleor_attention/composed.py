@@ -34,10 +34,6 @@ class ComposedRead:
         return composed.instances(rows)
 
 
-class _Slot(int):
-    """Where a list of values goes among a composed read's parameters."""
-
-
 class _Composed:
     """One read's SQL on one connection, and how its rows become instances (as
     Django's ModelIterable makes them)."""
@@ -45,9 +41,9 @@ class _Composed:
     def __init__(self, queryset: QuerySet, markers: List[list]):
         compiler = queryset.query.get_compiler(connection=connection)
         self.sql, composed = compiler.as_sql()
-        # Each parameter: the number of the list it is, or a value the same every run.
+        # Each parameter: (the number of the list it is, or None; its composed value).
         self.slots = [
-            _Slot(markers.index(value)) if value in markers else value for value in composed
+            (markers.index(value) if value in markers else None, value) for value in composed
         ]
         select, klass_info = compiler.select, compiler.klass_info
         self.model = klass_info["model"]
@@ -70,9 +66,7 @@ class _Composed:
         return composed
 
     def parameters(self, lists: Sequence[Sequence]) -> list:
-        return [
-            list(lists[slot]) if isinstance(slot, _Slot) else slot for slot in self.slots
-        ]
+        return [value if slot is None else list(lists[slot]) for slot, value in self.slots]
 
     def instances(self, rows) -> list:
         if self.converters:
